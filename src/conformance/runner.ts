@@ -1,0 +1,119 @@
+/**
+ * Runs psoxy's conformance cases (manifest format: ../shared/conformance/README.md) against our
+ * sanitizer. `example` compares JSON with key order significant and numbers as doubles.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadApiRules } from '../rules/load.ts';
+import { Sanitizer } from '../sanitizer/sanitizer.ts';
+import { Pseudonymizer, type EmailDomainHandling } from '../pseudonym/pseudonymizer.ts';
+import type { EmailCanonicalization } from '../pseudonym/email.ts';
+
+export interface ConformanceCase {
+  kind: 'example' | 'unmatched' | 'sanitize-call' | 'bulk';
+  connector: string;
+  rulesFile: string;
+  config: { salt: string; encryptionKey: string; emailCanonicalization?: string; emailDomainHandling?: string };
+  method?: string;
+  requestUrl?: string;
+  expect?: 'allowed' | 'blocked';
+  original?: string;
+  sanitized?: string;
+  originalModified?: boolean;
+  objectPath?: string;
+}
+
+export interface CaseResult {
+  connector: string;
+  kind: string;
+  requestUrl: string;
+  ok: boolean | null; // null = skipped
+  reason: string;
+}
+
+export interface ConformanceSummary {
+  results: CaseResult[];
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+export function runConformance(manifestPath: string, root: string): ConformanceSummary {
+  const cases = JSON.parse(readFileSync(manifestPath, 'utf8')) as ConformanceCase[];
+  const sanitizers = new Map<string, Sanitizer>();
+  const sanitizerFor = (c: ConformanceCase): Sanitizer => {
+    const key = c.rulesFile + '|' + JSON.stringify(c.config);
+    let s = sanitizers.get(key);
+    if (!s) {
+      const rules = loadApiRules(readFileSync(join(root, c.rulesFile), 'utf8'), c.rulesFile);
+      s = new Sanitizer(rules, new Pseudonymizer({
+        salt: c.config.salt,
+        encryptionKey: c.config.encryptionKey,
+        emailCanonicalization: (c.config.emailCanonicalization ?? 'STRICT') as EmailCanonicalization,
+        emailDomainHandling: (c.config.emailDomainHandling ?? 'PRESERVE') as EmailDomainHandling,
+      }));
+      sanitizers.set(key, s);
+    }
+    return s;
+  };
+  const results = cases.map((c): CaseResult => {
+    const base = { connector: c.connector, kind: c.kind, requestUrl: c.requestUrl ?? c.objectPath ?? '' };
+    if (c.kind === 'bulk') return { ...base, ok: null, reason: 'bulk cases need bulk mode' };
+    if (c.kind === 'sanitize-call' && c.originalModified) return { ...base, ok: null, reason: 'psoxy edited the input first' };
+    try {
+      const s = sanitizerFor(c);
+      const method = c.method ?? 'GET';
+      const url = c.requestUrl!;
+      if (c.kind === 'unmatched') {
+        const allowed = s.isAllowed(method, url);
+        const ok = allowed === (c.expect === 'allowed');
+        return { ...base, ok, reason: ok ? '' : `expected ${c.expect}, was ${allowed ? 'allowed' : 'blocked'}` };
+      }
+      const original = readFileSync(join(root, c.original!), 'utf8');
+      if (!s.isAllowed(method, url)) return { ...base, ok: false, reason: 'URL blocked by the rules' };
+      const out = s.sanitize(method, url, original);
+      if (c.kind === 'sanitize-call') return { ...base, ok: true, reason: '' };
+      const expected = readFileSync(join(root, c.sanitized!), 'utf8');
+      const diff = jsonDiff(JSON.parse(expected.trim()), JSON.parse(out));
+      return { ...base, ok: diff === null, reason: diff ?? '' };
+    } catch (e) {
+      return { ...base, ok: false, reason: `${(e as Error).name}: ${(e as Error).message}` };
+    }
+  });
+  return {
+    results,
+    passed: results.filter((r) => r.ok === true).length,
+    failed: results.filter((r) => r.ok === false).length,
+    skipped: results.filter((r) => r.ok === null).length,
+  };
+}
+
+/** First difference between two JSON values (key order significant), or null when equal. */
+export function jsonDiff(expected: unknown, actual: unknown, path = '$'): string | null {
+  if (typeof expected !== typeof actual || Array.isArray(expected) !== Array.isArray(actual) || (expected === null) !== (actual === null)) {
+    return `${path}: expected ${short(expected)}, got ${short(actual)}`;
+  }
+  if (Array.isArray(expected) && Array.isArray(actual)) {
+    if (expected.length !== actual.length) return `${path}: expected ${expected.length} elements, got ${actual.length}`;
+    for (let i = 0; i < expected.length; i++) {
+      const d = jsonDiff(expected[i], actual[i], `${path}[${i}]`);
+      if (d) return d;
+    }
+    return null;
+  }
+  if (typeof expected === 'object' && expected !== null) {
+    const ek = Object.keys(expected), ak = Object.keys(actual as object);
+    if (ek.join('\u0000') !== ak.join('\u0000')) return `${path}: expected keys [${ek.join(',')}], got [${ak.join(',')}]`;
+    for (const k of ek) {
+      const d = jsonDiff((expected as Record<string, unknown>)[k], (actual as Record<string, unknown>)[k], `${path}.${k}`);
+      if (d) return d;
+    }
+    return null;
+  }
+  return expected === actual ? null : `${path}: expected ${short(expected)}, got ${short(actual)}`;
+}
+
+const short = (v: unknown) => {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 80 ? s.slice(0, 77) + '...' : s;
+};

@@ -1,0 +1,160 @@
+/**
+ * psoxy-compatible pseudonyms (DEFAULT implementation, "v0.4").
+ *
+ * `t~<b64url hash>[@domain]` deterministic tokens, `p~<b64url(hash ‖ AES-CBC(original))>[@domain]`
+ * reversible tokens, the JSON identity encoding and IP hashing/encryption; see ARCHITECTURE.md.
+ */
+import { AesCbc, deriveKey, InvalidTokenError, saltedHash } from './crypto.ts';
+import { canonicalizeEmail, parseMailbox, type EmailCanonicalization, type ParsedMailbox } from './email.ts';
+import { canonicalIp } from './ip.ts';
+import { isJsonNumber, numberText, type JsonNumber } from '../json/json.ts';
+
+export type EmailDomainHandling = 'PRESERVE' | 'REDACT' | 'TOKENIZE' | 'ENCRYPT';
+
+export interface PseudonymizerConfig {
+  salt: string;
+  encryptionKey?: string | null;
+  emailCanonicalization?: EmailCanonicalization;
+  emailDomainHandling?: EmailDomainHandling;
+  /** IP-specific salt / passphrase (psoxy `SALT_IP`, `ENCRYPTION_KEY_IP`). */
+  saltIp?: string | null;
+  encryptionKeyIp?: string | null;
+  /** Email-domain salt / passphrase (psoxy `SALT_EMAIL_DOMAINS`, `ENCRYPTION_KEY_EMAIL_DOMAINS`). */
+  saltEmailDomains?: string | null;
+  encryptionKeyEmailDomains?: string | null;
+}
+
+/** psoxy's `PseudonymizedIdentity`; key order matters for the JSON encoding. */
+export interface Identity {
+  domain?: string;
+  hash: string;
+  original?: string;
+  reversible?: string;
+}
+
+export class MissingEncryptionKeyError extends Error {}
+
+const b64url = (b: Buffer) => b.toString('base64url');
+const REVERSIBLE_TOKEN = /p~[A-Za-z0-9_-]{43,}(?:@[A-Za-z0-9.-]+)?/g;
+
+export class Pseudonymizer {
+  readonly config: Required<Pick<PseudonymizerConfig, 'salt' | 'emailCanonicalization' | 'emailDomainHandling'>> & PseudonymizerConfig;
+  private readonly ciphers = new Map<string, AesCbc>();
+
+  constructor(config: PseudonymizerConfig) {
+    this.config = { emailCanonicalization: 'STRICT', emailDomainHandling: 'PRESERVE', ...config };
+  }
+
+  /** One AES cipher per (passphrase, salt); PBKDF2 runs once. */
+  private cipher(passphrase: string | null | undefined, salt: string): AesCbc {
+    if (!passphrase) throw new MissingEncryptionKeyError('reversible pseudonyms need PSOXY_ENCRYPTION_KEY, which is not configured');
+    const id = passphrase + '\u0000' + salt;
+    let c = this.ciphers.get(id);
+    if (!c) this.ciphers.set(id, (c = new AesCbc(deriveKey(passphrase, salt))));
+    return c;
+  }
+
+  private get mainCipher(): AesCbc {
+    return this.cipher(this.config.encryptionKey, this.config.salt);
+  }
+
+  /** hash ‖ AES-CBC(original), IV = hash[0..16). */
+  private reversibleBytes(original: string, hash: Buffer, cipher: AesCbc): Buffer {
+    return Buffer.concat([hash, cipher.encrypt(hash.subarray(0, 16), Buffer.from(original, 'utf8'))]);
+  }
+
+  /** A mailbox when the value duck-types as an email (strings only). */
+  asEmail(value: string | JsonNumber): ParsedMailbox | null {
+    return typeof value === 'string' && value.includes('@') ? parseMailbox(value) : null;
+  }
+
+  private domainFor(m: ParsedMailbox): string | undefined {
+    const c = this.config;
+    switch (c.emailDomainHandling) {
+      case 'PRESERVE': return m.domain;
+      case 'REDACT': return undefined;
+      case 'TOKENIZE': return 'h~' + b64url(saltedHash(m.domain, c.saltEmailDomains || c.salt));
+      case 'ENCRYPT': {
+        const salt = c.saltEmailDomains || c.salt;
+        const h = saltedHash(m.domain, salt);
+        return 'e~' + b64url(this.reversibleBytes(m.domain, h, this.cipher(c.encryptionKeyEmailDomains || c.encryptionKey, salt)));
+      }
+    }
+  }
+
+  /**
+   * psoxy `PseudonymizerImpl.pseudonymize`: null for null/blank values; emails are canonicalized
+   * and keep their domain; other values (and numbers, as Java prints them) are hashed as is.
+   */
+  pseudonymize(value: string | JsonNumber | null, options: { includeReversible?: boolean; includeOriginal?: boolean } = {}): Identity | null {
+    if (value === null) return null;
+    const text = isJsonNumber(value) ? numberText(value) : value;
+    if (text.trim() === '') return null;
+    const mailbox = this.asEmail(value);
+    const canonical = mailbox ? canonicalizeEmail(mailbox, this.config.emailCanonicalization) : text;
+    const hash = saltedHash(canonical, this.config.salt);
+    const identity: Identity = { hash: '' };
+    if (mailbox) {
+      const domain = this.domainFor(mailbox);
+      if (domain !== undefined) identity.domain = domain;
+    }
+    identity.hash = b64url(hash);
+    if (options.includeOriginal) identity.original = text;
+    if (options.includeReversible) {
+      identity.reversible = 'p~' + b64url(this.reversibleBytes(text, hash, this.mainCipher)) + (identity.domain !== undefined ? '@' + identity.domain : '');
+    }
+    return identity;
+  }
+
+  /** `URL_SAFE_TOKEN` encoding. */
+  static urlSafeToken(identity: Identity): string {
+    if (identity.reversible !== undefined) return identity.reversible;
+    return 't~' + identity.hash + (identity.domain !== undefined ? '@' + identity.domain : '');
+  }
+
+  /** `JSON` encoding: the identity object as compact JSON, keys in psoxy's order. */
+  static jsonEncoded(identity: Identity): string {
+    const { domain, hash, original, reversible } = identity;
+    return JSON.stringify({ domain, hash, original, reversible });
+  }
+
+  /** `tokenize`: `p~` reversible token of the value itself (no email handling, no domain). */
+  tokenize(value: string): string {
+    const hash = saltedHash(value, this.config.salt);
+    return 'p~' + b64url(this.reversibleBytes(value, hash, this.mainCipher));
+  }
+
+  private ipSalt(): string {
+    return this.config.saltIp || this.config.salt;
+  }
+
+  /** `hashIp`: null when the value is not an IP address. */
+  hashIp(value: string): string | null {
+    const ip = canonicalIp(value);
+    return ip === null ? null : 't~' + b64url(saltedHash(ip, this.ipSalt()));
+  }
+
+  /** `encryptIp`: null when the value is not an IP address. */
+  encryptIp(value: string): string | null {
+    const ip = canonicalIp(value);
+    if (ip === null) return null;
+    const salt = this.ipSalt();
+    const h = saltedHash(ip, salt);
+    return 'p~' + b64url(this.reversibleBytes(ip, h, this.cipher(this.config.encryptionKeyIp || this.config.encryptionKey, salt)));
+  }
+
+  /** Decrypts one `p~` token (with or without `@domain`). */
+  reverse(token: string): string {
+    const body = token.replace(/^p~/, '').replace(/@.*$/, '');
+    if (!/^[A-Za-z0-9_-]+$/.test(body)) throw new InvalidTokenError('token is not base64url');
+    const bytes = Buffer.from(body, 'base64url');
+    if (bytes.length < 48) throw new InvalidTokenError('token is too short');
+    return this.mainCipher.decrypt(bytes.subarray(0, 16), bytes.subarray(32)).toString('utf8');
+  }
+
+  /** Replaces every reversible token (and its `@domain` suffix) in a string by its plaintext. */
+  reverseAll(text: string): string {
+    if (!text.includes('p~')) return text;
+    return text.replace(REVERSIBLE_TOKEN, (token) => this.reverse(token));
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * "Is this call allowed, and by which endpoint?" — psoxy's rule matching (spec §1.5).
+ * Regexes are case-insensitive whole-string matches; `pathRegex` sees `path?query`,
+ * `pathTemplate` sees the raw path and checks query parameter names and schemas.
+ * Where several endpoints match, the first declared wins (psoxy picks an arbitrary one).
+ */
+import type { ApiRules, Endpoint, ParameterSchema } from './types.ts';
+import { templateToRegex } from './path-template.ts';
+import { compileJavaRegex } from '../regex/java-regex.ts';
+import { parseQuery, type QueryParam } from './url.ts';
+
+const PSEUDONYM = /^p~[a-zA-Z0-9_-]{43,}$/;
+
+interface CompiledEndpoint {
+  endpoint: Endpoint;
+  index: number;
+  regex: RegExp;
+  isTemplate: boolean;
+  allowedParams: Set<string> | null;
+  allowedMethods: Set<string> | null;
+  paramPatterns: Map<ParameterSchema, RegExp>;
+}
+
+export interface EndpointMatch {
+  endpoint: Endpoint;
+  index: number;
+}
+
+export class EndpointMatcher {
+  private readonly compiled: CompiledEndpoint[];
+  readonly allowAll: boolean;
+
+  constructor(rules: ApiRules) {
+    this.allowAll = rules.allowAllEndpoints;
+    this.compiled = rules.endpoints.map((endpoint, index) => {
+      const isTemplate = endpoint.pathRegex === undefined;
+      const source = isTemplate ? templateToRegex(endpoint.pathTemplate!) : endpoint.pathRegex!;
+      const paramPatterns = new Map<ParameterSchema, RegExp>();
+      const collect = (s: ParameterSchema) => {
+        if (s.pattern !== undefined) paramPatterns.set(s, compileJavaRegex(s.pattern, { whole: true }));
+        s.anyOf?.forEach(collect);
+      };
+      Object.values(endpoint.pathParameterSchemas ?? {}).forEach(collect);
+      Object.values(endpoint.queryParamSchemas ?? {}).forEach(collect);
+      return {
+        endpoint,
+        index,
+        regex: compileJavaRegex(source, { flags: 'i', whole: true }),
+        isTemplate,
+        allowedParams: endpoint.allowedQueryParams ? new Set(endpoint.allowedQueryParams.map((p) => p.toLowerCase())) : null,
+        allowedMethods: endpoint.allowedMethods ? new Set(endpoint.allowedMethods.map((m) => m.toUpperCase())) : null,
+        paramPatterns,
+      };
+    });
+  }
+
+  /** The matching endpoint for a raw (still percent-encoded) path and query, or null. */
+  match(method: string, path: string, query: string | null): EndpointMatch | null {
+    let params: QueryParam[] | undefined;
+    const upper = method.toUpperCase();
+    for (const c of this.compiled) {
+      if (c.allowedMethods && !c.allowedMethods.has(upper)) continue;
+      if (c.isTemplate) {
+        const m = c.regex.exec(path);
+        if (!m) continue;
+        if (!this.pathParamsValid(c, m.groups ?? {})) continue;
+      } else if (!c.regex.test(query === null ? path : path + '?' + query)) continue;
+      params ??= parseQuery(query);
+      if (!this.queryValid(c, params)) continue;
+      return { endpoint: c.endpoint, index: c.index };
+    }
+    return null;
+  }
+
+  private pathParamsValid(c: CompiledEndpoint, groups: Record<string, string | undefined>): boolean {
+    for (const [name, schema] of Object.entries(c.endpoint.pathParameterSchemas ?? {})) {
+      if (!Object.hasOwn(groups, name)) return false;
+      if (!this.valueValid(c, schema, groups[name] ?? null)) return false;
+    }
+    return true;
+  }
+
+  private queryValid(c: CompiledEndpoint, params: QueryParam[]): boolean {
+    if (c.allowedParams && params.some((p) => !c.allowedParams!.has(p.name.toLowerCase()))) return false;
+    for (const [name, schema] of Object.entries(c.endpoint.queryParamSchemas ?? {})) {
+      const lower = name.toLowerCase();
+      const values = params.filter((p) => p.name.toLowerCase() === lower && p.value !== null).map((p) => p.value!);
+      if (schema.required && values.length === 0) return false;
+      if (!values.every((v) => this.valueValid(c, schema, v))) return false;
+    }
+    return true;
+  }
+
+  private valueValid(c: CompiledEndpoint, s: ParameterSchema, value: string | null): boolean {
+    if (value === null) return true;
+    if (s.type === 'integer' && !/^\d+$/.test(value.trim())) return false;
+    if (s.type === 'number' && !isJavaDouble(value)) return false;
+    if (s.format !== undefined && !PSEUDONYM.test(value)) return false;
+    if (s.enum && !s.enum.includes(value)) return false;
+    const pattern = c.paramPatterns.get(s);
+    if (pattern && !pattern.test(value)) return false;
+    if (s.anyOf) return s.anyOf.some((sub) => this.valueValid(c, sub, value));
+    return true;
+  }
+}
+
+/** `Double.parseDouble` acceptance (trimmed; decimal, exponent, optional type suffix, NaN/Infinity). */
+function isJavaDouble(v: string): boolean {
+  return /^[+-]?(NaN|Infinity|((\d+\.?\d*|\.\d+)([eE][+-]?\d+)?[fFdD]?))$/.test(v.trim()) || /^[+-]?0[xX][0-9a-fA-F]+(\.[0-9a-fA-F]*)?[pP][+-]?\d+[fFdD]?$/.test(v.trim());
+}

@@ -1,0 +1,130 @@
+/**
+ * YAML (1.1, as psoxy's Jackson/SnakeYAML reads it) to plain values, remembering where each
+ * mapping and sequence came from and which `!<tag>` it carried, so that binding errors can name
+ * the file and line.
+ */
+import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+
+export class RulesError extends Error {
+  readonly file: string;
+  readonly line: number | null;
+  readonly problem: string;
+  constructor(file: string, line: number | null, problem: string) {
+    super(`${file}${line !== null ? `:${line}` : ''}: ${problem}`);
+    this.file = file;
+    this.line = line;
+    this.problem = problem;
+  }
+}
+
+export interface YamlSource {
+  file: string;
+  value: unknown;
+  /** Line (1-based) where a mapping/sequence, or one of its keys, starts. */
+  lineOf(container: object, key?: string | number): number | null;
+  tagOf(container: object): string | null;
+  fail(container: object | null, problem: string, key?: string | number): never;
+}
+
+export function readYaml(text: string, file: string): YamlSource {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(indentQuotedContinuations(text), { lineCounter, version: '1.1', uniqueKeys: true, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0];
+    throw new RulesError(file, e.linePos?.[0].line ?? null, `invalid YAML: ${e.message.split('\n')[0]}`);
+  }
+  const lines = new WeakMap<object, number>();
+  const keyLines = new WeakMap<object, Map<string | number, number>>();
+  const tags = new WeakMap<object, string>();
+  const lineAt = (node: { range?: [number, number, number] | null } | null | undefined) =>
+    node?.range ? lineCounter.linePos(node.range[0]).line : 0;
+
+  const convert = (node: Node | null | undefined): unknown => {
+    if (node === null || node === undefined) return null;
+    if (isAlias(node)) return convert(node.resolve(doc) as Node);
+    if (isScalar(node)) return node.value;
+    if (isMap(node)) {
+      const out: Record<string, unknown> = {};
+      const keys = new Map<string | number, number>();
+      for (const item of node.items) {
+        if (!isPair(item)) continue;
+        const k = isScalar(item.key) ? String(item.key.value) : String(item.key);
+        out[k] = convert(item.value as Node);
+        keys.set(k, lineAt(item.key as Node));
+      }
+      lines.set(out, lineAt(node));
+      keyLines.set(out, keys);
+      if (node.tag) tags.set(out, normalizeTag(node.tag));
+      return out;
+    }
+    if (isSeq(node)) {
+      const out = node.items.map((i) => convert(i as Node));
+      const keys = new Map<string | number, number>();
+      node.items.forEach((i, idx) => keys.set(idx, lineAt(i as Node)));
+      lines.set(out, lineAt(node));
+      keyLines.set(out, keys);
+      return out;
+    }
+    return null;
+  };
+
+  const value = convert(doc.contents as Node);
+  const source: YamlSource = {
+    file,
+    value,
+    lineOf(container, key) {
+      const k = key !== undefined ? keyLines.get(container)?.get(key) : undefined;
+      return k || lines.get(container) || null;
+    },
+    tagOf(container) {
+      return tags.get(container) ?? null;
+    },
+    fail(container, problem, key) {
+      throw new RulesError(file, container ? source.lineOf(container, key) : null, problem);
+    },
+  };
+  return source;
+}
+
+/** `!<pseudonymize>` and `!pseudonymize` both name the `pseudonymize` type. */
+function normalizeTag(tag: string): string {
+  return tag.replace(/^!/, '').replace(/^<(.*)>$/, '$1');
+}
+
+/**
+ * psoxy's SnakeYAML accepts continuation lines of a quoted scalar that are indented no deeper
+ * than the enclosing key (psoxy's own rules do this); the `yaml` package rejects them. Leading
+ * whitespace of such lines is never part of the value, so indenting them is safe and keeps line
+ * numbers intact.
+ */
+export function indentQuotedContinuations(text: string): string {
+  const lines = text.split('\n');
+  let quote: '"' | "'" | null = null;
+  let pad = '';
+  for (let n = 0; n < lines.length; n++) {
+    let line = lines[n];
+    if (quote !== null) {
+      line = pad + line;
+      lines[n] = line;
+    }
+    const start: number = quote !== null ? pad.length : 0;
+    for (let i: number = start; i < line.length; i++) {
+      const c: string = line[i];
+      if (quote === '"') {
+        if (c === '\\') i++;
+        else if (c === '"') quote = null;
+      } else if (quote === "'") {
+        if (c === "'") {
+          if (line[i + 1] === "'") i++;
+          else quote = null;
+        }
+      } else if (c === '#' && (i === 0 || line[i - 1] === ' ')) {
+        break;
+      } else if ((c === '"' || c === "'") && /(^|[:\-[{,?]\s*|^\s*)$/.test(line.slice(0, i))) {
+        quote = c;
+        pad = ' '.repeat((/^ */.exec(line)?.[0].length ?? 0) + 2);
+      }
+    }
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,119 @@
+/**
+ * The API-mode sanitizer: decides whether a request is allowed and sanitizes a JSON response
+ * with the matched endpoint's `responseSchema` filter and `transforms`, in psoxy's order.
+ * Pure and platform-free: no I/O, no clock, no environment.
+ */
+import type { ApiRules, Endpoint, Transform } from '../rules/types.ts';
+import { EndpointMatcher, type EndpointMatch } from '../rules/match.ts';
+import { splitRawUrl } from '../rules/url.ts';
+import { compileJsonPath, type CompiledPath } from '../jsonpath/index.ts';
+import { Pseudonymizer } from '../pseudonym/pseudonymizer.ts';
+import { ResponseSchemaFilter } from './schema-filter.ts';
+import { compileValueFunction, TransformError, type TransformContext, type ValueFunction } from './transforms.ts';
+import { parseJsonStream, type JsonValue } from '../json/json.ts';
+
+export class BlockedByRulesError extends Error {}
+export class MalformedResponseError extends Error {}
+export { TransformError };
+
+interface CompiledTransform {
+  paths: CompiledPath[];
+  applyOnlyWhen: CompiledPath | null;
+  /** null = redact (delete matched nodes). */
+  fn: ValueFunction | null;
+}
+
+interface CompiledEndpoint {
+  endpoint: Endpoint;
+  transforms: CompiledTransform[];
+}
+
+export interface SanitizeOptions {
+  /** `X-Psoxy-Pseudonym-Implementation` header value (`v0.4` default, `v0.3` legacy). */
+  pseudonymImplementation?: string | null;
+}
+
+export class Sanitizer {
+  readonly rules: ApiRules;
+  readonly pseudonymizer: Pseudonymizer;
+  private readonly matcher: EndpointMatcher;
+  private readonly schemaFilter: ResponseSchemaFilter;
+  private readonly endpoints: CompiledEndpoint[];
+
+  constructor(rules: ApiRules, pseudonymizer: Pseudonymizer) {
+    this.rules = rules;
+    this.pseudonymizer = pseudonymizer;
+    this.matcher = new EndpointMatcher(rules);
+    this.schemaFilter = new ResponseSchemaFilter(rules.definitions);
+    const pathCache = new Map<string, CompiledPath>();
+    const path = (p: string) => {
+      let c = pathCache.get(p);
+      if (!c) pathCache.set(p, (c = compileJsonPath(p)));
+      return c;
+    };
+    this.endpoints = rules.endpoints.map((endpoint) => ({
+      endpoint,
+      transforms: endpoint.transforms.map((t: Transform) => ({
+        paths: t.jsonPaths.map(path),
+        applyOnlyWhen: t.applyOnlyWhen ? path(t.applyOnlyWhen) : null,
+        fn: t.type === 'redact' ? null : compileValueFunction(t),
+      })),
+    }));
+  }
+
+  /** The endpoint allowing `method url`, or null when the rules block it. */
+  match(method: string, rawUrl: string): EndpointMatch | null {
+    const { path, query } = splitRawUrl(rawUrl);
+    return this.matcher.match(method, path, query);
+  }
+
+  isAllowed(method: string, rawUrl: string): boolean {
+    return this.rules.allowAllEndpoints || this.match(method, rawUrl) !== null;
+  }
+
+  /**
+   * Sanitizes a response body for `method url`. Throws BlockedByRulesError when no rule allows
+   * the call, MalformedResponseError when the body is not JSON, TransformError when a rule cannot
+   * be applied — never returns unsanitized data for a matched endpoint.
+   */
+  sanitize(method: string, rawUrl: string, body: string, options: SanitizeOptions = {}): string {
+    const match = this.match(method, rawUrl);
+    if (match === null) {
+      if (this.rules.allowAllEndpoints) return body;
+      throw new BlockedByRulesError(`${method} ${rawUrl} is not allowed by the rules`);
+    }
+    return this.sanitizeForEndpoint(match.index, body, options);
+  }
+
+  sanitizeForEndpoint(endpointIndex: number, body: string, options: SanitizeOptions = {}): string {
+    let values: JsonValue[];
+    try {
+      values = parseJsonStream(body);
+    } catch (e) {
+      throw new MalformedResponseError(`response body is not valid JSON: ${(e as Error).message}`);
+    }
+    const impl = options.pseudonymImplementation ?? null;
+    if (impl !== null && impl !== 'v0.4' && impl !== 'v0.3') {
+      throw new TransformError(`unknown pseudonym implementation ${JSON.stringify(impl)} (known: v0.4, v0.3)`);
+    }
+    const ctx: TransformContext = { pseudonymizer: this.pseudonymizer, legacyReversibleAsJson: impl === 'v0.3', memo: new Map() };
+    const compiled = this.endpoints[endpointIndex];
+    return values.map((v) => JSON.stringify(this.sanitizeValue(compiled, v, ctx))).join('\n').trim();
+  }
+
+  private sanitizeValue(c: CompiledEndpoint, value: JsonValue, ctx: TransformContext): JsonValue {
+    let doc = value;
+    if (c.endpoint.responseSchema) doc = this.schemaFilter.apply(doc, c.endpoint.responseSchema);
+    for (const t of c.transforms) {
+      if (t.applyOnlyWhen && t.applyOnlyWhen.read(doc).length === 0) continue;
+      for (const p of t.paths) {
+        if (t.fn === null) p.delete(doc);
+        else {
+          const fn = t.fn;
+          p.map(doc, (v) => fn(v, ctx));
+        }
+      }
+    }
+    return doc;
+  }
+}
