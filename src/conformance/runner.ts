@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadApiRules } from '../rules/load.ts';
+import type { ApiRules } from '../rules/types.ts';
 import { Sanitizer } from '../sanitizer/sanitizer.ts';
 import { Pseudonymizer, type EmailDomainHandling } from '../pseudonym/pseudonymizer.ts';
 import type { EmailCanonicalization } from '../pseudonym/email.ts';
@@ -38,14 +39,22 @@ export interface ConformanceSummary {
   skipped: number;
 }
 
-export function runConformance(manifestPath: string, root: string): ConformanceSummary {
-  const cases = JSON.parse(readFileSync(manifestPath, 'utf8')) as ConformanceCase[];
+export interface ConformanceOptions {
+  /** Only cases whose connector is listed (all when absent). */
+  connectors?: string[];
+  /** Rules to use instead of a case's rules file (e.g. our built-in rules for a connector). */
+  rulesOverride?: (c: ConformanceCase) => ApiRules | undefined;
+}
+
+export function runConformance(manifestPath: string, root: string, options: ConformanceOptions = {}): ConformanceSummary {
+  const all = JSON.parse(readFileSync(manifestPath, 'utf8')) as ConformanceCase[];
+  const cases = options.connectors ? all.filter((c) => options.connectors!.includes(c.connector)) : all;
   const sanitizers = new Map<string, Sanitizer>();
   const sanitizerFor = (c: ConformanceCase): Sanitizer => {
     const key = c.rulesFile + '|' + JSON.stringify(c.config);
     let s = sanitizers.get(key);
     if (!s) {
-      const rules = loadApiRules(readFileSync(join(root, c.rulesFile), 'utf8'), c.rulesFile);
+      const rules = options.rulesOverride?.(c) ?? loadApiRules(readFileSync(join(root, c.rulesFile), 'utf8'), c.rulesFile);
       s = new Sanitizer(rules, new Pseudonymizer({
         salt: c.config.salt,
         encryptionKey: c.config.encryptionKey,

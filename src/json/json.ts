@@ -64,7 +64,9 @@ export function javaDoubleToString(d: number): string {
   return m + 'E' + (exp.startsWith('+') ? exp.slice(1) : exp);
 }
 
-const MAY_NEED_FIDELITY = /\d[.eE]|\d{16}/;
+// A number in value position (after `:`, `,` or `[`) with a fraction, an exponent or 16+ digits.
+// Strings can only cause false positives (then the exact path is just slower), never misses.
+const MAY_NEED_FIDELITY = /[:,[]\s*-?\d+(?:[.eE]|\d{15})/;
 
 function reviveNumber(_key: string, value: unknown, context?: { source?: string }): unknown {
   if (typeof value !== 'number' || context?.source === undefined) return value;
@@ -132,4 +134,13 @@ function* topLevelValueEnds(text: string): Generator<number> {
     } else if (depth === 0) inScalar = true;
   }
   if (inScalar) yield text.length;
+}
+
+/**
+ * Sets an own property, even for the key `__proto__` (which JSON.parse creates as an own
+ * property but plain assignment would treat as the prototype setter, leaving the raw value).
+ */
+export function setOwn(obj: JsonObject, key: string, value: JsonValue): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, writable: true, enumerable: true, configurable: true });
+  else obj[key] = value;
 }

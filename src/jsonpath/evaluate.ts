@@ -6,7 +6,7 @@
  * array elements are deleted from the highest index down.
  */
 import type { FilterExpr, Operand, PathAst, Segment } from './ast.ts';
-import { isJsonNumber, isJsonObject, numberText, numberValue, type JsonObject, type JsonValue } from '../json/json.ts';
+import { isJsonNumber, isJsonObject, numberText, numberValue, setOwn, type JsonObject, type JsonValue } from '../json/json.ts';
 
 export class JsonPathEvaluationError extends Error {}
 
@@ -65,11 +65,11 @@ export class CompiledPath {
       if (parent === null) throw new JsonPathEvaluationError(`cannot map the document root (${this.text})`);
       if (Array.isArray(key)) {
         const obj = parent as JsonObject;
-        for (const k of key) if (hasOwn.call(obj, k)) obj[k] = fn(obj[k]);
+        for (const k of key) if (hasOwn.call(obj, k)) setOwn(obj, k, fn(obj[k]));
       } else if (Array.isArray(parent)) {
         parent[key as number] = fn(parent[key as number]);
       } else {
-        parent[key as string] = fn(parent[key as string]);
+        setOwn(parent, key as string, fn(parent[key as string]));
       }
     }
   }
@@ -128,7 +128,7 @@ export class CompiledPath {
           if (ctx.refs) ctx.refs.push({ parent: model, key: seg.names });
           else {
             const merged: JsonObject = {};
-            for (const k of seg.names) if (hasOwn.call(model, k)) merged[k] = model[k];
+            for (const k of seg.names) if (hasOwn.call(model, k)) setOwn(merged, k, model[k]);
             ctx.values.push(merged);
           }
           return;

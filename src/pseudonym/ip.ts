@@ -16,20 +16,16 @@ export function canonicalIp(value: string): string | null {
 }
 
 function expandIpv6(value: string): number[] {
-  let text = value;
-  const tail: number[] = [];
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  // An embedded IPv4 tail (`::ffff:192.0.2.128`) stands for the last two groups.
+  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(value);
   if (v4) {
     const b = v4[1].split('.').map(Number);
-    tail.push((b[0] << 8) | b[1], (b[2] << 8) | b[3]);
-    text = text.slice(0, -v4[1].length) + '0:0';
-    tail.length = 0;
-    const parts = expandIpv6(text);
+    const parts = expandIpv6(value.slice(0, -v4[1].length) + '0:0');
     parts[6] = (b[0] << 8) | b[1];
     parts[7] = (b[2] << 8) | b[3];
     return parts;
   }
-  const [head, rest] = text.includes('::') ? text.split('::') : [text, null];
+  const [head, rest] = value.includes('::') ? value.split('::') : [value, null];
   const h = head ? head.split(':').map((x) => parseInt(x, 16)) : [];
   if (rest === null) return h;
   const r = rest ? rest.split(':').map((x) => parseInt(x, 16)) : [];

@@ -24,11 +24,11 @@ export function decodeRulesValue(value: string): string {
 }
 
 export function loadApiRules(text: string, file = 'RULES'): ApiRules {
-  let decoded = text;
+  let decoded: string;
   try {
     decoded = decodeRulesValue(text);
   } catch {
-    decoded = text;
+    decoded = text; // not valid base64/gzip after all: psoxy then reads the value as plain YAML
   }
   try {
     return bindApiRules(readYaml(decoded, file));

@@ -1,5 +1,5 @@
 /**
- * YAML (1.1, as psoxy's Jackson/SnakeYAML reads it) to plain values, remembering where each
+ * YAML (core schema: only true/false are booleans, as Jackson reads psoxy rules) to plain values, remembering where each
  * mapping and sequence came from and which `!<tag>` it carried, so that binding errors can name
  * the file and line.
  */
@@ -28,10 +28,10 @@ export interface YamlSource {
 
 export function readYaml(text: string, file: string): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(indentQuotedContinuations(text), { lineCounter, version: '1.1', uniqueKeys: true, prettyErrors: false });
+  const doc = parseDocument(indentQuotedContinuations(text), { lineCounter, version: '1.2', uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0];
-    throw new RulesError(file, e.linePos?.[0].line ?? null, `invalid YAML: ${e.message.split('\n')[0]}`);
+    throw new RulesError(file, lineCounter.linePos(e.pos[0]).line, `invalid YAML: ${e.message.split('\n')[0]}`);
   }
   const lines = new WeakMap<object, number>();
   const keyLines = new WeakMap<object, Map<string | number, number>>();
@@ -48,7 +48,7 @@ export function readYaml(text: string, file: string): YamlSource {
       const keys = new Map<string | number, number>();
       for (const item of node.items) {
         if (!isPair(item)) continue;
-        const k = isScalar(item.key) ? String(item.key.value) : String(item.key);
+        const k = isScalar(item.key) ? String(item.key.source ?? item.key.value) : String(item.key);
         out[k] = convert(item.value as Node);
         keys.set(k, lineAt(item.key as Node));
       }

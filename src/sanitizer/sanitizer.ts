@@ -90,7 +90,9 @@ export class Sanitizer {
     try {
       values = parseJsonStream(body);
     } catch (e) {
-      throw new MalformedResponseError(`response body is not valid JSON: ${(e as Error).message}`);
+      // V8's message quotes the body; it may hold personal data, so only the position is kept.
+      const at = /position (\d+)/.exec((e as Error).message)?.[1];
+      throw new MalformedResponseError(`response body is not valid JSON${at !== undefined ? ` (at position ${at})` : ''}`);
     }
     const impl = options.pseudonymImplementation ?? null;
     if (impl !== null && impl !== 'v0.4' && impl !== 'v0.3') {

@@ -3,7 +3,7 @@
  * types the way Jackson does (integers truncated, boolean null → false, arrays drop nulls).
  */
 import type { SchemaFilter } from '../rules/types.ts';
-import { isDoubleNumber, isJsonNumber, isJsonObject, numberText, numberValue, rawNumber, type JsonObject, type JsonValue } from '../json/json.ts';
+import { isDoubleNumber, isJsonNumber, isJsonObject, numberText, numberValue, rawNumber, setOwn, type JsonObject, type JsonValue } from '../json/json.ts';
 
 export const NOT_MATCHED = Symbol('not matched');
 type Result = JsonValue | typeof NOT_MATCHED;
@@ -86,11 +86,11 @@ export class ResponseSchemaFilter {
     const props = schema.properties ?? {};
     const out: JsonObject = {};
     for (const key of Object.keys(node)) {
-      if (plusExempt && key.startsWith('+')) { out[key] = node[key]; continue; }
+      if (plusExempt && key.startsWith('+')) { setOwn(out, key, node[key]); continue; }
       if (!Object.hasOwn(props, key)) continue;
       const r = this.filter(node[key], props[key]);
       if (r === NOT_MATCHED) return NOT_MATCHED;
-      out[key] = r;
+      setOwn(out, key, r);
     }
     return out;
   }

@@ -1,0 +1,107 @@
+#!/usr/bin/env node
+/** `psoxy` command line: sanitize, rules check, conformance (and, later, serve / demo / bulk). */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { loadApiRules, RulesError } from '../rules/load.ts';
+import { Sanitizer, BlockedByRulesError } from '../sanitizer/sanitizer.ts';
+import { Pseudonymizer } from '../pseudonym/pseudonymizer.ts';
+import { runConformance } from '../conformance/runner.ts';
+import { builtInRulesYaml } from '../sources/index.ts';
+import { runDemo } from './demo.ts';
+
+const USAGE = `usage: psoxy <command> [options]
+
+commands:
+  sanitize --rules <file|built-in> --url <raw url> [--method GET] [--salt S] [--encryption-key K] [--input <file>]
+      sanitize a JSON response (stdin or --input) as the proxy would; prints the result
+  rules check <file|built-in>
+      validate a rules file and list its endpoints
+  conformance --manifest <file> --root <dir> [--report <out.json>]
+      run psoxy conformance cases
+  demo
+      sanitize a bundled Zoom sample and show what was removed
+`;
+
+class UsageError extends Error {}
+
+function readRules(ref: string): { text: string; file: string } {
+  const builtIn = builtInRulesYaml(ref);
+  if (builtIn !== undefined) return { text: builtIn, file: `built-in:${ref}` };
+  return { text: readFileSync(ref, 'utf8'), file: ref };
+}
+
+function cmdSanitize(argv: string[]): number {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      rules: { type: 'string' }, url: { type: 'string' }, method: { type: 'string', default: 'GET' },
+      salt: { type: 'string' }, 'encryption-key': { type: 'string' }, input: { type: 'string' },
+    },
+  });
+  if (!values.rules || !values.url) throw new UsageError('sanitize needs --rules and --url');
+  const { text, file } = readRules(values.rules);
+  const salt = values.salt ?? process.env.PSOXY_SALT;
+  if (!salt) throw new UsageError('sanitize needs --salt (or PSOXY_SALT in the environment)');
+  const sanitizer = new Sanitizer(loadApiRules(text, file), new Pseudonymizer({
+    salt,
+    encryptionKey: values['encryption-key'] ?? process.env.PSOXY_ENCRYPTION_KEY ?? null,
+  }));
+  const body = readFileSync(values.input ?? 0, 'utf8');
+  process.stdout.write(sanitizer.sanitize(values.method, values.url, body) + '\n');
+  return 0;
+}
+
+function cmdRulesCheck(argv: string[]): number {
+  const [sub, ref] = argv;
+  if (sub !== 'check' || !ref) throw new UsageError('usage: psoxy rules check <file|built-in>');
+  const { text, file } = readRules(ref);
+  const rules = loadApiRules(text, file);
+  console.log(`${file}: OK, ${rules.endpoints.length} endpoint(s)${rules.allowAllEndpoints ? ', allowAllEndpoints' : ''}`);
+  for (const e of rules.endpoints) {
+    const methods = e.allowedMethods?.join(',') ?? 'ANY';
+    const params = e.allowedQueryParams ? ` params=[${e.allowedQueryParams.join(',')}]` : '';
+    console.log(`  ${methods.padEnd(5)} ${e.pathTemplate ?? e.pathRegex}${params} transforms=${e.transforms.map((t) => t.type).join(',') || '-'}`);
+  }
+  for (const w of rules.warnings) console.log(`warning: ${w}`);
+  return 0;
+}
+
+function cmdConformance(argv: string[]): number {
+  const { values } = parseArgs({ args: argv, options: { manifest: { type: 'string' }, root: { type: 'string' }, report: { type: 'string' } } });
+  if (!values.manifest || !values.root) throw new UsageError('conformance needs --manifest and --root');
+  const summary = runConformance(values.manifest, values.root);
+  for (const r of summary.results) {
+    if (r.ok === false) console.log(`FAIL ${r.connector} ${r.kind} ${r.requestUrl}\n     ${r.reason}`);
+  }
+  if (values.report) writeFileSync(values.report, JSON.stringify(summary.results, null, 2) + '\n');
+  console.log(`${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);
+  return summary.failed === 0 ? 0 : 1;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'sanitize': return cmdSanitize(rest);
+      case 'rules': return cmdRulesCheck(rest);
+      case 'conformance': return cmdConformance(rest);
+      case 'demo': return await runDemo();
+      case undefined: case '-h': case '--help': case 'help':
+        process.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default: throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`psoxy: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (e instanceof RulesError || e instanceof BlockedByRulesError || e instanceof Error) {
+      process.stderr.write(`psoxy: ${e.message.split('\n')[0]}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

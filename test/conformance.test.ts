@@ -1,0 +1,27 @@
+// psoxy's own expected outputs (../shared/conformance), read in place; skipped when absent.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runConformance } from '../src/conformance/runner.ts';
+import { loadApiRules } from '../src/rules/load.ts';
+import { builtInRulesYaml } from '../src/sources/index.ts';
+
+const root = fileURLToPath(new URL('../../shared/conformance/', import.meta.url));
+const manifest = root + 'manifest.json';
+const present = existsSync(manifest);
+
+test('every example, unmatched and sanitize-call case passes', { skip: !present && 'shared/conformance is not here' }, () => {
+  const s = runConformance(manifest, root + 'psoxy');
+  const failures = s.results.filter((r) => r.ok === false).map((r) => `${r.connector} ${r.kind} ${r.requestUrl}: ${r.reason}`);
+  assert.deepEqual(failures, []);
+  assert.ok(s.passed >= 792, `only ${s.passed} passed`);
+  assert.ok(s.results.filter((r) => r.ok === null).every((r) => r.kind === 'bulk'));
+});
+
+test('our built-in Zoom rules pass every zoom/zoom case', { skip: !present && 'shared/conformance is not here' }, () => {
+  const zoom = loadApiRules(builtInRulesYaml('zoom')!, 'built-in:zoom');
+  const s = runConformance(manifest, root + 'psoxy', { connectors: ['zoom/zoom'], rulesOverride: () => zoom });
+  assert.deepEqual(s.results.filter((r) => r.ok === false), []);
+  assert.ok(s.passed >= 61, `only ${s.passed} zoom cases passed`);
+});
