@@ -11,7 +11,7 @@ import { paginate, participantsPage, usersPage } from '../src/sources/zoom/simul
 import { median, emit } from './stats.ts';
 
 function timeIt(fn: () => void, iterations: number): number[] {
-  for (let i = 0; i < Math.min(20, iterations); i++) fn(); // warm-up
+  for (let i = 0; i < Math.min(10, iterations); i++) fn(); // warm-up
   const samples: number[] = [];
   for (let i = 0; i < iterations; i++) {
     const t0 = process.hrtime.bigint();
@@ -39,9 +39,14 @@ export function benchSanitize(): void {
     },
   ];
   for (const c of cases) {
-    const iterations = 200;
-    const baseline = median(timeIt(() => JSON.stringify(JSON.parse(c.body)), iterations));
-    const sanitize = median(timeIt(() => sanitizer.sanitize('GET', c.url, c.body), iterations));
+    // Interleaved rounds, so machine noise hits the baseline and our code alike.
+    const base: number[] = [], ours: number[] = [];
+    for (let round = 0; round < 10; round++) {
+      base.push(...timeIt(() => JSON.stringify(JSON.parse(c.body)), 30));
+      ours.push(...timeIt(() => sanitizer.sanitize('GET', c.url, c.body), 30));
+    }
+    const baseline = median(base);
+    const sanitize = median(ours);
     emit({
       name: c.name,
       ratio: sanitize / baseline,

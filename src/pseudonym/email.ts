@@ -91,8 +91,13 @@ function parseAddrSpec(sc: Scanner): { local: string; domain: string } | null {
   return { local, domain };
 }
 
+const SIMPLE_ADDR = /^([A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+(?:\.[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+)*)@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,26})$/;
+
 /** Parses a single mailbox; null when the whole string is not one. */
 export function parseMailbox(value: string): ParsedMailbox | null {
+  // Fast path for the common bare `local@domain`.
+  const simple = SIMPLE_ADDR.exec(value);
+  if (simple) return { local: simple[1], domain: simple[2], personal: null };
   const sc = new Scanner(value);
   if (!sc.skipCfws()) return null;
   // Try addr-spec first.

@@ -5,6 +5,7 @@
  * reversible tokens, the JSON identity encoding and IP hashing/encryption; see ARCHITECTURE.md.
  */
 import { AesCbc, deriveKey, InvalidTokenError, saltedHash } from './crypto.ts';
+import { base64url } from './fast-crypto.ts';
 import { canonicalizeEmail, parseMailbox, type EmailCanonicalization, type ParsedMailbox } from './email.ts';
 import { canonicalIp } from './ip.ts';
 import { isJsonNumber, numberText, type JsonNumber } from '../json/json.ts';
@@ -34,7 +35,7 @@ export interface Identity {
 
 export class MissingEncryptionKeyError extends Error {}
 
-const b64url = (b: Buffer) => b.toString('base64url');
+const b64url = (b: Uint8Array) => base64url(b);
 const REVERSIBLE_TOKEN = /p~[A-Za-z0-9_-]{43,}(?:@[A-Za-z0-9.-]+)?/g;
 
 export class Pseudonymizer {
@@ -59,8 +60,8 @@ export class Pseudonymizer {
   }
 
   /** hash ‖ AES-CBC(original), IV = hash[0..16). */
-  private reversibleBytes(original: string, hash: Buffer, cipher: AesCbc): Buffer {
-    return Buffer.concat([hash, cipher.encrypt(hash.subarray(0, 16), Buffer.from(original, 'utf8'))]);
+  private reversibleBytes(original: string, hash: Uint8Array, cipher: AesCbc): Uint8Array {
+    return cipher.encryptAfter(hash, original);
   }
 
   /** A mailbox when the value duck-types as an email (strings only). */
@@ -106,7 +107,23 @@ export class Pseudonymizer {
     return identity;
   }
 
-  /** `URL_SAFE_TOKEN` encoding. */
+  /**
+   * The `URL_SAFE_TOKEN` encoding of `pseudonymize(value)` without building the identity
+   * (the hot path of the sanitizer); null for null/blank values.
+   */
+  urlSafeToken(value: string | JsonNumber | null, includeReversible: boolean): string | null {
+    if (value === null) return null;
+    const text = isJsonNumber(value) ? numberText(value) : value;
+    if (text.trim() === '') return null;
+    const mailbox = this.asEmail(value);
+    const hash = saltedHash(mailbox ? canonicalizeEmail(mailbox, this.config.emailCanonicalization) : text, this.config.salt);
+    const domain = mailbox ? this.domainFor(mailbox) : undefined;
+    const suffix = domain !== undefined ? '@' + domain : '';
+    if (includeReversible) return 'p~' + b64url(this.reversibleBytes(text, hash, this.mainCipher)) + suffix;
+    return 't~' + b64url(hash) + suffix;
+  }
+
+  /** `URL_SAFE_TOKEN` encoding of an identity. */
   static urlSafeToken(identity: Identity): string {
     if (identity.reversible !== undefined) return identity.reversible;
     return 't~' + identity.hash + (identity.domain !== undefined ? '@' + identity.domain : '');

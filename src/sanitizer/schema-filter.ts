@@ -1,27 +1,43 @@
 /**
  * psoxy's `responseSchema` filter (spec §3.6): keeps only what the schema names, coercing leaf
  * types the way Jackson does (integers truncated, boolean null → false, arrays drop nulls).
+ * Each schema is compiled once into a function; `$ref`s are resolved at compile time.
  */
 import type { SchemaFilter } from '../rules/types.ts';
-import { isDoubleNumber, isJsonNumber, isJsonObject, numberText, numberValue, rawNumber, setOwn, type JsonObject, type JsonValue } from '../json/json.ts';
+import { isDoubleNumber, isJsonNumber, isJsonObject, numberText, numberValue, rawNumber, setOwn, type JsonNumber, type JsonObject, type JsonValue } from '../json/json.ts';
 
 export const NOT_MATCHED = Symbol('not matched');
 type Result = JsonValue | typeof NOT_MATCHED;
+type Filter = (node: JsonValue) => Result;
 
 export class SchemaFilterError extends Error {}
 
 const INT_MIN = -2147483648, INT_MAX = 2147483647;
 const LONG_MIN = -9223372036854775808n, LONG_MAX = 9223372036854775807n;
+const hasOwn = Object.prototype.hasOwnProperty;
 
 export class ResponseSchemaFilter {
   private readonly definitions: Record<string, SchemaFilter>;
+  private readonly compiled = new Map<SchemaFilter, Filter>();
+
   constructor(definitions: Record<string, SchemaFilter>) {
     this.definitions = definitions;
   }
 
   apply(node: JsonValue, schema: SchemaFilter): JsonValue {
-    const r = this.filter(node, schema);
+    const r = this.filterFor(schema)(node);
     return r === NOT_MATCHED ? null : r;
+  }
+
+  private filterFor(schema: SchemaFilter): Filter {
+    let f = this.compiled.get(schema);
+    if (!f) {
+      // Registered before compiling so recursive definitions resolve to this (lazy) entry.
+      let impl: Filter | undefined;
+      f = (node) => (impl ??= this.compile(schema))(node);
+      this.compiled.set(schema, f);
+    }
+    return f;
   }
 
   private resolve(ref: string): SchemaFilter {
@@ -32,72 +48,97 @@ export class ResponseSchemaFilter {
     return d;
   }
 
-  private filter(node: JsonValue, schema: SchemaFilter): Result {
-    if (schema.$ref !== undefined) return this.filter(node, this.resolve(schema.$ref));
+  private compile(schema: SchemaFilter): Filter {
+    if (schema.$ref !== undefined) return this.filterFor(this.resolve(schema.$ref));
     if (schema.anyOf) {
-      for (const alt of schema.anyOf) {
-        const r = this.filter(node, alt);
-        if (r !== NOT_MATCHED) return r;
-      }
-      return null;
+      const alts = schema.anyOf.map((s) => this.filterFor(s));
+      return (node) => {
+        for (const alt of alts) {
+          const r = alt(node);
+          if (r !== NOT_MATCHED) return r;
+        }
+        return null;
+      };
     }
     if (schema.type === undefined) {
-      return typeof node === 'object' && node !== null && !isJsonNumber(node) ? null : node;
+      return (node) => (typeof node === 'object' && node !== null && !isJsonNumber(node) ? null : node);
     }
     if (schema.if) {
-      let r = this.conditional(node, schema.if);
-      if (r === NOT_MATCHED && schema.else) r = this.conditional(node, schema.else);
-      if (r !== NOT_MATCHED && schema.then) r = this.objectProperties(node, schema.then, false);
-      return r;
+      const cond = this.conditional(schema.if);
+      const otherwise = schema.else ? this.conditional(schema.else) : null;
+      const then = schema.then ? this.objectFilter(schema.then, false) : null;
+      return (node) => {
+        let r = cond(node);
+        if (r === NOT_MATCHED && otherwise) r = otherwise(node);
+        if (r !== NOT_MATCHED && then) r = then(node);
+        return r;
+      };
     }
-    if (schema.const !== undefined) return typeof node === 'string' && node === schema.const ? '' : NOT_MATCHED;
+    if (schema.const !== undefined) {
+      const c = schema.const;
+      return (node) => (typeof node === 'string' && node === c ? '' : NOT_MATCHED);
+    }
     switch (schema.type) {
-      case 'string': return typeof node === 'string' ? node : null;
-      case 'integer': return isJsonNumber(node) ? toInteger(node) : null;
-      case 'number': return isJsonNumber(node) ? node : null;
-      case 'boolean': return typeof node === 'boolean' ? node : node === null ? false : null;
-      case 'object': return this.objectProperties(node, schema, true);
+      case 'string': return (node) => (typeof node === 'string' ? node : null);
+      case 'integer': return (node) => (isJsonNumber(node) ? toInteger(node) : null);
+      case 'number': return (node) => (isJsonNumber(node) ? node : null);
+      case 'boolean': return (node) => (typeof node === 'boolean' ? node : node === null ? false : null);
+      case 'object': return this.objectFilter(schema, true);
       case 'array': {
-        if (!Array.isArray(node)) return null;
-        const out: JsonValue[] = [];
-        for (const el of node) {
-          const r = this.filter(el, schema.items!);
-          if (r !== null && r !== NOT_MATCHED) out.push(r);
-        }
-        return out;
+        const items = this.filterFor(schema.items!);
+        return (node) => {
+          if (!Array.isArray(node)) return null;
+          const out: JsonValue[] = [];
+          for (const el of node) {
+            const r = items(el);
+            if (r !== null && r !== NOT_MATCHED) out.push(r);
+          }
+          return out;
+        };
       }
-      case 'null': return null;
-      default: throw new SchemaFilterError(`unknown schema type ${schema.type}`);
+      case 'null': return () => null;
+      default: {
+        const type = schema.type;
+        return () => { throw new SchemaFilterError(`response schema type "${type}" is not a JSON type`); };
+      }
     }
   }
 
   /** `if`/`else` schemas look only at their alphabetically-first property. */
-  private conditional(node: JsonValue, schema: SchemaFilter): Result {
-    if (!isJsonObject(node)) return NOT_MATCHED;
+  private conditional(schema: SchemaFilter): Filter {
     const props = Object.keys(schema.properties ?? {}).sort();
-    if (props.length === 0) return this.filter(node, schema);
+    if (props.length === 0) {
+      const whole = this.filterFor(schema);
+      return (node) => (isJsonObject(node) ? whole(node) : NOT_MATCHED);
+    }
     const first = props[0];
-    if (!Object.hasOwn(node, first)) return NOT_MATCHED;
-    return this.filter(node[first], schema.properties![first]);
+    const f = this.filterFor(schema.properties![first]);
+    return (node) => (isJsonObject(node) && hasOwn.call(node, first) ? f(node[first]) : NOT_MATCHED);
   }
 
-  private objectProperties(node: JsonValue, schema: SchemaFilter, plusExempt: boolean): Result {
-    if (!isJsonObject(node)) return null;
-    const props = schema.properties ?? {};
-    const out: JsonObject = {};
-    for (const key of Object.keys(node)) {
-      if (plusExempt && key.startsWith('+')) { setOwn(out, key, node[key]); continue; }
-      if (!Object.hasOwn(props, key)) continue;
-      const r = this.filter(node[key], props[key]);
-      if (r === NOT_MATCHED) return NOT_MATCHED;
-      setOwn(out, key, r);
-    }
-    return out;
+  private objectFilter(schema: SchemaFilter, plusExempt: boolean): Filter {
+    const props = new Map(Object.entries(schema.properties ?? {}).map(([k, s]) => [k, this.filterFor(s)]));
+    return (node) => {
+      if (!isJsonObject(node)) return null;
+      const out: JsonObject = {};
+      for (const key in node) {
+        if (!hasOwn.call(node, key)) continue;
+        const f = props.get(key);
+        if (f === undefined) {
+          if (plusExempt && key.charCodeAt(0) === 43 /* + */) setOwn(out, key, node[key]);
+          continue;
+        }
+        const r = f(node[key]);
+        if (r === NOT_MATCHED) return NOT_MATCHED;
+        setOwn(out, key, r);
+      }
+      return out;
+    };
   }
 }
 
 /** Jackson `canConvertToInt`/`canConvertToLong` then `asInt`/`asLong`: fractions truncate. */
-function toInteger(n: number | { rawJSON: string }): JsonValue {
+function toInteger(n: JsonNumber): JsonValue {
   if (typeof n === 'number') return n;
   if (isDoubleNumber(n)) {
     const v = numberValue(n);

@@ -6,7 +6,7 @@ import type { Transform } from '../rules/types.ts';
 import { compileJavaRegex, groupCount } from '../regex/java-regex.ts';
 import { Pseudonymizer, type Identity } from '../pseudonym/pseudonymizer.ts';
 import { formatMailbox, parseMailbox, splitAddressList } from '../pseudonym/email.ts';
-import { isJsonNumber, parseJson, type JsonValue } from '../json/json.ts';
+import { isJsonNumber, numberText, parseJson, type JsonNumber, type JsonValue } from '../json/json.ts';
 import { compileJsonPath } from '../jsonpath/index.ts';
 import { isBlank, javaSplit, javaTrim } from './java-text.ts';
 
@@ -17,20 +17,18 @@ export interface TransformContext {
   pseudonymizer: Pseudonymizer;
   /** `X-Psoxy-Pseudonym-Implementation: v0.3` emits reversible tokens JSON-encoded. */
   legacyReversibleAsJson: boolean;
-  /** Per-response memo of pseudonyms: repeated values are hashed once. */
-  memo: Map<string, JsonValue>;
+  /** Per-response memo of pseudonyms, one map per transform: repeated values are hashed once. */
+  memo: Map<object, Map<string, JsonValue>>;
 }
 
 export type ValueFunction = (value: JsonValue, ctx: TransformContext) => JsonValue;
 
 const typeName = (v: JsonValue) => (Array.isArray(v) ? 'array' : v === null ? 'null' : isJsonNumber(v) ? 'number' : typeof v);
 
-function memoized(ctx: TransformContext, key: string, compute: () => JsonValue): JsonValue {
-  const hit = ctx.memo.get(key);
-  if (hit !== undefined) return hit;
-  const v = compute();
-  ctx.memo.set(key, v);
-  return v;
+function memoFor(ctx: TransformContext, owner: object): Map<string, JsonValue> {
+  let m = ctx.memo.get(owner);
+  if (!m) ctx.memo.set(owner, (m = new Map()));
+  return m;
 }
 
 /** URL-safe token for one identity (regex matches, email headers). */
@@ -48,27 +46,35 @@ export function compileValueFunction(t: Exclude<Transform, { type: 'redact' }>):
   switch (t.type) {
     case 'pseudonymize': {
       const opts = { includeReversible: t.includeReversible, includeOriginal: t.includeOriginal };
-      const memoPrefix = `pz|${t.encoding}|${t.includeReversible}|${t.includeOriginal}|`;
-      return (v, ctx) => {
-        if (v !== null && typeof v !== 'string' && !isJsonNumber(v)) {
-          throw new TransformError(`pseudonymize applies to strings and numbers, not to a ${typeName(v)}`);
+      const encode = (v: string | JsonNumber | null, ctx: TransformContext): JsonValue => {
+        if (t.encoding === 'URL_SAFE_TOKEN' && !t.includeOriginal && !(t.includeReversible && ctx.legacyReversibleAsJson)) {
+          return ctx.pseudonymizer.urlSafeToken(v, t.includeReversible);
         }
-        const key = v === null ? 'null' : typeof v === 'string' ? 's' + v : 'n' + JSON.stringify(v);
-        return memoized(ctx, memoPrefix + (ctx.legacyReversibleAsJson ? 'L' : '') + key, () => {
-          const id = ctx.pseudonymizer.pseudonymize(v as string | null, opts);
-          switch (t.encoding) {
-            case 'URL_SAFE_TOKEN':
-              if (id === null) return null;
-              if (id.reversible !== undefined && ctx.legacyReversibleAsJson) return Pseudonymizer.jsonEncoded(id);
-              return urlSafe(id);
-            case 'JSON':
-              return id === null ? 'null' : Pseudonymizer.jsonEncoded(id);
-            case 'URL_SAFE_HASH_ONLY':
-              if (id === null) throw new TransformError('URL_SAFE_HASH_ONLY cannot encode a null or blank value');
-              return id.hash;
-          }
-        });
+        const id = ctx.pseudonymizer.pseudonymize(v, opts);
+        switch (t.encoding) {
+          case 'URL_SAFE_TOKEN':
+            if (id === null) return null;
+            if (id.reversible !== undefined && ctx.legacyReversibleAsJson) return Pseudonymizer.jsonEncoded(id);
+            return urlSafe(id);
+          case 'JSON':
+            return id === null ? 'null' : Pseudonymizer.jsonEncoded(id);
+          case 'URL_SAFE_HASH_ONLY':
+            if (id === null) throw new TransformError('URL_SAFE_HASH_ONLY cannot encode a null or blank value');
+            return id.hash;
+        }
       };
+      const fn: ValueFunction = (v, ctx) => {
+        if (v === null) return encode(null, ctx);
+        let text: string;
+        if (typeof v === 'string') text = v;
+        else if (isJsonNumber(v)) text = numberText(v); // numbers are hashed by their Java text, like strings
+        else throw new TransformError(`pseudonymize applies to strings and numbers, not to a ${typeName(v)}`);
+        const memo = memoFor(ctx, fn);
+        let out = memo.get(text);
+        if (out === undefined) memo.set(text, (out = encode(v, ctx)));
+        return out;
+      };
+      return fn;
     }
     case 'pseudonymizeEmailHeader':
       return (v, ctx) => {
