@@ -1,36 +1,84 @@
 /**
- * `npm start`: sanitizes a generated Zoom organisation's API responses with the built-in Zoom
- * rules and shows, side by side, what Zoom held and what the analytics client receives.
+ * `npm start`: the whole product on one machine. Starts the Zoom simulator and the proxy on
+ * 127.0.0.1, calls through the proxy the way an analytics client does, and prints what Zoom held
+ * next to what came out, checking that no personal data got through.
  */
-import { loadApiRules } from '../rules/load.ts';
-import { Sanitizer } from '../sanitizer/sanitizer.ts';
-import { Pseudonymizer } from '../pseudonym/pseudonymizer.ts';
-import { builtInRulesYaml } from '../sources/index.ts';
-import { generateOrg } from '../sources/zoom/simulator/org.ts';
-import { paginate, participantsPage, usersPage } from '../sources/zoom/simulator/responses.ts';
+import { ZoomSimulator } from '../sources/zoom/simulator/server.ts';
+import type { ZoomOrg } from '../sources/zoom/simulator/org.ts';
+import { serveLocalProxy } from '../runtimes/node/serve.ts';
+import { MemoryStore } from '../config/store.ts';
+import { silentLogger } from '../logging/logger.ts';
 
-export async function runDemo(): Promise<number> {
-  const org = generateOrg({ seed: 7, users: 12, meetingsPerUser: 1, participantsPerMeeting: 5 });
-  const sanitizer = new Sanitizer(loadApiRules(builtInRulesYaml('zoom')!, 'built-in:zoom'), new Pseudonymizer({ salt: 'demo-salt', encryptionKey: 'demo-key' }));
-  const calls: [string, unknown][] = [
-    ['/v2/users?page_size=3', usersPage(paginate(org.users, 3, null)!)],
-    [`/v2/report/meetings/${encodeURIComponent(org.meetings[0].uuid)}/participants?page_size=3`, participantsPage(paginate(org.meetings[0].participants, 3, null)!, true)],
-  ];
-  const secrets = [...org.users.flatMap((u) => [u.email, u.display_name, u.first_name, u.last_name, u.phone_number]), ...org.meetings.flatMap((m) => [m.topic, m.join_url, m.password, ...m.participants.map((p) => p.name)])];
-  let leaks = 0;
-  for (const [url, body] of calls) {
-    const original = JSON.stringify(body);
-    const sanitized = sanitizer.sanitize('GET', `https://api.zoom.us${url}`, original);
-    console.log(`\nGET ${url}`);
-    const before = body as Record<string, Record<string, unknown>[]>;
-    const after = JSON.parse(sanitized) as Record<string, Record<string, unknown>[]>;
-    const list = 'users' in before ? 'users' : 'participants';
-    const fields = ['id', 'email', 'user_email', 'name', 'display_name', 'phone_number', 'pmi'].filter((f) => f in before[list][0]);
-    for (const f of fields) {
-      console.log(`  ${f.padEnd(13)} ${String(before[list][0][f]).slice(0, 34).padEnd(36)} → ${after[list][0][f] === undefined ? '(removed)' : String(after[list][0][f])}`);
-    }
-    leaks += secrets.filter((s) => s && sanitized.includes(s)).length;
+type Json = Record<string, unknown>;
+
+/** Every personal value the simulator holds: none may appear in a proxy response. */
+export function personalValues(org: ZoomOrg): string[] {
+  return [
+    ...org.users.flatMap((u) => [u.email, u.display_name, u.first_name + ' ' + u.last_name, u.phone_number, u.pic_url]),
+    ...org.meetings.flatMap((m) => [m.topic, m.agenda, m.join_url, m.start_url, m.password, m.encrypted_password,
+      ...m.participants.flatMap((p) => [p.name, p.user_email]),
+      ...(m.summary ? [m.summary.overview, ...m.summary.next_steps] : [])]),
+  ].filter((v) => v.length >= 6);
+}
+
+export async function runDemo(print: (line: string) => void = console.log): Promise<number> {
+  const sim = new ZoomSimulator({ orgOptions: { seed: 7, users: 12, meetingsPerUser: 2, participantsPerMeeting: 6 } });
+  await sim.start();
+  const proxy = await serveLocalProxy({
+    source: 'zoom',
+    env: {
+      PSOXY_SALT: 'demo-salt', PSOXY_ENCRYPTION_KEY: 'demo-encryption-key',
+      TARGET_HOST: sim.url, REFRESH_ENDPOINT: `${sim.url}/oauth/token`,
+      PSOXY_ZOOM_ACCOUNT_ID: sim.accountId, PSOXY_ZOOM_CLIENT_ID: sim.clientId, PSOXY_ZOOM_CLIENT_SECRET: sim.clientSecret,
+    },
+    store: new MemoryStore(),
+    logger: silentLogger,
+  });
+  const secrets = personalValues(sim.org);
+  let failures = 0;
+  const call = async (path: string): Promise<Json> => {
+    const res = await fetch(proxy.url + path);
+    const text = await res.text();
+    const leaked = secrets.filter((s) => text.includes(s));
+    print(`\nGET ${path}  →  ${res.status}${leaked.length ? `  LEAKED ${leaked.length} personal values!` : ''}`);
+    if (res.status !== 200 || leaked.length) failures++;
+    return res.status === 200 ? (JSON.parse(text) as Json) : {};
+  };
+  const row = (field: string, before: unknown, after: unknown) =>
+    print(`  ${field.padEnd(13)} ${String(before ?? '').slice(0, 36).padEnd(38)} → ${after === undefined ? '(removed)' : String(after).slice(0, 70)}`);
+
+  try {
+    print(`Zoom simulator at ${sim.url} (${sim.org.users.length} users); proxy at ${proxy.url}; Zoom token obtained by the proxy itself.`);
+    const users = await call('/v2/users?page_size=5');
+    const firstOut = (users.users as Json[])[0];
+    const firstIn = sim.org.users.filter((u) => u.status === 'active')[0];
+    for (const f of ['id', 'email', 'first_name', 'last_name', 'phone_number', 'pmi', 'dept']) row(f, (firstIn as unknown as Json)[f], firstOut[f]);
+
+    const meetings = await call(`/v2/users/${firstOut.id as string}/meetings`);
+    print(`  (the user's p~ id was decrypted by the proxy to call Zoom; ${(meetings.meetings as Json[]).length} meetings)`);
+    const mOut = (meetings.meetings as Json[])[0];
+    const mIn = sim.org.meetings.find((m) => m.id === mOut.id)!;
+    for (const f of ['id', 'topic', 'join_url', 'host_id', 'start_time']) row(f, (mIn as unknown as Json)[f], mOut[f]);
+
+    const uuid = encodeURIComponent(encodeURIComponent(mIn.uuid)); // Zoom: UUIDs with '/' are double-encoded
+    const participants = await call(`/v2/past_meetings/${uuid}/participants?page_size=30`);
+    const pOut = (participants.participants as Json[])[0];
+    const pIn = mIn.participants[0];
+    for (const f of ['name', 'user_email', 'id', 'join_time']) row(f, (pIn as unknown as Json)[f], pOut[f]);
+
+    const report = await call(`/v2/report/users/${firstOut.id as string}/meetings?from=2026-08-01&to=2026-11-01`);
+    const rOut = (report.meetings as Json[])[0];
+    for (const f of ['topic', 'user_name', 'user_email', 'participants_count']) row(f, f === 'user_name' ? firstIn.display_name : f === 'user_email' ? firstIn.email : (mIn as unknown as Json)[f] ?? mIn.participants.length, rOut[f]);
+
+    const blocked = await fetch(`${proxy.url}/v2/groups`);
+    print(`\nGET /v2/groups  →  ${blocked.status} ${blocked.headers.get('x-psoxy-error')} (not in the allow-list)`);
+    if (blocked.status !== 403) failures++;
+    print(failures === 0
+      ? `\nOK: ${sim.stats.tokenRequests} token request, ${sim.stats.apiRequests} Zoom calls; no email, name, phone number, topic, join URL or password got through.`
+      : `\nFAILED: ${failures} call(s) failed or leaked personal data.`);
+    return failures === 0 ? 0 : 1;
+  } finally {
+    await proxy.close();
+    await sim.stop();
   }
-  console.log(leaks === 0 ? '\nNo email, name, phone number, topic, join URL or password got through.' : `\n${leaks} personal values leaked!`);
-  return leaks === 0 ? 0 : 1;
 }

@@ -1,12 +1,22 @@
-/** Built-in rules by psoxy `SOURCE` id (used when no `RULES` is configured). */
+/** Built-in connectors by psoxy `SOURCE` id: rules (used when no `RULES` is configured) and settings. */
 import { ZOOM_RULES_YAML } from './zoom/rules.ts';
+import { ZOOM_DEFAULTS } from './zoom/connector.ts';
 
-const BUILT_IN: Record<string, string> = {
+const BUILT_IN_RULES: Record<string, string> = {
   zoom: ZOOM_RULES_YAML,
 };
 
+const BUILT_IN_DEFAULTS: Record<string, Record<string, string>> = {
+  zoom: ZOOM_DEFAULTS,
+};
+
 export function builtInRulesYaml(source: string): string | undefined {
-  return Object.hasOwn(BUILT_IN, source) ? BUILT_IN[source] : undefined;
+  return Object.hasOwn(BUILT_IN_RULES, source) ? BUILT_IN_RULES[source] : undefined;
 }
 
-export const builtInSources = (): string[] => Object.keys(BUILT_IN);
+/** A built-in connector's default settings (empty for unknown sources). */
+export function connectorDefaults(source: string): Record<string, string> {
+  return Object.hasOwn(BUILT_IN_DEFAULTS, source) ? BUILT_IN_DEFAULTS[source] : {};
+}
+
+export const builtInSources = (): string[] => Object.keys(BUILT_IN_RULES);

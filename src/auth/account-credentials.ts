@@ -1,0 +1,73 @@
+/**
+ * The OAuth `account_credentials` grant (Zoom Server-to-Server OAuth): POST the form
+ * `account_id=…&grant_type=account_credentials` with HTTP Basic `client_id:client_secret`.
+ */
+import { TokenEndpointError } from './source-auth.ts';
+
+export interface IssuedToken {
+  token: string;
+  /** Epoch millis. */
+  expiresAt: number;
+}
+
+export interface AccountCredentials {
+  endpoint: string;
+  accountId: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+export async function requestAccountCredentialsToken(
+  creds: AccountCredentials,
+  options: { fetch?: typeof fetch; userAgent?: string; timeoutMs?: number; now?: () => number } = {},
+): Promise<IssuedToken> {
+  const doFetch = options.fetch ?? fetch;
+  const now = options.now ?? Date.now;
+  const body = new URLSearchParams({ account_id: creds.accountId.trim(), grant_type: 'account_credentials' });
+  let res: Response;
+  try {
+    res = await doFetch(creds.endpoint, {
+      method: 'POST',
+      headers: {
+        Authorization: 'Basic ' + Buffer.from(`${creds.clientId.trim()}:${creds.clientSecret.trim()}`, 'utf8').toString('base64'),
+        'Content-Type': 'application/x-www-form-urlencoded; charset=UTF-8',
+        Accept: 'application/json',
+        ...(options.userAgent ? { 'User-Agent': options.userAgent } : {}),
+      },
+      body: body.toString(),
+      signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
+    });
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
+    throw new TokenEndpointError(0, `token endpoint ${creds.endpoint} could not be reached (${cause}): check REFRESH_ENDPOINT and outbound network access`);
+  }
+  const text = await res.text();
+  if (!res.ok) {
+    let detail: string;
+    try {
+      const j = JSON.parse(text) as { error?: string; reason?: string };
+      detail = [j.error, j.reason].filter(Boolean).join(': ');
+    } catch {
+      detail = ''; // not an OAuth error body: the status alone guides the hint
+    }
+    throw new TokenEndpointError(res.status, `token endpoint answered HTTP ${res.status}${detail ? ` (${detail})` : ''}: ${hint(res.status, detail)}`);
+  }
+  let json: { access_token?: unknown; expires_in?: unknown };
+  try {
+    json = JSON.parse(text) as typeof json;
+  } catch {
+    throw new TokenEndpointError(res.status, 'token endpoint answered with a body that is not JSON: check REFRESH_ENDPOINT');
+  }
+  if (typeof json.access_token !== 'string' || json.access_token === '') {
+    throw new TokenEndpointError(res.status, 'token endpoint answered without an access_token: check REFRESH_ENDPOINT and GRANT_TYPE');
+  }
+  const expiresIn = typeof json.expires_in === 'number' ? json.expires_in : Number(json.expires_in ?? 3600) || 3600;
+  return { token: json.access_token, expiresAt: now() + expiresIn * 1000 };
+}
+
+function hint(status: number, detail: string): string {
+  if (/invalid_client/.test(detail)) return 'check CLIENT_ID and CLIENT_SECRET (no extra characters; regenerated secrets must be updated)';
+  if (/invalid_request/.test(detail)) return 'check ACCOUNT_ID (no extra characters)';
+  if (status === 401 || status === 403) return 'check CLIENT_ID, CLIENT_SECRET and that the Server-to-Server OAuth app is activated';
+  return 'check ACCOUNT_ID, CLIENT_ID, CLIENT_SECRET and REFRESH_ENDPOINT';
+}

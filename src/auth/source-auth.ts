@@ -1,0 +1,32 @@
+/** How the proxy authenticates to the source API (psoxy `SOURCE_AUTH_STRATEGY_IDENTIFIER`). */
+
+export interface SourceAuth {
+  /** Headers that authenticate the upstream request. */
+  headers(): Promise<Record<string, string>>;
+  /**
+   * The source answered 401 to a request sent with `headers`: returns fresh headers worth one
+   * retry, or null when retrying cannot help.
+   */
+  afterUnauthorized(headers: Record<string, string>): Promise<Record<string, string> | null>;
+}
+
+/** The token endpoint refused or could not be reached; the message says what to check. */
+export class TokenEndpointError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
+}
+
+/** `oauth2_access_token`: a long-lived bearer token from config. */
+export function staticBearerAuth(token: string): SourceAuth {
+  const headers = { Authorization: `Bearer ${token.trim()}` };
+  return { headers: async () => headers, afterUnauthorized: async () => null };
+}
+
+/** `basic_auth`. */
+export function basicAuth(user: string, password: string): SourceAuth {
+  const headers = { Authorization: 'Basic ' + Buffer.from(`${user}:${password}`, 'utf8').toString('base64') };
+  return { headers: async () => headers, afterUnauthorized: async () => null };
+}

@@ -1,0 +1,137 @@
+/**
+ * psoxy's layered configuration (api-proxy.md §2.1): for a property `P`, the environment (`P`, then
+ * the instance-prefixed `PSOXY_ZOOM_P`), then the instance store (`PSOXY_ZOOM_P`), then the shared
+ * store (`P` under the shared prefix), then the connector's defaults. Remote stores are cached as
+ * psoxy caches them; a missing required value is reported by name with every place looked.
+ */
+import { PLACEHOLDER, TransientConfigError, type ConfigStore, type WritableConfigStore } from './store.ts';
+
+export class MissingConfigError extends Error {
+  readonly property: string;
+  readonly lookedIn: string[];
+  constructor(property: string, lookedIn: string[]) {
+    super(`missing configuration ${property} (looked in: ${lookedIn.join('; ')})`);
+    this.property = property;
+    this.lookedIn = lookedIn;
+  }
+}
+
+export class InvalidConfigError extends Error {}
+
+export interface ConfigServiceOptions {
+  env: Record<string, string | undefined>;
+  /** Prefix of instance-scoped names, e.g. `PSOXY_ZOOM_`. */
+  instancePrefix: string;
+  /** Prefix of shared names (psoxy default: none, so the salt is `PSOXY_SALT`). */
+  sharedPrefix?: string;
+  instanceStore?: WritableConfigStore | ConfigStore;
+  sharedStore?: ConfigStore;
+  /** Lowest-priority values (a built-in connector's settings). */
+  defaults?: Record<string, string>;
+  /** Cache lifetimes (psoxy: instance 5 min, shared 20 min). */
+  instanceTtlMs?: number;
+  sharedTtlMs?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const sleepMs = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Read-through cache with negative caching, 3 attempts on transient errors, stale-on-error. */
+class CachedStore {
+  private readonly store: ConfigStore;
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly cache = new Map<string, { value: string | undefined; at: number }>();
+  constructor(store: ConfigStore, ttlMs: number, now: () => number, sleep: (ms: number) => Promise<void>) {
+    this.store = store;
+    this.ttlMs = ttlMs;
+    this.now = now;
+    this.sleep = sleep;
+  }
+
+  async get(name: string): Promise<string | undefined> {
+    const hit = this.cache.get(name);
+    if (hit && this.now() - hit.at < this.ttlMs) return hit.value;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const raw = await this.store.get(name);
+        const value = raw === undefined || raw.trim() === '' || raw === PLACEHOLDER ? undefined : raw;
+        this.cache.set(name, { value, at: this.now() });
+        return value;
+      } catch (e) {
+        if (!(e instanceof TransientConfigError)) throw e;
+        if (attempt >= 3) {
+          if (hit) return hit.value; // keep the previous value rather than failing
+          throw e;
+        }
+        await this.sleep(500);
+      }
+    }
+  }
+}
+
+export class ConfigService {
+  readonly instancePrefix: string;
+  readonly sharedPrefix: string;
+  private readonly env: Record<string, string | undefined>;
+  private readonly instance?: CachedStore;
+  private readonly shared?: CachedStore;
+  private readonly instanceStore?: ConfigStore;
+  private readonly sharedStore?: ConfigStore;
+  private readonly defaults: Record<string, string>;
+
+  constructor(o: ConfigServiceOptions) {
+    this.env = o.env;
+    this.instancePrefix = o.instancePrefix;
+    this.sharedPrefix = o.sharedPrefix ?? '';
+    this.defaults = o.defaults ?? {};
+    const now = o.now ?? Date.now;
+    const sleep = o.sleep ?? sleepMs;
+    this.instanceStore = o.instanceStore;
+    this.sharedStore = o.sharedStore;
+    if (o.instanceStore) this.instance = new CachedStore(o.instanceStore, o.instanceTtlMs ?? 5 * 60_000, now, sleep);
+    if (o.sharedStore) this.shared = new CachedStore(o.sharedStore, o.sharedTtlMs ?? 20 * 60_000, now, sleep);
+  }
+
+  private envValue(name: string): string | undefined {
+    const v = this.env[name];
+    return v === undefined || v.trim() === '' || v === PLACEHOLDER ? undefined : v;
+  }
+
+  async get(property: string): Promise<string | undefined> {
+    const fromEnv = this.envValue(property) ?? this.envValue(this.instancePrefix + property);
+    if (fromEnv !== undefined) return fromEnv;
+    const fromInstance = await this.instance?.get(this.instancePrefix + property);
+    if (fromInstance !== undefined) return fromInstance;
+    const fromShared = await this.shared?.get(this.sharedPrefix + property);
+    if (fromShared !== undefined) return fromShared;
+    return this.defaults[property];
+  }
+
+  async require(property: string): Promise<string> {
+    const v = await this.get(property);
+    if (v === undefined) throw new MissingConfigError(property, this.lookedIn(property));
+    return v;
+  }
+
+  async bool(property: string, dflt: boolean): Promise<boolean> {
+    const v = await this.get(property);
+    return v === undefined ? dflt : v.trim().toLowerCase() === 'true';
+  }
+
+  /** Every place a property is looked up, in order, for error messages. */
+  lookedIn(property: string): string[] {
+    const places = [`env ${property}`, `env ${this.instancePrefix}${property}`];
+    if (this.instanceStore) places.push(`${this.instanceStore.description}: ${this.instancePrefix}${property}`);
+    if (this.sharedStore) places.push(`${this.sharedStore.description}: ${this.sharedPrefix}${property}`);
+    return places;
+  }
+
+  /** The instance store when it is writable (it holds the shared token and its lock). */
+  writableInstanceStore(): WritableConfigStore | undefined {
+    const s = this.instanceStore as WritableConfigStore | undefined;
+    return s && typeof s.put === 'function' ? s : undefined;
+  }
+}

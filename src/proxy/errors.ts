@@ -1,0 +1,28 @@
+/** The proxy's error responses (api-proxy.md §1.8): status, `X-Psoxy-Error`, plain-text body. */
+
+export type PsoxyErrorCode =
+  | 'HTTPS_REQUIRED' | 'UNAUTHORIZED_IP_ADDRESS' | 'INVALID_REQUEST' | 'FAILED_TO_BUILD_URL'
+  | 'RULES_INVALID_YAML' | 'RULES_INVALID' | 'CONFIGURATION_FAILURE' | 'BLOCKED_BY_RULES'
+  | 'NETWORK_EGRESS_BLOCKED' | 'CONNECTION_SETUP' | 'TOKENIZED_REQUEST_PARAMETER_INVALID'
+  | 'CONNECTION_TO_SOURCE' | 'SOURCE_API_READ_TIMEOUT' | 'API_ERROR' | 'SANITIZATION_FAILED'
+  | 'RESPONSE_TOO_LARGE' | 'UNKNOWN';
+
+/** An error that ends a request with a given response. Messages must not contain personal data. */
+export class ProxyError extends Error {
+  readonly status: number;
+  readonly code: PsoxyErrorCode | null;
+  readonly body: string | null;
+  constructor(status: number, code: PsoxyErrorCode | null, body: string | null, logMessage?: string) {
+    super(logMessage ?? body ?? code ?? `HTTP ${status}`);
+    this.status = status;
+    this.code = code;
+    this.body = body;
+  }
+
+  toResponse(): Response {
+    const headers: Record<string, string> = {};
+    if (this.code) headers['X-Psoxy-Error'] = this.code;
+    if (this.body !== null) headers['Content-Type'] = 'text/plain; charset=utf-8';
+    return new Response(this.body, { status: this.status, headers });
+  }
+}

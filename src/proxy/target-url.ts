@@ -1,0 +1,66 @@
+/**
+ * Building the upstream URL (api-proxy.md §1.3, §1.10): inbound path normalization, the
+ * `X-Psoxy-TargetPath` / `X-Psoxy-TargetQuery` overrides, and raw concatenation onto TARGET_HOST.
+ */
+import { ProxyError } from './errors.ts';
+
+/** `https://host[/basePath]` from TARGET_HOST; `http://` only for loopback hosts (local testing). */
+export function targetBase(targetHost: string): URL {
+  const host = targetHost.trim();
+  let url: URL;
+  try {
+    url = new URL(/^[a-z]+:\/\//i.test(host) ? host : `https://${host}`);
+  } catch {
+    throw new ProxyError(500, 'FAILED_TO_BUILD_URL', 'Error parsing request URL', 'TARGET_HOST is not a valid host');
+  }
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw new ProxyError(500, 'FAILED_TO_BUILD_URL', 'Error parsing request URL', 'TARGET_HOST must use https');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new ProxyError(500, 'FAILED_TO_BUILD_URL', 'Error parsing request URL', 'TARGET_HOST must use https');
+  }
+  return url;
+}
+
+export function isLoopback(hostname: string): boolean {
+  return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
+}
+
+/** `REQUEST_PATH_PREFIX_TO_TRIM`, then a leading `/<function name>` segment. */
+export function normalizeInboundPath(path: string, prefixToTrim: string | undefined, functionName: string | undefined): string {
+  let p = path.startsWith('/') ? path : '/' + path;
+  if (prefixToTrim) {
+    const prefix = prefixToTrim.startsWith('/') ? prefixToTrim : '/' + prefixToTrim;
+    if (prefix.endsWith('/')) {
+      if (p.startsWith(prefix)) p = '/' + p.slice(prefix.length).replace(/^\/+/, '');
+    } else if (p === prefix) p = '/';
+    else if (p.startsWith(prefix + '/')) p = p.slice(prefix.length);
+  }
+  if (functionName) {
+    if (p === `/${functionName}`) p = '/';
+    else if (p.startsWith(`/${functionName}/`)) p = p.slice(functionName.length + 1);
+  }
+  return p;
+}
+
+/** Validates an override header value (printable ASCII, ≤ 4096, no spaces, `#`, CR/LF). */
+export function validateOverride(header: string, value: string, isQuery: boolean): string {
+  let v = value.trim();
+  if (isQuery && v.startsWith('?')) v = v.slice(1);
+  const problem =
+    !isQuery && v === '' ? 'must not be blank'
+      : !isQuery && !v.startsWith('/') ? 'must start with /'
+        : v.length > 4096 ? 'must be at most 4096 characters'
+          : /[^\x21-\x7e]/.test(v) ? 'must be printable ASCII without spaces'
+            : v.includes('#') ? 'must not contain #'
+              : !isQuery && v.includes('?') ? 'must not contain ? (use X-Psoxy-TargetQuery)'
+                : null;
+  if (problem) throw new ProxyError(400, 'INVALID_REQUEST', `${header} ${problem}`);
+  return v;
+}
+
+/** Base + raw path + `?` raw query (no re-encoding), as psoxy concatenates them. */
+export function joinTarget(base: URL, path: string, query: string | null): string {
+  const basePath = base.pathname.replace(/\/+$/, '');
+  return `${base.protocol}//${base.host}${basePath}/${path.replace(/^\/+/, '')}${query ? `?${query}` : ''}`;
+}

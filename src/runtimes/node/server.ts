@@ -1,0 +1,84 @@
+/**
+ * The plain Node adapter: a node:http server around a fetch-style handler. It passes the raw
+ * request target (no URL normalization), the socket's client IP and, when a reverse proxy says so,
+ * the scheme (`X-Forwarded-Proto`); without that header the scheme is unknown, as in psoxy.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RequestContext } from '../../proxy/handler.ts';
+
+export type FetchHandler = (request: Request, context: RequestContext) => Promise<Response>;
+
+async function toRequest(req: IncomingMessage, origin: string): Promise<{ request: Request; bodyOnGetOrHead: boolean }> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  const headers = new Headers();
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (v === undefined) continue;
+    for (const one of Array.isArray(v) ? v : [v]) headers.append(k, one);
+  }
+  const method = req.method ?? 'GET';
+  const body = chunks.length && method !== 'GET' && method !== 'HEAD' ? Buffer.concat(chunks) : undefined;
+  let url: string;
+  try {
+    url = new URL(req.url ?? '/', origin).toString();
+  } catch {
+    url = origin + '/';
+  }
+  // fetch Requests cannot carry GET/HEAD bodies; report one so the proxy refuses it as psoxy does.
+  const bodyOnGetOrHead = (method === 'GET' || method === 'HEAD') && Buffer.concat(chunks).toString('utf8').trim() !== '';
+  return { request: new Request(url, { method, headers, body }), bodyOnGetOrHead };
+}
+
+async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((v, k) => { headers[k] = v; });
+  res.writeHead(response.status, headers);
+  if (response.body) {
+    for await (const chunk of response.body) res.write(chunk);
+  }
+  res.end();
+}
+
+export function nodeListener(handler: FetchHandler) {
+  return async (req: IncomingMessage, res: ServerResponse) => {
+    try {
+      const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
+      const { request, bodyOnGetOrHead } = await toRequest(req, origin);
+      const proto = req.headers['x-forwarded-proto'];
+      const response = await handler(request, {
+        rawUrl: req.url ?? '/',
+        clientIp: req.socket.remoteAddress ?? null,
+        https: typeof proto === 'string' ? proto.toLowerCase() === 'https' : null,
+        bodyOnGetOrHead,
+      });
+      await writeResponse(res, response);
+    } catch {
+      if (!res.headersSent) res.writeHead(500, { 'X-Psoxy-Error': 'UNKNOWN', 'Content-Type': 'text/plain' });
+      res.end('Unknown internal proxy error; review logs');
+    }
+  };
+}
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Listens on host:port (port 0 = any free port) and resolves once listening. */
+export function listen(listener: (req: IncomingMessage, res: ServerResponse) => void, port = 0, host = '127.0.0.1'): Promise<RunningServer> {
+  const server = createServer(listener);
+  server.keepAliveTimeout = 5_000;
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      const { port: p } = server.address() as AddressInfo;
+      resolve({
+        server,
+        url: `http://${host.includes(':') ? `[${host}]` : host}:${p}`,
+        close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
+      });
+    });
+  });
+}
