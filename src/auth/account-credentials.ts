@@ -8,6 +8,8 @@ export interface IssuedToken {
   token: string;
   /** Epoch millis. */
   expiresAt: number;
+  /** Space-separated scopes granted, when the endpoint says (Zoom does). */
+  scope?: string;
 }
 
 export interface AccountCredentials {
@@ -52,7 +54,7 @@ export async function requestAccountCredentialsToken(
     }
     throw new TokenEndpointError(res.status, `token endpoint answered HTTP ${res.status}${detail ? ` (${detail})` : ''}: ${hint(res.status, detail)}`);
   }
-  let json: { access_token?: unknown; expires_in?: unknown };
+  let json: { access_token?: unknown; expires_in?: unknown; scope?: unknown };
   try {
     json = JSON.parse(text) as typeof json;
   } catch {
@@ -62,7 +64,7 @@ export async function requestAccountCredentialsToken(
     throw new TokenEndpointError(res.status, 'token endpoint answered without an access_token: check REFRESH_ENDPOINT and GRANT_TYPE');
   }
   const expiresIn = typeof json.expires_in === 'number' ? json.expires_in : Number(json.expires_in ?? 3600) || 3600;
-  return { token: json.access_token, expiresAt: now() + expiresIn * 1000 };
+  return { token: json.access_token, expiresAt: now() + expiresIn * 1000, ...(typeof json.scope === 'string' ? { scope: json.scope } : {}) };
 }
 
 function hint(status: number, detail: string): string {

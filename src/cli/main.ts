@@ -2,12 +2,15 @@
 /** `psoxy` command line: sanitize, rules check, conformance (and, later, serve / demo / bulk). */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { loadApiRules, RulesError } from '../rules/load.ts';
-import { Sanitizer, BlockedByRulesError } from '../sanitizer/sanitizer.ts';
+import { loadApiRules } from '../rules/load.ts';
+import { Sanitizer } from '../sanitizer/sanitizer.ts';
 import { Pseudonymizer } from '../pseudonym/pseudonymizer.ts';
 import { runConformance } from '../conformance/runner.ts';
 import { builtInRulesYaml } from '../sources/index.ts';
 import { runDemo } from './demo.ts';
+import { cmdServe } from './serve.ts';
+import { cmdZoomSim } from './zoom-sim.ts';
+import { cmdCheck } from './check-zoom.ts';
 
 const USAGE = `usage: psoxy <command> [options]
 
@@ -18,8 +21,15 @@ commands:
       validate a rules file and list its endpoints
   conformance --manifest <file> --root <dir> [--report <out.json>]
       run psoxy conformance cases
+  serve --source zoom [--port 8080] [--host 127.0.0.1]
+      run the proxy (config from env / .psoxy-local/<source>.json)
+  zoom-sim [--port 9000] [--seed N] [--users N] [--free-plan] [--token-policy revoke-previous|multiple]
+           [--rate-limit N] [--missing-scopes a,b]
+      run the Zoom simulator
+  check zoom
+      verify the Zoom app: token, scopes, plan
   demo
-      sanitize a bundled Zoom sample and show what was removed
+      simulator + proxy + an analytics client's calls, showing what was removed
 `;
 
 class UsageError extends Error {}
@@ -86,6 +96,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'rules': return cmdRulesCheck(rest);
       case 'conformance': return cmdConformance(rest);
       case 'demo': return await runDemo();
+      case 'serve': return await cmdServe(rest);
+      case 'zoom-sim': return await cmdZoomSim(rest);
+      case 'check': return await cmdCheck(rest);
       case undefined: case '-h': case '--help': case 'help':
         process.stdout.write(USAGE);
         return command === undefined ? 2 : 0;
@@ -96,7 +109,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`psoxy: ${e.message}\n\n${USAGE}`);
       return 2;
     }
-    if (e instanceof RulesError || e instanceof BlockedByRulesError || e instanceof Error) {
+    if (e instanceof Error) {
       process.stderr.write(`psoxy: ${e.message.split('\n')[0]}\n`);
       return 1;
     }

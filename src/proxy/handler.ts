@@ -8,6 +8,7 @@ import { gzipSync, gunzipSync } from 'node:zlib';
 import { ConfigService, InvalidConfigError, MissingConfigError } from '../config/config-service.ts';
 import { TransientConfigError } from '../config/store.ts';
 import { loadApiRules, RulesError } from '../rules/load.ts';
+import type { ApiRules } from '../rules/types.ts';
 import { splitRawUrl } from '../rules/url.ts';
 import { Sanitizer, BlockedByRulesError, MalformedResponseError } from '../sanitizer/sanitizer.ts';
 import { TransformError } from '../sanitizer/transforms.ts';
@@ -66,6 +67,8 @@ interface Runtime {
   developmentMode: boolean;
   prefixToTrim: string | undefined;
   userAgent: string;
+  /** Path words that appear in the rules: the only path segments ever logged. */
+  logVocabulary: Set<string>;
 }
 
 export function createProxyHandler(options: ProxyOptions): ProxyHandler {
@@ -139,6 +142,7 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
       developmentMode: await config.bool('IS_DEVELOPMENT_MODE', false),
       prefixToTrim: await config.get('REQUEST_PATH_PREFIX_TO_TRIM'),
       userAgent,
+      logVocabulary: new Set(rules.endpoints.flatMap((e) => `${e.pathTemplate ?? ''} ${e.pathRegex ?? ''}`.match(/[A-Za-z0-9_]+/g) ?? [])),
     };
   }
 
@@ -156,12 +160,11 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
     const grantType = await config.get('GRANT_TYPE');
     for (const p of requiredAuthProperties(strategy, grantType)) if ((await config.get(p)) === undefined) missing.push(p);
     const rules = await config.get('RULES');
-    if (rules !== undefined) {
-      try {
-        loadApiRules(rules, 'RULES');
-      } catch (e) {
-        warnings.push(`RULES configuration error: ${(e as Error).message}`);
-      }
+    try {
+      const { text, file } = await loadRules();
+      if (needsEncryptionKey(loadApiRules(text, file)) && (await config.get('PSOXY_ENCRYPTION_KEY')) === undefined) missing.push('PSOXY_ENCRYPTION_KEY');
+    } catch (e) {
+      warnings.push(`${rules !== undefined ? 'RULES configuration error' : 'rules'}: ${(e as Error).message}`);
     }
     const authorized = allowList ? allowList.allows(clientIp) : null;
     if (authorized === false) warnings.push('Client IP is not authorized to access this proxy instance.');
@@ -234,18 +237,18 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
     if (!skipSanitizer) {
       const match = rt.sanitizer.match(method, matchPath + (query !== null ? `?${query}` : ''));
       if (!match && !rt.sanitizer.rules.allowAllEndpoints) {
-        logger.info(`${method} ${matchPath} blocked by rules`, { clientIp });
+        logger.info(`${method} ${logShape(matchPath, rt.logVocabulary)} blocked by rules`, { clientIp });
         throw new ProxyError(403, 'BLOCKED_BY_RULES', null);
       }
       if (match) {
         if (!requestBodyAllowed(match.endpoint, contentType, body)) {
-          logger.info(`${method} ${matchPath} request body blocked by rules`, { clientIp });
+          logger.info(`${method} ${logShape(matchPath, rt.logVocabulary)} request body blocked by rules`, { clientIp });
           throw new ProxyError(403, 'BLOCKED_BY_RULES', null);
         }
         endpointIndex = match.index;
       }
     }
-    logger.info(`${method} ${matchPath} TokenInUrlDecrypted=${targetUrl !== originalUrl}. ${skipSanitizer ? 'Skipping sanitization.' : 'Rules allowed call.'}`, { clientIp });
+    logger.info(`${method} ${logShape(matchPath, rt.logVocabulary)} TokenInUrlDecrypted=${targetUrl !== originalUrl}. ${skipSanitizer ? 'Skipping sanitization.' : 'Rules allowed call.'}`, { clientIp });
 
     const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Encoding': 'gzip', 'User-Agent': rt.userAgent };
     const endpointHeaders = endpointIndex !== null ? rt.sanitizer.rules.endpoints[endpointIndex] : undefined;
@@ -367,6 +370,20 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
       return new ProxyError(500, 'UNKNOWN', 'Unknown internal proxy error; review logs').toResponse();
     }
   };
+}
+
+/**
+ * The path as logged: segments that are not words of the rules (ids, emails, tokens) become `*`,
+ * so no identifier a client sends ends up in logs.
+ */
+function logShape(path: string, vocabulary: Set<string>): string {
+  return path.split('/').map((seg) => (seg === '' || vocabulary.has(seg) ? seg : '*')).join('/');
+}
+
+/** Rules that emit reversible tokens cannot work without PSOXY_ENCRYPTION_KEY. */
+function needsEncryptionKey(rules: ApiRules): boolean {
+  return rules.endpoints.some((e) => e.transforms.some((t) =>
+    t.type === 'tokenize' || t.type === 'encryptIp' || ((t.type === 'pseudonymize' || t.type === 'pseudonymizeRegexMatches') && t.includeReversible)));
 }
 
 function reverseTokensWith409(fn: () => string): string {

@@ -1,0 +1,70 @@
+/**
+ * `psoxy check zoom`: verifies a Zoom Server-to-Server OAuth app (or the simulator): a token can
+ * be had, which scopes are granted, and whether the plan allows the report and past-participant
+ * endpoints. Prints a table with what to fix in the Zoom Marketplace.
+ */
+import { parseArgs } from 'node:util';
+import { localConfig } from '../runtimes/node/serve.ts';
+import { requestAccountCredentialsToken } from '../auth/account-credentials.ts';
+import { ZOOM_SCOPES } from '../sources/zoom/simulator/server.ts';
+import { silentLogger } from '../logging/logger.ts';
+
+interface Check { check: string; ok: boolean; detail: string; fix: string }
+
+export async function checkZoom(options: { env?: Record<string, string | undefined> } = {}): Promise<Check[]> {
+  const config = localConfig({ source: 'zoom', env: options.env, logger: silentLogger });
+  const checks: Check[] = [];
+  const missing: string[] = [];
+  const get = async (p: string) => { const v = await config.get(p); if (v === undefined) missing.push(p); return v ?? ''; };
+  const creds = { endpoint: await get('REFRESH_ENDPOINT'), accountId: await get('ACCOUNT_ID'), clientId: await get('CLIENT_ID'), clientSecret: await get('CLIENT_SECRET') };
+  const host = await get('TARGET_HOST');
+  if (missing.length) {
+    checks.push({ check: 'configuration', ok: false, detail: `missing ${missing.join(', ')}`, fix: `set ${missing.map((m) => `PSOXY_ZOOM_${m}`).join(', ')} (env or local store)` });
+    return checks;
+  }
+  let token: string;
+  let scope: string | undefined;
+  try {
+    const issued = await requestAccountCredentialsToken(creds);
+    token = issued.token;
+    scope = issued.scope;
+    checks.push({ check: 'token', ok: true, detail: 'access token obtained', fix: '' });
+  } catch (e) {
+    checks.push({ check: 'token', ok: false, detail: (e as Error).message, fix: 'Zoom Marketplace > your app > App Credentials: copy Account ID, Client ID, Client Secret again; make sure the app is activated' });
+    return checks;
+  }
+  const granted = new Set((scope ?? '').split(/\s+/).filter(Boolean));
+  const absent = ZOOM_SCOPES.filter((s) => !granted.has(s));
+  checks.push(scope === undefined
+    ? { check: 'scopes', ok: true, detail: 'token response lists no scopes; not checked', fix: '' }
+    : { check: 'scopes', ok: absent.length === 0, detail: absent.length ? `missing ${absent.join(', ')}` : `all ${ZOOM_SCOPES.length} granted`, fix: absent.length ? 'Zoom Marketplace > your app > Scopes: add the missing scopes, then re-activate the app' : '' });
+  const base = /^[a-z]+:\/\//i.test(host) ? host.replace(/\/+$/, '') : `https://${host}`;
+  const api = async (path: string) => {
+    const res = await fetch(base + path, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } });
+    return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+  };
+  const users = await api('/v2/users?page_size=1');
+  const firstUser = (users.body.users as { id: string }[] | undefined)?.[0];
+  checks.push({ check: 'list users', ok: users.status === 200, detail: `HTTP ${users.status}${users.body.code ? ` code ${String(users.body.code)}: ${String(users.body.message)}` : ''}`, fix: users.status === 200 ? '' : 'add scope user:read:list_users:admin' });
+  if (firstUser) {
+    const to = new Date().toISOString().slice(0, 10);
+    const from = new Date(Date.now() - 28 * 86400000).toISOString().slice(0, 10);
+    const report = await api(`/v2/report/users/${encodeURIComponent(firstUser.id)}/meetings?from=${from}&to=${to}&page_size=1`);
+    const freePlan = report.body.code === 200;
+    checks.push({
+      check: 'plan (reports, past participants)', ok: report.status === 200,
+      detail: report.status === 200 ? 'report endpoints available' : `HTTP ${report.status} code ${String(report.body.code)}: ${String(report.body.message)}`,
+      fix: freePlan ? 'the account needs a Pro plan or higher for report and past-participant endpoints' : report.status === 200 ? '' : 'add scope report:read:user:admin',
+    });
+  }
+  return checks;
+}
+
+export async function cmdCheck(argv: string[]): Promise<number> {
+  const { positionals } = parseArgs({ args: argv, allowPositionals: true });
+  if (positionals[0] !== 'zoom') throw new Error('usage: psoxy check zoom');
+  const checks = await checkZoom();
+  const w = Math.max(...checks.map((c) => c.check.length));
+  for (const c of checks) console.log(`${c.ok ? 'OK  ' : 'FAIL'}  ${c.check.padEnd(w)}  ${c.detail}${c.fix ? `\n      ${' '.repeat(w)}  fix: ${c.fix}` : ''}`);
+  return checks.every((c) => c.ok) ? 0 : 1;
+}

@@ -1,0 +1,35 @@
+/** `psoxy zoom-sim`: the Zoom simulator as a standalone server. */
+import { parseArgs } from 'node:util';
+import { ZoomSimulator, ZOOM_SCOPES } from '../sources/zoom/simulator/server.ts';
+
+export async function cmdZoomSim(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '9000' }, seed: { type: 'string', default: '42' }, users: { type: 'string', default: '50' },
+      'free-plan': { type: 'boolean', default: false }, 'token-policy': { type: 'string', default: 'revoke-previous' },
+      'rate-limit': { type: 'string' }, 'missing-scopes': { type: 'string' },
+    },
+  });
+  const policy = values['token-policy'];
+  if (policy !== 'revoke-previous' && policy !== 'multiple') throw new Error('--token-policy must be revoke-previous or multiple');
+  const missing = new Set((values['missing-scopes'] ?? '').split(',').filter(Boolean));
+  const sim = new ZoomSimulator({
+    orgOptions: { seed: Number(values.seed), users: Number(values.users) },
+    plan: values['free-plan'] ? 'free' : 'paid',
+    tokenPolicy: policy,
+    rateLimitPerSecond: values['rate-limit'] ? Number(values['rate-limit']) : undefined,
+    scopes: ZOOM_SCOPES.filter((s) => !missing.has(s)),
+  });
+  const url = await sim.start(Number(values.port));
+  console.log(`Zoom simulator at ${url} (${sim.org.users.length} users, ${sim.org.meetings.length} meetings)
+To proxy it:
+  export TARGET_HOST=${url} REFRESH_ENDPOINT=${url}/oauth/token
+  export PSOXY_ZOOM_ACCOUNT_ID=${sim.accountId} PSOXY_ZOOM_CLIENT_ID=${sim.clientId} PSOXY_ZOOM_CLIENT_SECRET=${sim.clientSecret}`);
+  await new Promise<void>((resolve) => {
+    const stop = () => { void sim.stop().then(resolve); };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}
