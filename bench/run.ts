@@ -1,4 +1,6 @@
 /** `npm run bench`: every benchmark, one JSON line per measurement. */
 import { benchSanitize } from './sanitize.ts';
+import { benchProxy } from './proxy.ts';
 
 benchSanitize();
+await benchProxy();
