@@ -3,7 +3,7 @@
  * JSON-array records with JSONPath transforms) and MultiTypeBulkDataRules (`fileRules` keyed by
  * object-path templates). Bound strictly, with file:line errors, like the API rules.
  */
-import { readYaml, RulesError, type YamlSource } from '../rules/yaml-source.ts';
+import { readYaml, RulesError } from '../rules/yaml-source.ts';
 import { Binder, type Obj } from '../rules/binder.ts';
 import { bindApiRules, bindSchemaFilter, decodeRulesValue } from '../rules/load.ts';
 import type { ApiRules, SchemaFilter } from '../rules/types.ts';

@@ -11,6 +11,7 @@ import { runDemo } from './demo.ts';
 import { cmdServe } from './serve.ts';
 import { cmdZoomSim } from './zoom-sim.ts';
 import { cmdCheck } from './check-zoom.ts';
+import { cmdBulk } from './bulk.ts';
 
 const USAGE = `usage: psoxy <command> [options]
 
@@ -28,6 +29,8 @@ commands:
       run the Zoom simulator
   check zoom
       verify the Zoom app: token, scopes, plan
+  bulk <input|-> --rules <file|built-in> [-o <output>] [--salt S] [--output-format NDJSON|CSV|JSON_ARRAY]
+      sanitize a CSV / NDJSON / JSON-array file (built-in rules: zoom-ai-metrics)
   demo
       simulator + proxy + an analytics client's calls, showing what was removed
 `;
@@ -76,10 +79,10 @@ function cmdRulesCheck(argv: string[]): number {
   return 0;
 }
 
-function cmdConformance(argv: string[]): number {
+async function cmdConformance(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { manifest: { type: 'string' }, root: { type: 'string' }, report: { type: 'string' } } });
   if (!values.manifest || !values.root) throw new UsageError('conformance needs --manifest and --root');
-  const summary = runConformance(values.manifest, values.root);
+  const summary = await runConformance(values.manifest, values.root);
   for (const r of summary.results) {
     if (r.ok === false) console.log(`FAIL ${r.connector} ${r.kind} ${r.requestUrl}\n     ${r.reason}`);
   }
@@ -94,11 +97,12 @@ export async function main(argv: string[]): Promise<number> {
     switch (command) {
       case 'sanitize': return cmdSanitize(rest);
       case 'rules': return cmdRulesCheck(rest);
-      case 'conformance': return cmdConformance(rest);
+      case 'conformance': return await cmdConformance(rest);
       case 'demo': return await runDemo();
       case 'serve': return await cmdServe(rest);
       case 'zoom-sim': return await cmdZoomSim(rest);
       case 'check': return await cmdCheck(rest);
+      case 'bulk': return await cmdBulk(rest);
       case undefined: case '-h': case '--help': case 'help':
         process.stdout.write(USAGE);
         return command === undefined ? 2 : 0;

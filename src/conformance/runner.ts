@@ -3,6 +3,9 @@
  * sanitizer. `example` compares JSON with key order significant and numbers as doubles.
  */
 import { readFileSync } from 'node:fs';
+import { PassThrough, Readable } from 'node:stream';
+import { loadBulkRules } from '../bulk/rules.ts';
+import { sanitizeStream } from '../bulk/process.ts';
 import { join } from 'node:path';
 import { loadApiRules } from '../rules/load.ts';
 import type { ApiRules } from '../rules/types.ts';
@@ -46,7 +49,37 @@ export interface ConformanceOptions {
   rulesOverride?: (c: ConformanceCase) => ApiRules | undefined;
 }
 
-export function runConformance(manifestPath: string, root: string, options: ConformanceOptions = {}): ConformanceSummary {
+/** Bulk cases compare bytes: psoxy's output file for `original` under `rulesFile`. */
+async function bulkOutput(c: ConformanceCase, root: string): Promise<string> {
+  const rules = loadBulkRules(readFileSync(join(root, c.rulesFile), 'utf8'), c.rulesFile);
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (d: Buffer) => chunks.push(d));
+  await sanitizeStream(Readable.from([readFileSync(join(root, c.original!))]), out, {
+    rules, objectPath: c.objectPath!, pseudonymizer: new Pseudonymizer({ salt: c.config.salt, encryptionKey: c.config.encryptionKey }),
+    decompress: true, compress: false, shuffleChunkSize: 1,
+  });
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function runBulkCase(c: ConformanceCase, root: string, base: Omit<CaseResult, 'ok' | 'reason'>): Promise<CaseResult> {
+  try {
+    const got = await bulkOutput(c, root);
+    const expected = readFileSync(join(root, c.sanitized!), 'utf8');
+    const ok = got === expected;
+    return { ...base, ok, reason: ok ? '' : `bytes differ at offset ${firstDifference(got, expected)}` };
+  } catch (e) {
+    return { ...base, ok: false, reason: `${(e as Error).name}: ${(e as Error).message}` };
+  }
+}
+
+function firstDifference(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+export async function runConformance(manifestPath: string, root: string, options: ConformanceOptions = {}): Promise<ConformanceSummary> {
   const all = JSON.parse(readFileSync(manifestPath, 'utf8')) as ConformanceCase[];
   const cases = options.connectors ? all.filter((c) => options.connectors!.includes(c.connector)) : all;
   const sanitizers = new Map<string, Sanitizer>();
@@ -65,9 +98,9 @@ export function runConformance(manifestPath: string, root: string, options: Conf
     }
     return s;
   };
-  const results = cases.map((c): CaseResult => {
+  const runCase = async (c: ConformanceCase): Promise<CaseResult> => {
     const base = { connector: c.connector, kind: c.kind, requestUrl: c.requestUrl ?? c.objectPath ?? '' };
-    if (c.kind === 'bulk') return { ...base, ok: null, reason: 'bulk cases need bulk mode' };
+    if (c.kind === 'bulk') return await runBulkCase(c, root, base);
     if (c.kind === 'sanitize-call' && c.originalModified) return { ...base, ok: null, reason: 'psoxy edited the input first' };
     try {
       const s = sanitizerFor(c);
@@ -88,7 +121,13 @@ export function runConformance(manifestPath: string, root: string, options: Conf
     } catch (e) {
       return { ...base, ok: false, reason: `${(e as Error).name}: ${(e as Error).message}` };
     }
-  });
+  };
+  const results: CaseResult[] = [];
+  for (const c of cases) results.push(await runCase(c));
+  return summarize(results);
+}
+
+function summarize(results: CaseResult[]): ConformanceSummary {
   return {
     results,
     passed: results.filter((r) => r.ok === true).length,

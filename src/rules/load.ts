@@ -5,7 +5,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { readYaml, RulesError, type YamlSource } from './yaml-source.ts';
-import { Binder, type Obj } from './binder.ts';
+import { Binder } from './binder.ts';
 import type { ApiRules, BodySchema, Endpoint, ParameterSchema, PseudonymEncoding, SchemaFilter, Transform, TransformType } from './types.ts';
 import { compileJsonPath } from '../jsonpath/index.ts';
 import { compileJavaRegex, groupCount, JavaRegexError } from '../regex/java-regex.ts';

@@ -1,6 +1,7 @@
 /** Built-in connectors by psoxy `SOURCE` id: rules (used when no `RULES` is configured) and settings. */
 import { ZOOM_RULES_YAML } from './zoom/rules.ts';
 import { ZOOM_DEFAULTS } from './zoom/connector.ts';
+import { ZOOM_AI_METRICS_RULES_YAML } from './zoom/ai-metrics-rules.ts';
 
 const BUILT_IN_RULES: Record<string, string> = {
   zoom: ZOOM_RULES_YAML,
@@ -20,3 +21,14 @@ export function connectorDefaults(source: string): Record<string, string> {
 }
 
 export const builtInSources = (): string[] => Object.keys(BUILT_IN_RULES);
+
+const BUILT_IN_BULK_RULES: Record<string, string> = {
+  'zoom-ai-metrics': ZOOM_AI_METRICS_RULES_YAML,
+};
+
+/** Built-in bulk rules by name (e.g. `zoom-ai-metrics`). */
+export function builtInBulkRulesYaml(name: string): string | undefined {
+  return Object.hasOwn(BUILT_IN_BULK_RULES, name) ? BUILT_IN_BULK_RULES[name] : undefined;
+}
+
+export const builtInBulkRuleNames = (): string[] => Object.keys(BUILT_IN_BULK_RULES);
