@@ -25,6 +25,8 @@ export class CsvParser {
   /** The first line ending seen in the input (null until one is seen). */
   lineEnding: LineEnding | null = null;
   lineNumber = 0;
+  /** For the records returned by the last push()/end(): the line each one ended on. */
+  recordLines: number[] = [];
 
   constructor(delimiter = ',') {
     this.delimiter = delimiter;
@@ -41,13 +43,17 @@ export class CsvParser {
 
   private drain(final: boolean): string[][] {
     const out: string[][] = [];
+    this.recordLines = [];
     const s = this.buffer;
     let pos = 0;
     for (;;) {
       const r = this.readRecord(s, pos, final);
       if (r === null) break;
       pos = r.next;
-      if (r.fields !== null) out.push(r.fields);
+      if (r.fields !== null) {
+        out.push(r.fields);
+        this.recordLines.push(this.lineNumber);
+      }
     }
     this.buffer = s.slice(pos);
     return out;

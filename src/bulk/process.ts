@@ -107,14 +107,15 @@ async function* columnar(chunks: AsyncIterable<string>, rules: ColumnarRules, o:
     pending = [];
   };
   const take = (records: string[][]) => {
-    for (const rec of records) {
+    for (let i = 0; i < records.length; i++) {
+      const rec = records[i];
       if (header === null) {
         header = sanitizer.header(rec);
         sep = parser.lineEnding ?? '';
         out += formatCsvRecord(header, rules.delimiter) + sep;
         continue;
       }
-      pending.push(sanitizer.row(rec, parser.lineNumber));
+      pending.push(sanitizer.row(rec, parser.recordLines[i]));
       if (o.progress) o.progress.rows++;
       if (pending.length >= chunkSize) flushRows();
     }
@@ -175,13 +176,14 @@ async function* readRecords(chunks: AsyncIterable<string>, format: 'NDJSON' | 'C
     const parser = new CsvParser(',');
     let header: string[] | null = null;
     const toObjects = function* (recs: string[][]): Generator<JsonObject> {
-      for (const rec of recs) {
+      for (let i = 0; i < recs.length; i++) {
+        const rec = recs[i];
         if (header === null) {
           if (rec.some((h) => h === '')) throw new RecordError('CSV header has a blank column name (use columnar rules for such files)');
           header = rec;
           continue;
         }
-        if (rec.length < header.length) throw new RecordError(`line ${parser.lineNumber}: the row has ${rec.length} values but the header has ${header.length} columns`);
+        if (rec.length < header.length) throw new RecordError(`line ${parser.recordLines[i]}: the row has ${rec.length} values but the header has ${header.length} columns`);
         const obj: JsonObject = {};
         header.forEach((h, i) => { obj[h] = rec[i]; });
         yield obj;
