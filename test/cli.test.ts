@@ -66,7 +66,7 @@ test('conformance command prints the summary line and writes a report', () => {
   writeFileSync(manifest, JSON.stringify([
     { kind: 'unmatched', connector: 'x/x', rulesFile: 'rules.yaml', config: { salt: 's', encryptionKey: 'k' }, method: 'GET', requestUrl: 'https://h/v2/users', expect: 'allowed' },
     { kind: 'unmatched', connector: 'x/x', rulesFile: 'rules.yaml', config: { salt: 's', encryptionKey: 'k' }, method: 'GET', requestUrl: 'https://h/v2/nope', expect: 'allowed' },
-    { kind: 'bulk', connector: 'x/x', rulesFile: 'rules.yaml', config: { salt: 's', encryptionKey: 'k' }, objectPath: 'a.csv' },
+    { kind: 'sanitize-call', connector: 'x/x', rulesFile: 'rules.yaml', config: { salt: 's', encryptionKey: 'k' }, method: 'GET', requestUrl: 'https://h/v2/users', original: 'none.json', originalModified: true },
   ]));
   spawnSync('mkdir', ['-p', root]);
   writeFileSync(join(root, 'rules.yaml'), 'endpoints:\n  - pathTemplate: "/v2/users"\n');
