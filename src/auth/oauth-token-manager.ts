@@ -30,7 +30,7 @@ export interface TokenTimings {
   /** Refresh this long before expiry: uniformly random in [min, max) ms (psoxy: 60–600 s). */
   refreshWindowMs: [number, number];
   lockTtlMs: number; // psoxy: 2 min
-  /** After writing a shared token, hold the lock this long so others see it (psoxy: 2 s). */
+  /** After writing a shared token, hold the lock this long (in the background) so others see it (psoxy: 2 s). */
   settleMs: number;
   /** Base wait between lock attempts, times the attempt number (psoxy: 4 s + 0–250 ms). */
   lockRetryMs: number;
@@ -118,16 +118,20 @@ export class OAuthTokenManager {
     if (this.usable(fromStore, rejected)) return this.remember(fromStore);
     for (let attempt = 0; attempt < this.t.lockAttempts; attempt++) {
       if (await shared.store.tryLock(shared.lockName, this.t.lockTtlMs)) {
+        let holdFor = 0;
         try {
           const again = await this.readShared(shared);
           if (this.usable(again, rejected)) return this.remember(again);
           const fresh = await this.exchange();
           await this.writeShared(shared, fresh);
-          this.remember(fresh);
-          if (this.t.settleMs > 0) await this.sleep(this.t.settleMs);
-          return fresh;
+          holdFor = this.t.settleMs;
+          return this.remember(fresh);
         } finally {
-          await shared.store.unlock(shared.lockName).catch((e: Error) => this.o.logger.warn('could not release token lock', { reason: e.message }));
+          // psoxy holds the lock a little after writing so other instances see the new token;
+          // the request that refreshed does not wait for that.
+          const release = () => shared.store.unlock(shared.lockName).catch((e: Error) => this.o.logger.warn('could not release token lock', { reason: e.message }));
+          if (holdFor > 0) void this.sleep(holdFor).then(release);
+          else await release();
         }
       }
       await this.sleep((this.t.lockRetryMs + this.random() * 250) * (attempt + 1));

@@ -1,0 +1,58 @@
+/**
+ * Secrets in AWS Secrets Manager (`SECRETS_STORE=AWS_SECRETS_MANAGER`): reads with GetSecretValue,
+ * the shared token written with PutSecretValue, history from the AWSCURRENT / AWSPREVIOUS versions.
+ * The token lock stays in SSM, as in psoxy.
+ */
+import {
+  GetSecretValueCommand, ListSecretVersionIdsCommand, PutSecretValueCommand, type SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { TransientConfigError, type WritableConfigStore } from '../../config/store.ts';
+
+const errorName = (e: unknown) => (e as { name?: string }).name ?? '';
+
+export class SecretsManagerStore implements WritableConfigStore {
+  readonly description = 'Secrets Manager';
+  private readonly sm: SecretsManagerClient;
+  private readonly locks: Pick<WritableConfigStore, 'tryLock' | 'unlock'>;
+
+  constructor(sm: SecretsManagerClient, locks: Pick<WritableConfigStore, 'tryLock' | 'unlock'>) {
+    this.sm = sm;
+    this.locks = locks;
+  }
+
+  async get(name: string): Promise<string | undefined> {
+    try {
+      return (await this.sm.send(new GetSecretValueCommand({ SecretId: name }))).SecretString;
+    } catch (e) {
+      const n = errorName(e);
+      if (n === 'ResourceNotFoundException' || n === 'AccessDeniedException') return undefined;
+      throw new TransientConfigError(`Secrets Manager GetSecretValue failed: ${n || 'error'}`);
+    }
+  }
+
+  async put(name: string, value: string): Promise<void> {
+    await this.sm.send(new PutSecretValueCommand({ SecretId: name, SecretString: value }));
+  }
+
+  async history(name: string, max: number): Promise<string[]> {
+    const r = await this.sm.send(new ListSecretVersionIdsCommand({ SecretId: name }));
+    const versions = (r.Versions ?? [])
+      .filter((v) => v.VersionStages?.some((s) => s === 'AWSCURRENT' || s === 'AWSPREVIOUS'))
+      .sort((a, b) => (b.CreatedDate?.getTime() ?? 0) - (a.CreatedDate?.getTime() ?? 0))
+      .slice(0, max);
+    const values: string[] = [];
+    for (const v of versions) {
+      const s = await this.sm.send(new GetSecretValueCommand({ SecretId: name, VersionId: v.VersionId }));
+      if (s.SecretString !== undefined) values.push(s.SecretString);
+    }
+    return values;
+  }
+
+  tryLock(name: string, ttlMs: number): Promise<boolean> {
+    return this.locks.tryLock(name, ttlMs);
+  }
+
+  unlock(name: string): Promise<void> {
+    return this.locks.unlock(name);
+  }
+}

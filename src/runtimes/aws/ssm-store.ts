@@ -1,0 +1,86 @@
+/**
+ * Config and secrets in AWS SSM Parameter Store (psoxy's default AWS store): SecureString reads
+ * with decryption, the shared token written as new parameter versions, and psoxy's lock
+ * (`<name>_lock` created with Overwrite=false, read back, stale after its TTL, deleted to release).
+ */
+import {
+  DeleteParameterCommand, GetParameterCommand, GetParameterHistoryCommand, PutParameterCommand,
+  type ParameterHistory, type SSMClient,
+} from '@aws-sdk/client-ssm';
+import { TransientConfigError, type WritableConfigStore } from '../../config/store.ts';
+
+const errorName = (e: unknown) => (e as { name?: string }).name ?? '';
+
+/** psoxy: a name containing `/` but not starting with it gets a leading `/`. */
+export function ssmName(name: string): string {
+  return name.includes('/') && !name.startsWith('/') ? `/${name}` : name;
+}
+
+export class SsmStore implements WritableConfigStore {
+  readonly description: string;
+  private readonly ssm: SSMClient;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(ssm: SSMClient, options: { description?: string; sleep?: (ms: number) => Promise<void> } = {}) {
+    this.ssm = ssm;
+    this.description = options.description ?? 'SSM Parameter Store';
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  async get(name: string): Promise<string | undefined> {
+    try {
+      const r = await this.ssm.send(new GetParameterCommand({ Name: ssmName(name), WithDecryption: true }));
+      return r.Parameter?.Value;
+    } catch (e) {
+      const n = errorName(e);
+      // Not found, or not granted (optional parameters have no grant): absent, as in psoxy.
+      if (n === 'ParameterNotFound' || n === 'AccessDeniedException' || n === 'ParameterVersionNotFound') return undefined;
+      throw new TransientConfigError(`SSM GetParameter failed: ${n || 'error'}`);
+    }
+  }
+
+  async put(name: string, value: string): Promise<void> {
+    await this.ssm.send(new PutParameterCommand({ Name: ssmName(name), Value: value, Type: 'SecureString', Overwrite: true }));
+  }
+
+  async history(name: string, max: number): Promise<string[]> {
+    const all: ParameterHistory[] = [];
+    let token: string | undefined;
+    do {
+      const r = await this.ssm.send(new GetParameterHistoryCommand({ Name: ssmName(name), WithDecryption: true, MaxResults: 50, NextToken: token }));
+      all.push(...(r.Parameters ?? []));
+      token = r.NextToken;
+    } while (token);
+    return all
+      .filter((p) => p.Value !== undefined && p.Value !== 'fill me')
+      .sort((a, b) => (b.Version ?? 0) - (a.Version ?? 0))
+      .slice(0, max)
+      .map((p) => p.Value!);
+  }
+
+  async tryLock(name: string, ttlMs: number): Promise<boolean> {
+    const lock = ssmName(`${name}_lock`);
+    const mine = `locked_${Date.now()}_${Math.random().toString(36).slice(2)}`;
+    try {
+      await this.ssm.send(new PutParameterCommand({ Name: lock, Value: mine, Type: 'String', Overwrite: false }));
+    } catch (e) {
+      if (errorName(e) !== 'ParameterAlreadyExists') throw e;
+      const r = await this.ssm.send(new GetParameterCommand({ Name: lock })).catch(() => null);
+      const modified = r?.Parameter?.LastModifiedDate?.getTime();
+      if (modified !== undefined && Date.now() - modified > ttlMs) await this.unlock(name); // stale: break it, caller retries
+      return false;
+    }
+    // Read back after a short pause: another writer racing us may have won.
+    await this.sleep(100 + Math.random() * 200);
+    const r = await this.ssm.send(new GetParameterCommand({ Name: lock })).catch(() => null);
+    return r?.Parameter?.Value === mine;
+  }
+
+  async unlock(name: string): Promise<void> {
+    try {
+      await this.ssm.send(new DeleteParameterCommand({ Name: ssmName(`${name}_lock`) }));
+    } catch (e) {
+      if (errorName(e) !== 'ParameterNotFound') throw e;
+    }
+  }
+}

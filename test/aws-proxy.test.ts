@@ -1,0 +1,147 @@
+// The AWS Lambda proxy: function-URL / API Gateway events → core handler → Zoom simulator, with
+// config and the shared token in SSM (or Secrets Manager) through the real AWS SDK v3 clients
+// pointed at a local fake.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { gunzipSync } from 'node:zlib';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { FakeAwsJson } from './fakes/aws-json-fake.ts';
+import { ZoomSimulator } from '../src/sources/zoom/simulator/server.ts';
+import { createAwsProxy } from '../src/runtimes/aws/lambda.ts';
+import { eventTarget, type LambdaEventV1, type LambdaEventV2 } from '../src/runtimes/aws/api-gateway.ts';
+import { SsmStore } from '../src/runtimes/aws/ssm-store.ts';
+
+const aws = (endpoint: string) => ({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+
+function urlEvent(rawPath: string, rawQueryString = '', headers: Record<string, string> = {}): LambdaEventV2 {
+  return {
+    version: '2.0', rawPath, rawQueryString, routeKey: '$default',
+    headers: { host: 'abc.lambda-url.us-east-1.on.aws', 'x-forwarded-proto': 'https', ...headers },
+    requestContext: { http: { method: 'GET', sourceIp: '203.0.113.9' }, stage: '$default', requestId: 'r1' },
+  };
+}
+
+async function setup(extraEnv: Record<string, string> = {}, secretsManager = false) {
+  const fake = new FakeAwsJson();
+  const endpoint = await fake.start();
+  const sim = new ZoomSimulator({ orgOptions: { seed: 5, users: 10, meetingsPerUser: 1 } });
+  await sim.start();
+  fake.putParam('PSOXY_SALT', 'aws-salt');
+  fake.putParam('PSOXY_ENCRYPTION_KEY', 'aws-key');
+  fake.putParam('PSOXY_ZOOM_ACCOUNT_ID', sim.accountId);
+  fake.putParam('PSOXY_ZOOM_CLIENT_ID', sim.clientId);
+  fake.putParam('PSOXY_ZOOM_CLIENT_SECRET', sim.clientSecret);
+  const env = {
+    AWS_LAMBDA_FUNCTION_NAME: 'psoxy-zoom', SOURCE: 'zoom', TARGET_HOST: sim.url, REFRESH_ENDPOINT: `${sim.url}/oauth/token`,
+    ...(secretsManager ? { SECRETS_STORE: 'AWS_SECRETS_MANAGER' } : {}), ...extraEnv,
+  };
+  const handler = createAwsProxy({ env, ssm: new SSMClient(aws(endpoint)), secretsManager: new SecretsManagerClient(aws(endpoint)) });
+  return { fake, sim, handler, close: async () => { await sim.stop(); await fake.stop(); } };
+}
+
+test('function URL event → sanitized Zoom data; token shared through SSM under psoxy names', async () => {
+  const s = await setup();
+  try {
+    const res = await s.handler(urlEvent('/v2/users', 'page_size=3'));
+    assert.equal(res.statusCode, 200, res.body);
+    const users = (JSON.parse(res.body) as { users: { email: string }[] }).users;
+    assert.equal(users.length, 3);
+    assert.ok(users.every((u) => u.email.startsWith('t~')));
+    const stored = JSON.parse(s.fake.param('PSOXY_ZOOM_ACCESS_TOKEN')!) as { token: string; expirationDate: number };
+    assert.equal(typeof stored.token, 'string');
+    assert.ok(stored.expirationDate > Date.now());
+    assert.equal(s.fake.params.get('PSOXY_ZOOM_ACCESS_TOKEN')![0].type, 'SecureString');
+    assert.ok(s.fake.calls.includes('AmazonSSM.PutParameter'));
+    assert.ok(s.fake.calls.filter((c) => c === 'AmazonSSM.PutParameter').length >= 2, 'token and lock written');
+    // The lock is held ~2 s after the write (psoxy's settle time), then released in the background.
+    for (let i = 0; i < 60 && s.fake.params.has('PSOXY_ZOOM_OAUTH_REFRESH_TOKEN_lock'); i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(s.fake.params.has('PSOXY_ZOOM_OAUTH_REFRESH_TOKEN_lock'), false, 'lock released');
+    const gz = await s.handler(urlEvent('/psoxy-zoom/v2/users', 'page_size=10', { 'accept-encoding': 'gzip' }));
+    assert.equal(gz.isBase64Encoded, true, 'function-name prefix trimmed, gzip base64-encoded');
+    assert.equal((JSON.parse(gunzipSync(Buffer.from(gz.body, 'base64')).toString()) as { users: unknown[] }).users.length, 10);
+    assert.equal(s.sim.stats.tokenRequests, 1);
+  } finally {
+    await s.close();
+  }
+});
+
+test('SSM throttling is retried; "fill me" placeholders count as missing in the health check', async () => {
+  const s = await setup();
+  try {
+    s.fake.putParam('PSOXY_ZOOM_CLIENT_SECRET', 'fill me');
+    const health = await s.handler(urlEvent('/', '', { 'x-psoxy-health-check': 'true' }));
+    assert.equal(health.statusCode, 412);
+    assert.deepEqual((JSON.parse(health.body) as { missingConfigProperties: string[] }).missingConfigProperties, ['CLIENT_SECRET']);
+    const fresh = await setup();
+    try {
+      fresh.fake.fail(/GetParameter$/, 'ThrottlingException', 2);
+      const res = await fresh.handler(urlEvent('/v2/users', 'page_size=1'));
+      assert.equal(res.statusCode, 200, res.body);
+    } finally {
+      await fresh.close();
+    }
+  } finally {
+    await s.close();
+  }
+});
+
+test('Secrets Manager as the secret store: token written with PutSecretValue, lock in SSM', async () => {
+  const s = await setup({}, true);
+  try {
+    for (const name of ['PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY', 'PSOXY_ZOOM_ACCOUNT_ID', 'PSOXY_ZOOM_CLIENT_ID', 'PSOXY_ZOOM_CLIENT_SECRET']) {
+      s.fake.secrets.set(name, [{ value: s.fake.param(name)!, version: 1, type: 'secret', modified: new Date(), id: name, stages: ['AWSCURRENT'] }]);
+      s.fake.params.delete(name);
+    }
+    const res = await s.handler(urlEvent('/v2/users', 'page_size=1'));
+    assert.equal(res.statusCode, 200, res.body);
+    assert.ok(s.fake.secrets.get('PSOXY_ZOOM_ACCESS_TOKEN')?.length === 1);
+    assert.ok(s.fake.calls.includes('AmazonSSM.PutParameter'), 'the lock is an SSM parameter');
+  } finally {
+    await s.close();
+  }
+});
+
+test('event shapes: v2 with stage and route, v1 with resource; blocked and oversized responses', async () => {
+  assert.deepEqual(eventTarget({ ...urlEvent('/live/gcal/v2/users', 'a=1'), routeKey: 'GET /gcal/{proxy+}', requestContext: { http: { method: 'GET' }, stage: 'live' } }), { method: 'GET', path: '/v2/users', query: 'a=1' });
+  assert.deepEqual(eventTarget({ ...urlEvent('/x'), pathParameters: { proxy: 'v2/users' } }), { method: 'GET', path: '/v2/users', query: '' });
+  const v1: LambdaEventV1 = { path: '/live/psoxy-zoom/v2/users', resource: '/psoxy-zoom/{proxy+}', httpMethod: 'GET', multiValueQueryStringParameters: { page_size: ['5'] }, requestContext: { stage: 'live', identity: { sourceIp: '1.2.3.4' } } };
+  assert.deepEqual(eventTarget(v1), { method: 'GET', path: '/v2/users', query: 'page_size=5' });
+  const s = await setup();
+  try {
+    const blocked = await s.handler(urlEvent('/v2/groups'));
+    assert.equal(blocked.statusCode, 403);
+    assert.equal(blocked.headers['x-psoxy-error'], 'BLOCKED_BY_RULES');
+    const http = await s.handler(urlEvent('/v2/users', '', { 'x-forwarded-proto': 'http' }));
+    assert.equal(http.statusCode, 400);
+    s.sim.inject({ path: /^\/v2\/users$/, status: 404, body: JSON.stringify({ code: 1, message: 'x'.repeat(7 * 1024 * 1024) }) });
+    const big = await s.handler(urlEvent('/v2/users'));
+    assert.equal(big.statusCode, 500);
+    assert.equal(big.headers['x-psoxy-error'], 'RESPONSE_TOO_LARGE');
+  } finally {
+    await s.close();
+  }
+});
+
+test('SSM lock semantics: exclusive, stale locks broken, release deletes', async () => {
+  const fake = new FakeAwsJson();
+  const endpoint = await fake.start();
+  try {
+    const store = new SsmStore(new SSMClient(aws(endpoint)), { sleep: async () => {} });
+    assert.equal(await store.tryLock('P_OAUTH_REFRESH_TOKEN', 60_000), true);
+    assert.equal(fake.param('P_OAUTH_REFRESH_TOKEN_lock')?.startsWith('locked_'), true);
+    assert.equal(await store.tryLock('P_OAUTH_REFRESH_TOKEN', 60_000), false);
+    fake.params.get('P_OAUTH_REFRESH_TOKEN_lock')![0].modified = new Date(Date.now() - 120_000);
+    assert.equal(await store.tryLock('P_OAUTH_REFRESH_TOKEN', 60_000), false, 'stale lock broken, not taken');
+    assert.equal(fake.params.has('P_OAUTH_REFRESH_TOKEN_lock'), false);
+    assert.equal(await store.tryLock('P_OAUTH_REFRESH_TOKEN', 60_000), true);
+    await store.unlock('P_OAUTH_REFRESH_TOKEN');
+    assert.equal(fake.params.has('P_OAUTH_REFRESH_TOKEN_lock'), false);
+    fake.putParam('T', 'v1');
+    fake.putParam('T', 'fill me');
+    fake.putParam('T', 'v3');
+    assert.deepEqual(await store.history('T', 5), ['v3', 'v1']);
+  } finally {
+    await fake.stop();
+  }
+});
