@@ -1,17 +1,42 @@
-/** `npm run build`: bundles the CLI into dist/ with esbuild and reports the sizes. */
-import { build } from 'esbuild';
-import { statSync } from 'node:fs';
+/**
+ * `npm run build`: esbuild bundles, reported with their sizes.
+ * - dist/psoxy.mjs: the CLI.
+ * - dist/aws-lambda.zip: the API proxy for Lambda (`index.handler`, nodejs24.x, arm64), one
+ *   minified ESM bundle with only the SDK clients it uses.
+ * - dist/aws-bulk-lambda.zip: bulk mode for Lambda (S3 events).
+ * - dist/gcp-function.zip: a Cloud Functions source package (package.json + bundle; the
+ *   functions framework is installed by Cloud Build from package.json).
+ */
+import { build, type BuildOptions } from 'esbuild';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { zip } from './zip.ts';
 
-const outfile = 'dist/psoxy.mjs';
-await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node22',
-  minify: true,
+mkdirSync('dist', { recursive: true });
+const common: BuildOptions = {
+  bundle: true, platform: 'node', format: 'esm', minify: true, legalComments: 'none', logLevel: 'warning',
+  // Some CommonJS dependencies call require(); give the ESM bundle one.
   banner: { js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);' },
-  logLevel: 'warning',
-});
-console.log(`${outfile}: ${(statSync(outfile).size / 1024).toFixed(1)} KiB`);
+};
+const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+
+async function bundle(entry: string, target: string, external: string[] = []): Promise<Buffer> {
+  const out = await build({ ...common, entryPoints: [entry], write: false, target, external, outfile: 'out.mjs' });
+  return Buffer.from(out.outputFiles[0].contents);
+}
+
+const cli = await bundle('src/cli/main.ts', 'node22');
+writeFileSync('dist/psoxy.mjs', cli);
+console.log(`dist/psoxy.mjs: ${kib(cli.length)}`);
+
+for (const [name, entry] of [['aws-lambda', 'src/runtimes/aws/lambda.ts'], ['aws-bulk-lambda', 'src/runtimes/aws/bulk-handler.ts']]) {
+  const js = await bundle(entry, 'node24');
+  writeFileSync(`dist/${name}.mjs`, js);
+  writeFileSync(`dist/${name}.zip`, zip([{ name: 'index.mjs', data: js }]));
+  console.log(`dist/${name}.zip: ${kib(statSync(`dist/${name}.zip`).size)} (bundle ${kib(js.length)})`);
+}
+
+const gcp = await bundle('src/runtimes/gcp/function.ts', 'node22', ['@google-cloud/functions-framework']);
+const version = (JSON.parse(readFileSync('node_modules/@google-cloud/functions-framework/package.json', 'utf8')) as { version: string }).version;
+const pkg = JSON.stringify({ name: 'psoxy-gcp-function', type: 'module', main: 'index.mjs', engines: { node: '>=22' }, dependencies: { '@google-cloud/functions-framework': `^${version}` } }, null, 2);
+writeFileSync('dist/gcp-function.zip', zip([{ name: 'index.mjs', data: gcp }, { name: 'package.json', data: Buffer.from(pkg) }]));
+console.log(`dist/gcp-function.zip: ${kib(statSync('dist/gcp-function.zip').size)} (bundle ${kib(gcp.length)})`);

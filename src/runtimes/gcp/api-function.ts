@@ -1,0 +1,76 @@
+/**
+ * The GCP adapter for the proxy core: an HTTP function served by the functions framework, with
+ * GCP's client-IP (second-to-last X-Forwarded-For hop) and HTTPS (`X-Forwarded-Proto`) rules, and
+ * config from env then Secret Manager (instance prefix `PSOXY_ZOOM_` by default).
+ */
+import * as functions from '@google-cloud/functions-framework';
+import type { Request as ExpressRequest, Response as ExpressResponse } from '@google-cloud/functions-framework';
+import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
+import { ConfigService } from '../../config/config-service.ts';
+import { createProxyHandler, type ProxyHandler } from '../../proxy/handler.ts';
+import { connectorDefaults } from '../../sources/index.ts';
+import { jsonLogger } from '../../logging/logger.ts';
+import { SecretManagerStore } from './secret-manager-store.ts';
+
+/** GCP: with ≥ 2 X-Forwarded-For hops the client is the second-to-last (the last is Google's front end). */
+export function gcpClientIp(forwardedFor: string | undefined): string | null {
+  if (!forwardedFor) return null;
+  const hops = forwardedFor.split(',').map((h) => h.trim()).filter(Boolean);
+  return hops.length >= 2 ? hops[hops.length - 2] : hops[0] ?? null;
+}
+
+export function gcpHttpAdapter(core: ProxyHandler) {
+  return async (req: ExpressRequest, res: ExpressResponse): Promise<void> => {
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(',') : v);
+    const raw = (req as unknown as { rawBody?: Buffer }).rawBody;
+    const getLike = req.method === 'GET' || req.method === 'HEAD';
+    const proto = req.headers['x-forwarded-proto'];
+    const response = await core(new Request('https://proxy.invalid/', { method: req.method, headers, body: getLike || !raw?.length ? undefined : raw }), {
+      rawUrl: req.originalUrl ?? req.url,
+      clientIp: gcpClientIp(req.headers['x-forwarded-for'] as string | undefined) ?? req.socket?.remoteAddress ?? null,
+      https: typeof proto === 'string' ? proto.toLowerCase() === 'https' : null,
+      bodyOnGetOrHead: getLike && !!raw && raw.toString('utf8').trim() !== '',
+    });
+    res.status(response.status);
+    response.headers.forEach((v, k) => res.setHeader(k, v));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  };
+}
+
+export interface GcpProxyOptions {
+  env: Record<string, string | undefined>;
+  secretManager: SecretManagerServiceClient;
+  project: string;
+  fetch?: typeof fetch;
+}
+
+export function gcpConfig(o: GcpProxyOptions): ConfigService {
+  const service = o.env.K_SERVICE ?? 'psoxy';
+  const store = new SecretManagerStore(o.secretManager, o.project);
+  return new ConfigService({
+    env: o.env,
+    instancePrefix: o.env.PATH_TO_INSTANCE_CONFIG ?? `${service.toUpperCase().replace(/-/g, '_')}_`,
+    sharedPrefix: o.env.PATH_TO_SHARED_CONFIG ?? '',
+    instanceStore: store,
+    sharedStore: store,
+    defaults: o.env.SOURCE ? connectorDefaults(o.env.SOURCE) : {},
+  });
+}
+
+export function createGcpProxy(o: GcpProxyOptions) {
+  return gcpHttpAdapter(createProxyHandler({ config: gcpConfig(o), fetch: o.fetch, logger: jsonLogger(), functionName: o.env.K_SERVICE }));
+}
+
+/** Registers the proxy as an HTTP function (project from GOOGLE_CLOUD_PROJECT / GCP_PROJECT). */
+export function registerApiFunction(name: string, options?: GcpProxyOptions): void {
+  let handler: ReturnType<typeof createGcpProxy> | null = null;
+  functions.http(name, (req, res) => {
+    handler ??= createGcpProxy(options ?? {
+      env: process.env,
+      secretManager: new SecretManagerServiceClient(),
+      project: process.env.GOOGLE_CLOUD_PROJECT ?? process.env.GCP_PROJECT ?? '',
+    });
+    return handler(req, res);
+  });
+}

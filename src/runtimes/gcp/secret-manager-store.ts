@@ -1,0 +1,94 @@
+/**
+ * Config and secrets in GCP Secret Manager with psoxy's conventions (zoom-and-cloud.md §2.4–2.5):
+ * reads follow the `latest-version` label (else `latest`); the shared token is written as a new
+ * version, labelled as latest, older enabled versions destroyed; the token lock is a `locked`
+ * label on the `..._OAUTH_REFRESH_TOKEN` secret, updated with its etag so concurrent takers fail.
+ */
+import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
+import { TransientConfigError, type WritableConfigStore } from '../../config/store.ts';
+
+const code = (e: unknown) => (e as { code?: number }).code;
+// gRPC codes, or HTTP statuses on the REST transport.
+const TRANSIENT = new Set([4, 8, 14, 429, 503, 504]); // deadline, exhausted, unavailable
+const NOT_FOUND = new Set([5, 404]);
+const CONFLICT = new Set([9, 10, 409, 412]); // failed precondition / aborted: the etag moved
+
+export class SecretManagerStore implements WritableConfigStore {
+  readonly description: string;
+  private readonly client: SecretManagerServiceClient;
+  private readonly project: string;
+
+  constructor(client: SecretManagerServiceClient, project: string) {
+    this.client = client;
+    this.project = project;
+    this.description = `Secret Manager (project ${project})`;
+  }
+
+  private secret(name: string): string {
+    return `projects/${this.project}/secrets/${name}`;
+  }
+
+  private async access(version: string): Promise<string> {
+    const [r] = await this.client.accessSecretVersion({ name: version });
+    const data = r.payload?.data;
+    return typeof data === 'string' ? Buffer.from(data, 'base64').toString('utf8') : Buffer.from(data ?? []).toString('utf8');
+  }
+
+  async get(name: string): Promise<string | undefined> {
+    try {
+      const [s] = await this.client.getSecret({ name: this.secret(name) });
+      const labelled = s.labels?.['latest-version'];
+      try {
+        return await this.access(`${this.secret(name)}/versions/${labelled ?? 'latest'}`);
+      } catch (e) {
+        if (labelled !== undefined && NOT_FOUND.has(code(e) ?? -1)) return await this.access(`${this.secret(name)}/versions/latest`);
+        throw e;
+      }
+    } catch (e) {
+      if (TRANSIENT.has(code(e) ?? -1)) throw new TransientConfigError(`Secret Manager read failed (code ${code(e)})`);
+      return undefined; // not found, no access, no enabled version: absent, as in psoxy
+    }
+  }
+
+  async put(name: string, value: string): Promise<void> {
+    const [v] = await this.client.addSecretVersion({ parent: this.secret(name), payload: { data: Buffer.from(value, 'utf8') } });
+    const number = v.name?.split('/').pop();
+    const [s] = await this.client.getSecret({ name: this.secret(name) });
+    await this.client.updateSecret({ secret: { name: s.name, labels: { ...s.labels, 'latest-version': String(number) }, etag: s.etag }, updateMask: { paths: ['labels'] } });
+    const [versions] = await this.client.listSecretVersions({ parent: this.secret(name), filter: 'state:ENABLED', pageSize: 20 });
+    for (const old of versions) {
+      if (old.name && old.name !== v.name) await this.client.destroySecretVersion({ name: old.name }).catch(() => undefined);
+    }
+  }
+
+  async history(name: string, max: number): Promise<string[]> {
+    const [versions] = await this.client.listSecretVersions({ parent: this.secret(name), filter: 'state:ENABLED', pageSize: 20 });
+    const sorted = versions
+      .filter((v) => v.name)
+      .sort((a, b) => Number(b.name!.split('/').pop()) - Number(a.name!.split('/').pop()))
+      .slice(0, max);
+    const values: string[] = [];
+    for (const v of sorted) values.push(await this.access(v.name!));
+    return values;
+  }
+
+  async tryLock(name: string, ttlMs: number): Promise<boolean> {
+    const [s] = await this.client.getSecret({ name: this.secret(name) }); // a missing lock secret is a deployment error
+    const locked = Number(s.labels?.locked ?? NaN);
+    if (!Number.isNaN(locked) && Date.now() - locked < ttlMs) return false;
+    try {
+      await this.client.updateSecret({ secret: { name: s.name, labels: { ...s.labels, locked: String(Date.now()) }, etag: s.etag }, updateMask: { paths: ['labels'] } });
+      return true;
+    } catch (e) {
+      if (CONFLICT.has(code(e) ?? -1)) return false; // ABORTED / FAILED_PRECONDITION: etag changed, someone else won
+      throw e;
+    }
+  }
+
+  async unlock(name: string): Promise<void> {
+    const [s] = await this.client.getSecret({ name: this.secret(name) });
+    const labels = { ...s.labels };
+    delete labels.locked;
+    await this.client.updateSecret({ secret: { name: s.name, labels, etag: s.etag }, updateMask: { paths: ['labels'] } });
+  }
+}

@@ -1,0 +1,92 @@
+// The GCP proxy: the real functions framework serving the HTTP function, config and the shared
+// token in Secret Manager through the real @google-cloud/secret-manager client (REST transport)
+// pointed at a local fake, calling the Zoom simulator.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
+import { OAuth2Client } from 'google-auth-library';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { FakeSecretManager } from './fakes/secret-manager-fake.ts';
+import { ZoomSimulator } from '../src/sources/zoom/simulator/server.ts';
+import { registerApiFunction, gcpClientIp } from '../src/runtimes/gcp/api-function.ts';
+import { SecretManagerStore } from '../src/runtimes/gcp/secret-manager-store.ts';
+
+function client(endpoint: { host: string; port: number }): SecretManagerServiceClient {
+  // A real auth client holding a test token: no metadata server, no network.
+  const auth = new OAuth2Client();
+  auth.setCredentials({ access_token: 'test-token', expiry_date: Date.now() + 3_600_000 });
+  // Our google-auth-library is a newer minor than google-gax's own copy: same runtime API, distinct types.
+  const options = { fallback: true, apiEndpoint: endpoint.host, port: endpoint.port, protocol: 'http', authClient: auth };
+  return new SecretManagerServiceClient(options as unknown as ConstructorParameters<typeof SecretManagerServiceClient>[0]);
+}
+
+test('HTTP function on the functions framework: Secret Manager config, shared token as versions, lock as a label', async () => {
+  const fake = new FakeSecretManager();
+  const endpoint = await fake.start();
+  const sim = new ZoomSimulator({ orgOptions: { seed: 9, users: 8, meetingsPerUser: 1 } });
+  await sim.start();
+  fake.set('PSOXY_SALT', 'gcp-salt');
+  fake.set('PSOXY_ENCRYPTION_KEY', 'gcp-key');
+  fake.set('PSOXY_ZOOM_ACCOUNT_ID', sim.accountId);
+  fake.set('PSOXY_ZOOM_CLIENT_ID', sim.clientId);
+  fake.set('PSOXY_ZOOM_CLIENT_SECRET', sim.clientSecret);
+  fake.set('PSOXY_ZOOM_ACCESS_TOKEN');
+  fake.set('PSOXY_ZOOM_OAUTH_REFRESH_TOKEN');
+  registerApiFunction('psoxyTest', {
+    env: { K_SERVICE: 'psoxy-zoom', SOURCE: 'zoom', TARGET_HOST: sim.url, REFRESH_ENDPOINT: `${sim.url}/oauth/token` },
+    secretManager: client(endpoint), project: 'my-project',
+  });
+  const server = getTestServer('psoxyTest');
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const res = await fetch(`${base}/psoxy-zoom/v2/users?page_size=4`, { headers: { 'X-Forwarded-For': '198.51.100.7, 35.191.0.1', 'X-Forwarded-Proto': 'https' } });
+    const body = await res.text();
+    assert.equal(res.status, 200, body);
+    assert.equal((JSON.parse(body) as { users: unknown[] }).users.length, 4);
+    const stored = JSON.parse(fake.latest('PSOXY_ZOOM_ACCESS_TOKEN')!) as { token: string; expirationDate: number };
+    assert.ok(stored.token && stored.expirationDate > Date.now(), 'token stored as a secret version');
+    assert.equal(fake.secrets.get('PSOXY_ZOOM_ACCESS_TOKEN')!.labels['latest-version'], '1');
+    assert.ok(fake.calls.some((c) => c.startsWith('PATCH /v1/projects/my-project/secrets/PSOXY_ZOOM_OAUTH_REFRESH_TOKEN')), 'lock taken as a label');
+    const http = await fetch(`${base}/v2/users`, { headers: { 'X-Forwarded-Proto': 'http' } });
+    assert.equal(http.status, 400);
+    const health = await fetch(`${base}/`, { headers: { 'X-Psoxy-Health-Check': '1', 'X-Forwarded-For': '198.51.100.7, 35.191.0.1' } });
+    assert.equal(((await health.json()) as { callerIp: string }).callerIp, '198.51.100.7');
+    const lockLabels = () => fake.secrets.get('PSOXY_ZOOM_OAUTH_REFRESH_TOKEN')!.labels;
+    for (let i = 0; i < 60 && lockLabels().locked !== undefined; i++) await new Promise((r) => setTimeout(r, 100));
+    assert.equal(lockLabels().locked, undefined, 'lock label removed after the settle time');
+  } finally {
+    await new Promise((r) => server.close(r));
+    await sim.stop();
+    await fake.stop();
+  }
+});
+
+test('Secret Manager store: latest-version label, history, etag-guarded lock, transient errors', async () => {
+  const fake = new FakeSecretManager();
+  const endpoint = await fake.start();
+  try {
+    const store = new SecretManagerStore(client(endpoint), 'p');
+    fake.set('T', 'v1');
+    fake.set('T', 'v2');
+    assert.equal(await store.get('T'), 'v2');
+    fake.secrets.get('T')!.labels['latest-version'] = '1';
+    assert.equal(await store.get('T'), 'v1', 'the latest-version label wins');
+    await store.put('T', 'v3');
+    assert.equal(await store.get('T'), 'v3');
+    assert.deepEqual(await store.history('T', 5), ['v3'], 'older versions destroyed');
+    assert.equal(await store.get('MISSING'), undefined);
+    fake.set('L');
+    assert.equal(await store.tryLock('L', 60_000), true);
+    assert.equal(await store.tryLock('L', 60_000), false);
+    await store.unlock('L');
+    assert.equal(await store.tryLock('L', 60_000), true);
+    fake.failNext(10);
+    await assert.rejects(() => store.get('T'), /Secret Manager read failed/);
+    assert.equal(gcpClientIp('1.1.1.1'), '1.1.1.1');
+    assert.equal(gcpClientIp('1.1.1.1, 2.2.2.2, 3.3.3.3'), '2.2.2.2');
+  } finally {
+    await fake.stop();
+  }
+});
