@@ -10,9 +10,24 @@
 import { build, type BuildOptions } from 'esbuild';
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { zip } from './zip.ts';
+import { yamlRulesToJson } from '../src/rules/yaml-source.ts';
+import type { Plugin } from 'esbuild';
+
+/** Embeds the built-in rules as JSON: parsing YAML at every cold start would cost ~90 ms. */
+const precompiledRules: Plugin = {
+  name: 'precompiled-rules',
+  setup(b) {
+    b.onLoad({ filter: /src[\\/]sources[\\/]zoom[\\/](rules|ai-metrics-rules)\.ts$/ }, async (args) => {
+      const mod = (await import(args.path)) as Record<string, string>;
+      const body = Object.entries(mod).map(([name, yaml]) => `export const ${name} = ${JSON.stringify(yamlRulesToJson(yaml, name))};`).join('\n');
+      return { contents: body, loader: 'js' };
+    });
+  },
+};
 
 mkdirSync('dist', { recursive: true });
 const common: BuildOptions = {
+  plugins: [precompiledRules],
   bundle: true, platform: 'node', format: 'esm', minify: true, legalComments: 'none', logLevel: 'warning',
   // Some CommonJS dependencies call require(); give the ESM bundle one.
   banner: { js: 'import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);' },

@@ -127,7 +127,7 @@ test('SSM lock semantics: exclusive, stale locks broken, release deletes', async
   const fake = new FakeAwsJson();
   const endpoint = await fake.start();
   try {
-    const store = new SsmStore(new SSMClient(aws(endpoint)), { sleep: async () => {} });
+    const store = new SsmStore(new SSMClient(aws(endpoint)));
     assert.equal(await store.tryLock('P_OAUTH_REFRESH_TOKEN', 60_000), true);
     assert.equal(fake.param('P_OAUTH_REFRESH_TOKEN_lock')?.startsWith('locked_'), true);
     assert.equal(await store.tryLock('P_OAUTH_REFRESH_TOKEN', 60_000), false);

@@ -113,3 +113,12 @@ test('raw URLs are not re-encoded; queries decode like Apache URLEncodedUtils', 
     { name: 'a', value: '1 2' }, { name: 'b', value: '%26' }, { name: 'c', value: null }, { name: 'd', value: '%T.' },
   ]);
 });
+
+test('YAML rules converted to JSON (as embedded in the Lambda bundle) load to the same rules', async () => {
+  const { yamlRulesToJson } = await import('../src/rules/yaml-source.ts');
+  const { ZOOM_RULES_YAML } = await import('../src/sources/zoom/rules.ts');
+  const fromYaml = loadApiRules(ZOOM_RULES_YAML, 'zoom.yaml');
+  const fromJson = loadApiRules(yamlRulesToJson(ZOOM_RULES_YAML, 'zoom.yaml'), 'zoom.json');
+  assert.deepEqual(fromJson, fromYaml);
+  assert.ok(fromJson.endpoints.length >= 10);
+});

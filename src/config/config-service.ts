@@ -51,6 +51,24 @@ class CachedStore {
     this.sleep = sleep;
   }
 
+  /** Loads several names at once into the cache (one batch call when the store has getMany). */
+  async prefetch(names: string[]): Promise<void> {
+    const missing = names.filter((n) => {
+      const hit = this.cache.get(n);
+      return !hit || this.now() - hit.at >= this.ttlMs;
+    });
+    if (missing.length === 0 || !this.store.getMany) return;
+    try {
+      const values = await this.store.getMany(missing);
+      for (const n of missing) {
+        const raw = values.get(n);
+        this.cache.set(n, { value: raw === undefined || raw.trim() === '' || raw === PLACEHOLDER ? undefined : raw, at: this.now() });
+      }
+    } catch {
+      // Fall back to reading one by one (with retries) on first use.
+    }
+  }
+
   async get(name: string): Promise<string | undefined> {
     const hit = this.cache.get(name);
     if (hit && this.now() - hit.at < this.ttlMs) return hit.value;
@@ -98,6 +116,15 @@ export class ConfigService {
   private envValue(name: string): string | undefined {
     const v = this.env[name];
     return v === undefined || v.trim() === '' || v === PLACEHOLDER ? undefined : v;
+  }
+
+  /** Reads many properties from the remote stores in as few calls as they allow (cold starts). */
+  async prefetch(properties: string[]): Promise<void> {
+    const remote = properties.filter((p) => this.envValue(p) === undefined && this.envValue(this.instancePrefix + p) === undefined);
+    await Promise.all([
+      this.instance?.prefetch(remote.map((p) => this.instancePrefix + p)),
+      this.shared?.prefetch(remote.map((p) => this.sharedPrefix + p)),
+    ]);
   }
 
   async get(property: string): Promise<string | undefined> {

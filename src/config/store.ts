@@ -9,6 +9,8 @@ export interface ConfigStore {
   readonly description: string;
   /** The value, or undefined when absent. Throws TransientConfigError when the backend failed. */
   get(name: string): Promise<string | undefined>;
+  /** Several values in few round trips (optional; stores without it are read one by one). */
+  getMany?(names: string[]): Promise<Map<string, string | undefined>>;
 }
 
 export interface WritableConfigStore extends ConfigStore {

@@ -53,10 +53,19 @@ const USER_AGENT = `psoxy-ts (API Data Sanitization; psoxy ${PSOXY_COMPAT_VERSIO
 const PASS_THROUGH = new Set(['content-type', 'cache-control', 'etag', 'link', 'expires', 'last-modified', 'retry-after']);
 const UTF8_COMPATIBLE = new Set(['utf-8', 'utf8', 'utf_8', 'ascii', 'us-ascii', 'us_ascii', 'iso-8859-1', 'iso_8859_1', 'latin1', 'latin-1']);
 const COMPRESSION_THRESHOLD = 2048;
+/** Every property the runtime reads, fetched together on a cold start. */
+const PREFETCH = [
+  'TARGET_HOST', 'RULES', 'SOURCE', 'PSEUDONYMIZE_APP_IDS', 'PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY', 'EMAIL_CANONICALIZATION',
+  'EMAIL_DOMAIN_HANDLING', 'PSEUDONYM_IMPLEMENTATION', 'SALT_IP', 'ENCRYPTION_KEY_IP', 'SALT_EMAIL_DOMAINS',
+  'ENCRYPTION_KEY_EMAIL_DOMAINS', 'REQUEST_TIMEOUT_SECONDS', 'USER_AGENT', 'FOLLOW_REDIRECTS', 'IS_DEVELOPMENT_MODE',
+  'REQUEST_PATH_PREFIX_TO_TRIM', 'SOURCE_AUTH_STRATEGY_IDENTIFIER', 'GRANT_TYPE', 'REFRESH_ENDPOINT', 'ACCOUNT_ID',
+  'CLIENT_ID', 'CLIENT_SECRET', 'USE_SHARED_TOKEN', 'ALLOWED_DATA_ACCESS_IP_BLOCKS',
+];
 
 /** Per-process state built on the first request that needs it; rebuilt after a failure. */
 interface Runtime {
   sanitizer: Sanitizer;
+  keysReady: Promise<void>;
   rulesSha: string;
   saltHash: string;
   base: URL;
@@ -97,6 +106,8 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
   }
 
   async function buildRuntime(): Promise<Runtime> {
+    // One batch read from the remote stores instead of one call per property.
+    await config.prefetch(PREFETCH);
     const targetHost = await config.require('TARGET_HOST');
     const base = targetBase(targetHost);
     const { text, file } = await loadRules();
@@ -130,7 +141,10 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
     const timeoutSeconds = Number((await config.get('REQUEST_TIMEOUT_SECONDS')) ?? 180);
     if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new InvalidConfigError('REQUEST_TIMEOUT_SECONDS must be a positive number');
     const userAgent = (await config.get('USER_AGENT')) ?? USER_AGENT;
+    // Key derivation overlaps the first upstream call; awaited before the first sanitization.
+    const keysReady = pseudonymizer.warmUp().catch(() => undefined);
     return {
+      keysReady,
       sanitizer: new Sanitizer(rules, pseudonymizer),
       rulesSha: createHash('sha1').update(text).digest('hex'),
       saltHash: saltSha256Hash(salt),
@@ -328,6 +342,7 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
     if ((upstream.headers.get('content-type') ?? '').trim() === 'application/gzip') bodyBytes = gunzipSync(bodyBytes);
     let text = bodyBytes.toString('utf8');
     if (!skip && endpointIndex !== null && text.trim() !== '') {
+      await rt.keysReady;
       try {
         text = rt.sanitizer.sanitizeForEndpoint(endpointIndex, text, { pseudonymImplementation: request.headers.get('X-Psoxy-Pseudonym-Implementation') });
       } catch (e) {

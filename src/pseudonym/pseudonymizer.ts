@@ -4,7 +4,8 @@
  * `t~<b64url hash>[@domain]` deterministic tokens, `p~<b64url(hash ‖ AES-CBC(original))>[@domain]`
  * reversible tokens, the JSON identity encoding and IP hashing/encryption; see ARCHITECTURE.md.
  */
-import { AesCbc, deriveKey, InvalidTokenError, saltedHash } from './crypto.ts';
+import { pbkdf2 } from 'node:crypto';
+import { AesCbc, deriveKey, InvalidTokenError, PBKDF2_ITERATIONS, saltedHash } from './crypto.ts';
 import { base64url } from './fast-crypto.ts';
 import { canonicalizeEmail, parseMailbox, type EmailCanonicalization, type ParsedMailbox } from './email.ts';
 import { canonicalIp } from './ip.ts';
@@ -53,6 +54,26 @@ export class Pseudonymizer {
     let c = this.ciphers.get(id);
     if (!c) this.ciphers.set(id, (c = new AesCbc(deriveKey(passphrase, salt))));
     return c;
+  }
+
+  /**
+   * Derives the configured keys off the main thread (PBKDF2 with 65536 iterations costs tens of
+   * milliseconds), so a cold start can do it while waiting on the network.
+   */
+  async warmUp(): Promise<void> {
+    const c = this.config;
+    const pairs: [string | null | undefined, string][] = [
+      [c.encryptionKey, c.salt],
+      [c.encryptionKeyIp || c.encryptionKey, c.saltIp || c.salt],
+    ];
+    await Promise.all(pairs.map(async ([pass, salt]) => {
+      if (!pass) return;
+      const id = pass + '\u0000' + salt;
+      if (this.ciphers.has(id)) return;
+      const key = await new Promise<Buffer>((resolve, reject) =>
+        pbkdf2(pass, Buffer.from(salt, 'utf8'), PBKDF2_ITERATIONS, 32, 'sha256', (e, k) => (e ? reject(e) : resolve(k))));
+      this.ciphers.set(id, new AesCbc(key));
+    }));
   }
 
   private get mainCipher(): AesCbc {

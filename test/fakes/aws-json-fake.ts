@@ -50,6 +50,14 @@ export class FakeAwsJson {
             if (!v) return error('ParameterNotFound', `Parameter ${name} not found.`);
             return send(200, { Parameter: { Name: name, Value: v.value, Type: v.type, Version: v.version, LastModifiedDate: epoch(v.modified) } });
           }
+          case 'AmazonSSM.GetParameters': {
+            const names = (input.Names as string[]) ?? [];
+            const found = names.filter((n) => this.params.has(n));
+            return send(200, {
+              Parameters: found.map((n) => { const v = this.params.get(n)!.at(-1)!; return { Name: n, Value: v.value, Type: v.type, Version: v.version }; }),
+              InvalidParameters: names.filter((n) => !this.params.has(n)),
+            });
+          }
           case 'AmazonSSM.PutParameter': {
             if (this.params.has(name) && input.Overwrite !== true) return error('ParameterAlreadyExists', 'The parameter already exists.');
             this.putParam(name, String(input.Value), String(input.Type ?? 'String'));

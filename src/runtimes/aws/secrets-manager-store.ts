@@ -35,7 +35,13 @@ export class SecretsManagerStore implements WritableConfigStore {
   }
 
   async history(name: string, max: number): Promise<string[]> {
-    const r = await this.sm.send(new ListSecretVersionIdsCommand({ SecretId: name }));
+    let r;
+    try {
+      r = await this.sm.send(new ListSecretVersionIdsCommand({ SecretId: name }));
+    } catch (e) {
+      if (errorName(e) === 'ResourceNotFoundException') return [];
+      throw e;
+    }
     const versions = (r.Versions ?? [])
       .filter((v) => v.VersionStages?.some((s) => s === 'AWSCURRENT' || s === 'AWSPREVIOUS'))
       .sort((a, b) => (b.CreatedDate?.getTime() ?? 0) - (a.CreatedDate?.getTime() ?? 0))

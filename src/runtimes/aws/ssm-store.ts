@@ -4,7 +4,7 @@
  * (`<name>_lock` created with Overwrite=false, read back, stale after its TTL, deleted to release).
  */
 import {
-  DeleteParameterCommand, GetParameterCommand, GetParameterHistoryCommand, PutParameterCommand,
+  DeleteParameterCommand, GetParameterCommand, GetParameterHistoryCommand, GetParametersCommand, PutParameterCommand,
   type ParameterHistory, type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { TransientConfigError, type WritableConfigStore } from '../../config/store.ts';
@@ -19,12 +19,9 @@ export function ssmName(name: string): string {
 export class SsmStore implements WritableConfigStore {
   readonly description: string;
   private readonly ssm: SSMClient;
-  private readonly sleep: (ms: number) => Promise<void>;
-
-  constructor(ssm: SSMClient, options: { description?: string; sleep?: (ms: number) => Promise<void> } = {}) {
+  constructor(ssm: SSMClient, options: { description?: string } = {}) {
     this.ssm = ssm;
     this.description = options.description ?? 'SSM Parameter Store';
-    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
   async get(name: string): Promise<string | undefined> {
@@ -39,6 +36,23 @@ export class SsmStore implements WritableConfigStore {
     }
   }
 
+  /** GetParameters, 10 names per call (SSM's limit), all calls in parallel. */
+  async getMany(names: string[]): Promise<Map<string, string | undefined>> {
+    const out = new Map<string, string | undefined>();
+    const batches: string[][] = [];
+    for (let i = 0; i < names.length; i += 10) batches.push(names.slice(i, i + 10));
+    await Promise.all(batches.map(async (batch) => {
+      try {
+        const r = await this.ssm.send(new GetParametersCommand({ Names: batch.map(ssmName), WithDecryption: true }));
+        for (const p of r.Parameters ?? []) out.set(batch.find((n) => ssmName(n) === p.Name) ?? p.Name!, p.Value);
+      } catch (e) {
+        throw new TransientConfigError(`SSM GetParameters failed: ${errorName(e) || 'error'}`);
+      }
+    }));
+    for (const n of names) if (!out.has(n)) out.set(n, undefined);
+    return out;
+  }
+
   async put(name: string, value: string): Promise<void> {
     await this.ssm.send(new PutParameterCommand({ Name: ssmName(name), Value: value, Type: 'SecureString', Overwrite: true }));
   }
@@ -47,7 +61,13 @@ export class SsmStore implements WritableConfigStore {
     const all: ParameterHistory[] = [];
     let token: string | undefined;
     do {
-      const r = await this.ssm.send(new GetParameterHistoryCommand({ Name: ssmName(name), WithDecryption: true, MaxResults: 50, NextToken: token }));
+      let r;
+      try {
+        r = await this.ssm.send(new GetParameterHistoryCommand({ Name: ssmName(name), WithDecryption: true, MaxResults: 50, NextToken: token }));
+      } catch (e) {
+        if (errorName(e) === 'ParameterNotFound') return [];
+        throw e;
+      }
       all.push(...(r.Parameters ?? []));
       token = r.NextToken;
     } while (token);
@@ -70,8 +90,8 @@ export class SsmStore implements WritableConfigStore {
       if (modified !== undefined && Date.now() - modified > ttlMs) await this.unlock(name); // stale: break it, caller retries
       return false;
     }
-    // Read back after a short pause: another writer racing us may have won.
-    await this.sleep(100 + Math.random() * 200);
+    // Overwrite=false creation is atomic, so this read-back is belt and braces; psoxy also pauses
+    // 100–300 ms first, which only delays every cold start.
     const r = await this.ssm.send(new GetParameterCommand({ Name: lock })).catch(() => null);
     return r?.Parameter?.Value === mine;
   }
