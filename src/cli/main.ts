@@ -12,6 +12,7 @@ import { cmdServe } from './serve.ts';
 import { cmdZoomSim } from './zoom-sim.ts';
 import { cmdCheck } from './check-zoom.ts';
 import { cmdBulk } from './bulk.ts';
+import { cmdCall } from './call.ts';
 
 const USAGE = `usage: psoxy <command> [options]
 
@@ -31,6 +32,8 @@ commands:
       verify the Zoom app: token, scopes, plan
   bulk <input|-> --rules <file|built-in> [-o <output>] [--salt S] [--output-format NDJSON|CSV|JSON_ARRAY]
       sanitize a CSV / NDJSON / JSON-array file (built-in rules: zoom-ai-metrics)
+  call <url> [--health] [--role-arn ARN] [--sign aws|gcp|none] [--region R]
+      call a deployed proxy as the analytics client does (SigV4 for AWS, identity token for GCP)
   demo
       simulator + proxy + an analytics client's calls, showing what was removed
 `;
@@ -103,6 +106,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'zoom-sim': return await cmdZoomSim(rest);
       case 'check': return await cmdCheck(rest);
       case 'bulk': return await cmdBulk(rest);
+      case 'call': return await cmdCall(rest);
       case undefined: case '-h': case '--help': case 'help':
         process.stdout.write(USAGE);
         return command === undefined ? 2 : 0;
