@@ -1,0 +1,117 @@
+/**
+ * A CDK construct for the Zoom proxy on AWS: the Lambda (arm64, Node 24, 128–256 MB) behind a
+ * function URL with AWS_IAM auth; its secrets; least-privilege IAM; a role the analytics client
+ * assumes to call it; and outputs that say exactly what the administrator does next.
+ *
+ * Secrets live in Secrets Manager (`SECRETS_STORE=AWS_SECRETS_MANAGER`): CloudFormation can create
+ * neither SecureString SSM parameters nor random values in SSM, and Secrets Manager generates the
+ * salt and encryption key at deploy time. The token lock is an SSM parameter the proxy creates and
+ * deletes, as psoxy does.
+ */
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+export interface PsoxyZoomProxyProps {
+  /** The Lambda package (default: dist/aws-lambda.zip from `npm run build`). */
+  code?: lambda.Code;
+  /** 128–256 MB is plenty for this proxy (psoxy's Java needs 512–1024). */
+  memorySize?: 128 | 192 | 256;
+  /** Principals (ARNs) allowed to assume the caller role, e.g. the analytics vendor's role. */
+  callerPrincipals: string[];
+  /** Name prefix of the function and its secrets (default `psoxy-zoom` → `PSOXY_ZOOM_`). */
+  name?: string;
+  /** Optional: only these IPs / CIDRs may call (psoxy ALLOWED_DATA_ACCESS_IP_BLOCKS). */
+  allowedIpBlocks?: string[];
+}
+
+export const PLACEHOLDER = 'fill me';
+
+export class PsoxyZoomProxy extends Construct {
+  readonly function: lambda.Function;
+  readonly functionUrl: lambda.FunctionUrl;
+  readonly callerRole: iam.Role;
+
+  constructor(scope: Construct, id: string, props: PsoxyZoomProxyProps) {
+    super(scope, id);
+    const name = props.name ?? 'psoxy-zoom';
+    const prefix = `${name.toUpperCase().replace(/-/g, '_')}_`;
+    const stack = Stack.of(this);
+
+    const generated = (key: string, length: number) => new secretsmanager.Secret(this, key, {
+      secretName: `${prefix}${key}`,
+      description: `psoxy ${key}: generated at deploy time; keep it, it defines the pseudonyms`,
+      generateSecretString: { passwordLength: length, excludePunctuation: true },
+    });
+    const salt = generated('PSOXY_SALT', 20);
+    const encryptionKey = generated('PSOXY_ENCRYPTION_KEY', 32);
+    const zoom = ['ACCOUNT_ID', 'CLIENT_ID', 'CLIENT_SECRET'].map((k) => new secretsmanager.CfnSecret(this, k, {
+      name: `${prefix}${k}`,
+      description: `Zoom ${k.replace('_', ' ').toLowerCase()} from the Server-to-Server OAuth app (replace the placeholder)`,
+      secretString: PLACEHOLDER,
+    }));
+    const token = new secretsmanager.CfnSecret(this, 'ACCESS_TOKEN', {
+      name: `${prefix}ACCESS_TOKEN`,
+      description: 'Zoom access token shared by the proxy instances (written by the proxy)',
+      secretString: PLACEHOLDER,
+    });
+
+    const logGroup = new logs.LogGroup(this, 'Logs', { logGroupName: `/aws/lambda/${name}`, retention: logs.RetentionDays.ONE_MONTH });
+    this.function = new lambda.Function(this, 'Function', {
+      functionName: name,
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: Duration.seconds(55),
+      handler: 'index.handler',
+      code: props.code ?? lambda.Code.fromAsset('dist/aws-lambda.zip'),
+      logGroup,
+      environment: {
+        SOURCE: 'zoom',
+        TARGET_HOST: 'api.zoom.us',
+        SOURCE_AUTH_STRATEGY_IDENTIFIER: 'oauth2_refresh_token',
+        GRANT_TYPE: 'account_credentials',
+        REFRESH_ENDPOINT: 'https://zoom.us/oauth/token',
+        USE_SHARED_TOKEN: 'true',
+        SECRETS_STORE: 'AWS_SECRETS_MANAGER',
+        PATH_TO_INSTANCE_CONFIG: prefix,
+        PATH_TO_SHARED_CONFIG: prefix,
+        REQUEST_TIMEOUT_SECONDS: '50',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...(props.allowedIpBlocks ? { ALLOWED_DATA_ACCESS_IP_BLOCKS: props.allowedIpBlocks.join(',') } : {}),
+      },
+    });
+    // The shared prefix is the instance prefix here, so the salt is `PSOXY_ZOOM_PSOXY_SALT`.
+    const role = this.function.role!;
+    const readable = [salt.secretArn, encryptionKey.secretArn, ...zoom.map((z) => z.ref), token.ref];
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadOwnSecrets', actions: ['secretsmanager:GetSecretValue'], resources: readable }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'WriteToken', actions: ['secretsmanager:PutSecretValue', 'secretsmanager:ListSecretVersionIds'], resources: [token.ref] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'TokenLock',
+      actions: ['ssm:GetParameter', 'ssm:PutParameter', 'ssm:DeleteParameter'],
+      resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${prefix}OAUTH_REFRESH_TOKEN_lock` })],
+    }));
+
+    this.functionUrl = this.function.addFunctionUrl({ authType: lambda.FunctionUrlAuthType.AWS_IAM });
+    this.callerRole = new iam.Role(this, 'CallerRole', {
+      roleName: `${name}-caller`,
+      assumedBy: new iam.CompositePrincipal(...props.callerPrincipals.map((arn) => new iam.ArnPrincipal(arn))),
+      description: 'Assumed by the analytics client to call the psoxy Zoom proxy',
+    });
+    this.functionUrl.grantInvokeUrl(this.callerRole);
+
+    // Secret names in the form `secret:<name>` resolve in the region and account of the stack.
+    const fill = ['ACCOUNT_ID', 'CLIENT_ID', 'CLIENT_SECRET']
+      .map((k) => `aws secretsmanager put-secret-value --secret-id ${prefix}${k} --secret-string '<Zoom ${k}>'`).join(' && ');
+    new CfnOutput(this, 'ProxyUrl', { value: this.functionUrl.url, description: 'Psoxy base URL (give it to the analytics client)' });
+    new CfnOutput(this, 'CallerRoleArn', { value: this.callerRole.roleArn, description: 'Role the analytics client assumes' });
+    new CfnOutput(this, 'FillZoomSecrets', { value: fill, description: 'Step 1: copy Account ID, Client ID and Client Secret from your Zoom Server-to-Server OAuth app' });
+    new CfnOutput(this, 'TestCall', {
+      value: `npx psoxy call ${this.functionUrl.url}v2/users?page_size=5 --role-arn ${this.callerRole.roleArn}`,
+      description: 'Step 2: a signed test call through the proxy (add --health for the health check)',
+    });
+  }
+}
