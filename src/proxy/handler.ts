@@ -362,9 +362,9 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
   function finish(request: Request, status: number, headers: Headers, body: Buffer): Response {
     if ((request.headers.get('Accept-Encoding') ?? '').includes('gzip') && body.length >= COMPRESSION_THRESHOLD) {
       headers.set('Content-Encoding', 'gzip');
-      return new Response(gzipSync(body), { status, headers });
+      return new Response(new Uint8Array(gzipSync(body)), { status, headers });
     }
-    return new Response(status === 204 || status === 304 ? null : body, { status, headers });
+    return new Response(status === 204 || status === 304 ? null : new Uint8Array(body), { status, headers });
   }
 
   return async (request, context = {}) => {

@@ -26,7 +26,7 @@ export function gcpHttpAdapter(core: ProxyHandler) {
     const raw = (req as unknown as { rawBody?: Buffer }).rawBody;
     const getLike = req.method === 'GET' || req.method === 'HEAD';
     const proto = req.headers['x-forwarded-proto'];
-    const response = await core(new Request('https://proxy.invalid/', { method: req.method, headers, body: getLike || !raw?.length ? undefined : raw }), {
+    const response = await core(new Request('https://proxy.invalid/', { method: req.method, headers, body: getLike || !raw?.length ? undefined : new Uint8Array(raw) }), {
       rawUrl: req.originalUrl ?? req.url,
       clientIp: gcpClientIp(req.headers['x-forwarded-for'] as string | undefined) ?? req.socket?.remoteAddress ?? null,
       https: typeof proto === 'string' ? proto.toLowerCase() === 'https' : null,

@@ -35,7 +35,8 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
   response.headers.forEach((v, k) => { headers[k] = v; });
   res.writeHead(response.status, headers);
   if (response.body) {
-    for await (const chunk of response.body) res.write(chunk);
+    const reader = response.body.getReader();
+    for (let r = await reader.read(); !r.done; r = await reader.read()) res.write(r.value);
   }
   res.end();
 }
