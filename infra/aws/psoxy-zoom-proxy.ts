@@ -14,6 +14,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { ZOOM_DEFAULTS } from '../../src/sources/zoom/connector.ts';
 
 export interface PsoxyZoomProxyProps {
   /** The Lambda package (default: dist/aws-lambda.zip from `npm run build`). */
@@ -70,12 +71,7 @@ export class PsoxyZoomProxy extends Construct {
       code: props.code ?? lambda.Code.fromAsset('dist/aws-lambda.zip'),
       logGroup,
       environment: {
-        SOURCE: 'zoom',
-        TARGET_HOST: 'api.zoom.us',
-        SOURCE_AUTH_STRATEGY_IDENTIFIER: 'oauth2_refresh_token',
-        GRANT_TYPE: 'account_credentials',
-        REFRESH_ENDPOINT: 'https://zoom.us/oauth/token',
-        USE_SHARED_TOKEN: 'true',
+        ...ZOOM_DEFAULTS,
         SECRETS_STORE: 'AWS_SECRETS_MANAGER',
         PATH_TO_INSTANCE_CONFIG: prefix,
         PATH_TO_SHARED_CONFIG: prefix,

@@ -156,21 +156,22 @@ class PathReader {
     return { kind: 'filter', expr };
   }
 
+  /** `a || b` over `&&` terms, left-associative. */
   readOr(): FilterExpr {
-    let left = this.readAnd();
-    for (;;) {
-      this.skipSpaces();
-      if (this.s.startsWith('||', this.pos)) { this.pos += 2; left = { kind: 'or', left, right: this.readAnd() }; }
-      else return left;
-    }
+    return this.readBinary('||', 'or', () => this.readAnd());
   }
 
   readAnd(): FilterExpr {
-    let left = this.readUnary();
+    return this.readBinary('&&', 'and', () => this.readUnary());
+  }
+
+  private readBinary(op: string, kind: 'or' | 'and', operand: () => FilterExpr): FilterExpr {
+    let left = operand();
     for (;;) {
       this.skipSpaces();
-      if (this.s.startsWith('&&', this.pos)) { this.pos += 2; left = { kind: 'and', left, right: this.readUnary() }; }
-      else return left;
+      if (!this.s.startsWith(op, this.pos)) return left;
+      this.pos += op.length;
+      left = { kind, left, right: operand() };
     }
   }
 

@@ -2,18 +2,13 @@
 // object metadata, media download, and resumable uploads (finalized only on the last chunk).
 import { randomUUID } from 'node:crypto';
 import { listen, type RunningServer } from '../../src/runtimes/node/server.ts';
+import type { StoredObject } from './stored-object.ts';
 
-export interface GcsObject {
-  body: Buffer;
-  contentType?: string;
-  contentEncoding?: string;
-  metadata: Record<string, string>;
-}
 
 export class FakeGcs {
-  readonly objects = new Map<string, GcsObject>();
+  readonly objects = new Map<string, StoredObject>();
   readonly stats = { sessionsStarted: 0, sessionsFinalized: 0 };
-  private readonly sessions = new Map<string, { bucket: string; name: string; meta: Omit<GcsObject, 'body'>; chunks: Buffer[] }>();
+  private readonly sessions = new Map<string, { bucket: string; name: string; meta: Omit<StoredObject, 'body'>; chunks: Buffer[] }>();
   private server: RunningServer | null = null;
 
   async start(): Promise<string> {
@@ -24,7 +19,7 @@ export class FakeGcs {
         const url = new URL(req.url ?? '/', 'http://x');
         const body = Buffer.concat(chunks);
         const json = (status: number, v: unknown) => { res.writeHead(status, { 'Content-Type': 'application/json' }); res.end(JSON.stringify(v)); };
-        const describe = (bucket: string, name: string, o: GcsObject) => ({
+        const describe = (bucket: string, name: string, o: StoredObject) => ({
           kind: 'storage#object', bucket, name, size: String(o.body.length), generation: '1',
           contentType: o.contentType, contentEncoding: o.contentEncoding, metadata: o.metadata,
         });
@@ -53,7 +48,7 @@ export class FakeGcs {
             res.writeHead(308, received > 0 ? { Range: `bytes=0-${received - 1}` } : {});
             return res.end();
           }
-          const o: GcsObject = { ...s.meta, body: Buffer.concat(s.chunks) };
+          const o: StoredObject = { ...s.meta, body: Buffer.concat(s.chunks) };
           this.objects.set(`${s.bucket}/${s.name}`, o);
           this.sessions.delete(uploadId);
           this.stats.sessionsFinalized++;

@@ -2,13 +2,8 @@
 // lib-storage: HeadObject, GetObject, PutObject, multipart upload (create, part, complete, abort).
 import { createHash, randomUUID } from 'node:crypto';
 import { listen, type RunningServer } from '../../src/runtimes/node/server.ts';
+import type { StoredObject } from './stored-object.ts';
 
-export interface StoredObject {
-  body: Buffer;
-  contentType?: string;
-  contentEncoding?: string;
-  metadata: Record<string, string>;
-}
 
 export class FakeS3 {
   readonly objects = new Map<string, StoredObject>();
