@@ -1,7 +1,8 @@
 // Fakes of the SSM and Secrets Manager APIs (AWS JSON 1.1 protocol: POST / with X-Amz-Target)
 // on 127.0.0.1, enough for the real AWS SDK v3 clients; with injectable throttling.
 import { randomUUID } from 'node:crypto';
-import { listen, type RunningServer } from '../../src/runtimes/node/server.ts';
+import type { RunningServer } from '../../src/runtimes/node/server.ts';
+import { listenWithBody } from './http.ts';
 
 interface Version { value: string; version: number; type: string; modified: Date; id: string; stages: string[] }
 
@@ -28,73 +29,69 @@ export class FakeAwsJson {
   }
 
   async start(): Promise<string> {
-    this.server = await listen((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const target = String(req.headers['x-amz-target'] ?? '');
-        const input = JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<string, unknown>;
-        this.calls.push(target);
-        const send = (status: number, body: unknown, type?: string) => {
-          res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1', ...(type ? { 'x-amzn-ErrorType': type } : {}) });
-          res.end(JSON.stringify(body));
-        };
-        const error = (type: string, message: string, status = 400) => send(status, { __type: type, message }, type);
-        const f = this.failures.find((x) => x.times > 0 && x.target.test(target));
-        if (f) { f.times--; return error(f.type, 'injected failure', f.status); }
-        const name = String(input.Name ?? input.SecretId ?? '');
-        const epoch = (d: Date) => d.getTime() / 1000;
-        switch (target) {
-          case 'AmazonSSM.GetParameter': {
-            const v = this.params.get(name)?.at(-1);
-            if (!v) return error('ParameterNotFound', `Parameter ${name} not found.`);
-            return send(200, { Parameter: { Name: name, Value: v.value, Type: v.type, Version: v.version, LastModifiedDate: epoch(v.modified) } });
-          }
-          case 'AmazonSSM.GetParameters': {
-            const names = (input.Names as string[]) ?? [];
-            const found = names.filter((n) => this.params.has(n));
-            return send(200, {
-              Parameters: found.map((n) => { const v = this.params.get(n)!.at(-1)!; return { Name: n, Value: v.value, Type: v.type, Version: v.version }; }),
-              InvalidParameters: names.filter((n) => !this.params.has(n)),
-            });
-          }
-          case 'AmazonSSM.PutParameter': {
-            if (this.params.has(name) && input.Overwrite !== true) return error('ParameterAlreadyExists', 'The parameter already exists.');
-            this.putParam(name, String(input.Value), String(input.Type ?? 'String'));
-            return send(200, { Version: this.params.get(name)!.length, Tier: 'Standard' });
-          }
-          case 'AmazonSSM.DeleteParameter': {
-            if (!this.params.delete(name)) return error('ParameterNotFound', `Parameter ${name} not found.`);
-            return send(200, {});
-          }
-          case 'AmazonSSM.GetParameterHistory': {
-            const list = this.params.get(name);
-            if (!list) return error('ParameterNotFound', `Parameter ${name} not found.`);
-            return send(200, { Parameters: list.map((v) => ({ Name: name, Value: v.value, Version: v.version, Type: v.type, LastModifiedDate: epoch(v.modified) })) });
-          }
-          case 'secretsmanager.GetSecretValue': {
-            const list = this.secrets.get(name);
-            const v = input.VersionId ? list?.find((x) => x.id === input.VersionId) : list?.at(-1);
-            if (!v) return error('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
-            return send(200, { ARN: `arn:aws:secretsmanager:us-east-1:1:secret:${name}`, Name: name, SecretString: v.value, VersionId: v.id, VersionStages: v.stages, CreatedDate: epoch(v.modified) });
-          }
-          case 'secretsmanager.PutSecretValue': {
-            const list = this.secrets.get(name) ?? [];
-            for (const v of list) v.stages = v.stages.includes('AWSCURRENT') ? ['AWSPREVIOUS'] : [];
-            const v: Version = { value: String(input.SecretString), version: list.length + 1, type: 'secret', modified: new Date(Date.now() + list.length), id: randomUUID(), stages: ['AWSCURRENT'] };
-            list.push(v);
-            this.secrets.set(name, list);
-            return send(200, { ARN: `arn:aws:secretsmanager:us-east-1:1:secret:${name}`, Name: name, VersionId: v.id, VersionStages: v.stages });
-          }
-          case 'secretsmanager.ListSecretVersionIds': {
-            const list = this.secrets.get(name);
-            if (!list) return error('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
-            return send(200, { Name: name, Versions: list.map((v) => ({ VersionId: v.id, VersionStages: v.stages, CreatedDate: epoch(v.modified) })) });
-          }
-          default:
-            return error('UnknownOperationException', `unsupported ${target}`);
+    this.server = await listenWithBody((req, res, body) => {
+      const target = String(req.headers['x-amz-target'] ?? '');
+      const input = JSON.parse(body.toString() || '{}') as Record<string, unknown>;
+      this.calls.push(target);
+      const send = (status: number, body: unknown, type?: string) => {
+        res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1', ...(type ? { 'x-amzn-ErrorType': type } : {}) });
+        res.end(JSON.stringify(body));
+      };
+      const error = (type: string, message: string, status = 400) => send(status, { __type: type, message }, type);
+      const f = this.failures.find((x) => x.times > 0 && x.target.test(target));
+      if (f) { f.times--; return error(f.type, 'injected failure', f.status); }
+      const name = String(input.Name ?? input.SecretId ?? '');
+      const epoch = (d: Date) => d.getTime() / 1000;
+      switch (target) {
+        case 'AmazonSSM.GetParameter': {
+          const v = this.params.get(name)?.at(-1);
+          if (!v) return error('ParameterNotFound', `Parameter ${name} not found.`);
+          return send(200, { Parameter: { Name: name, Value: v.value, Type: v.type, Version: v.version, LastModifiedDate: epoch(v.modified) } });
         }
-      });
+        case 'AmazonSSM.GetParameters': {
+          const names = (input.Names as string[]) ?? [];
+          const found = names.filter((n) => this.params.has(n));
+          return send(200, {
+            Parameters: found.map((n) => { const v = this.params.get(n)!.at(-1)!; return { Name: n, Value: v.value, Type: v.type, Version: v.version }; }),
+            InvalidParameters: names.filter((n) => !this.params.has(n)),
+          });
+        }
+        case 'AmazonSSM.PutParameter': {
+          if (this.params.has(name) && input.Overwrite !== true) return error('ParameterAlreadyExists', 'The parameter already exists.');
+          this.putParam(name, String(input.Value), String(input.Type ?? 'String'));
+          return send(200, { Version: this.params.get(name)!.length, Tier: 'Standard' });
+        }
+        case 'AmazonSSM.DeleteParameter': {
+          if (!this.params.delete(name)) return error('ParameterNotFound', `Parameter ${name} not found.`);
+          return send(200, {});
+        }
+        case 'AmazonSSM.GetParameterHistory': {
+          const list = this.params.get(name);
+          if (!list) return error('ParameterNotFound', `Parameter ${name} not found.`);
+          return send(200, { Parameters: list.map((v) => ({ Name: name, Value: v.value, Version: v.version, Type: v.type, LastModifiedDate: epoch(v.modified) })) });
+        }
+        case 'secretsmanager.GetSecretValue': {
+          const list = this.secrets.get(name);
+          const v = input.VersionId ? list?.find((x) => x.id === input.VersionId) : list?.at(-1);
+          if (!v) return error('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+          return send(200, { ARN: `arn:aws:secretsmanager:us-east-1:1:secret:${name}`, Name: name, SecretString: v.value, VersionId: v.id, VersionStages: v.stages, CreatedDate: epoch(v.modified) });
+        }
+        case 'secretsmanager.PutSecretValue': {
+          const list = this.secrets.get(name) ?? [];
+          for (const v of list) v.stages = v.stages.includes('AWSCURRENT') ? ['AWSPREVIOUS'] : [];
+          const v: Version = { value: String(input.SecretString), version: list.length + 1, type: 'secret', modified: new Date(Date.now() + list.length), id: randomUUID(), stages: ['AWSCURRENT'] };
+          list.push(v);
+          this.secrets.set(name, list);
+          return send(200, { ARN: `arn:aws:secretsmanager:us-east-1:1:secret:${name}`, Name: name, VersionId: v.id, VersionStages: v.stages });
+        }
+        case 'secretsmanager.ListSecretVersionIds': {
+          const list = this.secrets.get(name);
+          if (!list) return error('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+          return send(200, { Name: name, Versions: list.map((v) => ({ VersionId: v.id, VersionStages: v.stages, CreatedDate: epoch(v.modified) })) });
+        }
+        default:
+          return error('UnknownOperationException', `unsupported ${target}`);
+      }
     });
     return this.server.url;
   }

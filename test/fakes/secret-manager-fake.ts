@@ -1,6 +1,7 @@
 // A fake of the Secret Manager v1 REST API on 127.0.0.1, enough for @google-cloud/secret-manager
 // on its REST transport: secrets with labels and etags, versions (add, access, list, destroy).
-import { listen, type RunningServer } from '../../src/runtimes/node/server.ts';
+import type { RunningServer } from '../../src/runtimes/node/server.ts';
+import { listenWithBody } from './http.ts';
 
 interface Secret { labels: Record<string, string>; etag: number; versions: { data: Buffer; state: string }[] }
 
@@ -27,55 +28,51 @@ export class FakeSecretManager {
   }
 
   async start(): Promise<{ host: string; port: number }> {
-    this.server = await listen((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const url = new URL(req.url ?? '/', 'http://x');
-        const path = decodeURIComponent(url.pathname);
-        this.calls.push(`${req.method} ${path}`);
-        const json = (status: number, v: unknown) => { res.writeHead(status, { 'Content-Type': 'application/json' }); res.end(JSON.stringify(v)); };
-        const error = (status: number, s: string, message: string) => json(status, { error: { code: status, message, status: s } });
-        if (this.unavailable > 0) { this.unavailable--; return error(503, 'UNAVAILABLE', 'try again'); }
-        const m = /^\/v1\/projects\/([^/]+)\/secrets\/([^/:]+)(?:\/versions(?:\/([^/:]+))?)?(?::(\w+))?$/.exec(path);
-        if (!m) return error(404, 'NOT_FOUND', `unsupported ${path}`);
-        const [, project, id, version, verb] = m;
-        const name = `projects/${project}/secrets/${id}`;
-        const s = this.secrets.get(id);
-        if (!s) return error(404, 'NOT_FOUND', `Secret [${name}] not found.`);
-        const secretJson = () => ({ name, labels: s.labels, etag: `"${s.etag}"`, replication: { automatic: {} } });
-        const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString()) as Record<string, unknown>) : {};
-        if (req.method === 'GET' && version === undefined && !path.includes('/versions')) return json(200, secretJson());
-        if (req.method === 'PATCH') {
-          const upd = body as { labels?: Record<string, string>; etag?: string };
-          if (upd.etag !== undefined && upd.etag !== `"${s.etag}"`) return error(409, 'ABORTED', 'etag mismatch');
-          s.labels = upd.labels ?? {};
-          s.etag++;
-          return json(200, secretJson());
-        }
-        if (req.method === 'POST' && verb === 'addVersion') {
-          const data = Buffer.from(String((body.payload as { data?: string } | undefined)?.data ?? ''), 'base64');
-          s.versions.push({ data, state: 'ENABLED' });
-          return json(200, { name: `${name}/versions/${s.versions.length}`, state: 'ENABLED' });
-        }
-        if (req.method === 'GET' && path.endsWith('/versions')) {
-          const filter = url.searchParams.get('filter');
-          const versions = s.versions.map((v, i) => ({ name: `${name}/versions/${i + 1}`, state: v.state })).filter((v) => !filter?.includes('ENABLED') || v.state === 'ENABLED');
-          return json(200, { versions, totalSize: versions.length });
-        }
-        const enabled = s.versions.map((v, i) => ({ ...v, n: i + 1 })).filter((v) => v.state === 'ENABLED');
-        const v = version === 'latest' ? enabled.at(-1) : enabled.find((x) => String(x.n) === version);
-        if (req.method === 'GET' && verb === 'access') {
-          if (!v) return error(404, 'NOT_FOUND', `Secret Version [${name}/versions/${version}] not found.`);
-          return json(200, { name: `${name}/versions/${v.n}`, payload: { data: v.data.toString('base64') } });
-        }
-        if (req.method === 'POST' && verb === 'destroy') {
-          if (!v) return error(404, 'NOT_FOUND', 'no such version');
-          s.versions[v.n - 1].state = 'DESTROYED';
-          return json(200, { name: `${name}/versions/${v.n}`, state: 'DESTROYED' });
-        }
-        error(404, 'NOT_FOUND', `unsupported ${req.method} ${path}`);
-      });
+    this.server = await listenWithBody((req, res, raw) => {
+      const url = new URL(req.url ?? '/', 'http://x');
+      const path = decodeURIComponent(url.pathname);
+      this.calls.push(`${req.method} ${path}`);
+      const json = (status: number, v: unknown) => { res.writeHead(status, { 'Content-Type': 'application/json' }); res.end(JSON.stringify(v)); };
+      const error = (status: number, s: string, message: string) => json(status, { error: { code: status, message, status: s } });
+      if (this.unavailable > 0) { this.unavailable--; return error(503, 'UNAVAILABLE', 'try again'); }
+      const m = /^\/v1\/projects\/([^/]+)\/secrets\/([^/:]+)(?:\/versions(?:\/([^/:]+))?)?(?::(\w+))?$/.exec(path);
+      if (!m) return error(404, 'NOT_FOUND', `unsupported ${path}`);
+      const [, project, id, version, verb] = m;
+      const name = `projects/${project}/secrets/${id}`;
+      const s = this.secrets.get(id);
+      if (!s) return error(404, 'NOT_FOUND', `Secret [${name}] not found.`);
+      const secretJson = () => ({ name, labels: s.labels, etag: `"${s.etag}"`, replication: { automatic: {} } });
+      const body = raw.length ? (JSON.parse(raw.toString()) as Record<string, unknown>) : {};
+      if (req.method === 'GET' && version === undefined && !path.includes('/versions')) return json(200, secretJson());
+      if (req.method === 'PATCH') {
+        const upd = body as { labels?: Record<string, string>; etag?: string };
+        if (upd.etag !== undefined && upd.etag !== `"${s.etag}"`) return error(409, 'ABORTED', 'etag mismatch');
+        s.labels = upd.labels ?? {};
+        s.etag++;
+        return json(200, secretJson());
+      }
+      if (req.method === 'POST' && verb === 'addVersion') {
+        const data = Buffer.from(String((body.payload as { data?: string } | undefined)?.data ?? ''), 'base64');
+        s.versions.push({ data, state: 'ENABLED' });
+        return json(200, { name: `${name}/versions/${s.versions.length}`, state: 'ENABLED' });
+      }
+      if (req.method === 'GET' && path.endsWith('/versions')) {
+        const filter = url.searchParams.get('filter');
+        const versions = s.versions.map((v, i) => ({ name: `${name}/versions/${i + 1}`, state: v.state })).filter((v) => !filter?.includes('ENABLED') || v.state === 'ENABLED');
+        return json(200, { versions, totalSize: versions.length });
+      }
+      const enabled = s.versions.map((v, i) => ({ ...v, n: i + 1 })).filter((v) => v.state === 'ENABLED');
+      const v = version === 'latest' ? enabled.at(-1) : enabled.find((x) => String(x.n) === version);
+      if (req.method === 'GET' && verb === 'access') {
+        if (!v) return error(404, 'NOT_FOUND', `Secret Version [${name}/versions/${version}] not found.`);
+        return json(200, { name: `${name}/versions/${v.n}`, payload: { data: v.data.toString('base64') } });
+      }
+      if (req.method === 'POST' && verb === 'destroy') {
+        if (!v) return error(404, 'NOT_FOUND', 'no such version');
+        s.versions[v.n - 1].state = 'DESTROYED';
+        return json(200, { name: `${name}/versions/${v.n}`, state: 'DESTROYED' });
+      }
+      error(404, 'NOT_FOUND', `unsupported ${req.method} ${path}`);
     });
     const u = new URL(this.server.url);
     return { host: u.hostname, port: Number(u.port) };
