@@ -5,6 +5,7 @@
  */
 import type { RecordFormat, RecordRules } from './rules.ts';
 import { compileJsonPath, type CompiledPath } from '../jsonpath/index.ts';
+import { liveKeys } from '../jsonpath/evaluate.ts';
 import { Pseudonymizer } from '../pseudonym/pseudonymizer.ts';
 import { ResponseSchemaFilter } from '../sanitizer/schema-filter.ts';
 import { textDigest } from '../sanitizer/transforms.ts';
@@ -111,10 +112,10 @@ export class RecordWriter {
         const obj = isJsonObject(v) ? v : {};
         let out = '';
         if (this.csvHeader === null) {
-          this.csvHeader = Object.keys(obj);
+          this.csvHeader = liveKeys(obj);
           out += formatCsvRecord(this.csvHeader, ',') + '\n';
         }
-        return out + formatCsvRecord(this.csvHeader.map((k) => (Object.hasOwn(obj, k) ? javaString(obj[k]) : null)), ',') + '\n';
+        return out + formatCsvRecord(this.csvHeader.map((k) => (obj[k] !== undefined ? javaString(obj[k]) : null)), ',') + '\n';
       }
     }
   }

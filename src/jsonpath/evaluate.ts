@@ -24,6 +24,25 @@ interface Context {
 
 const hasOwn = Object.prototype.hasOwnProperty;
 
+/**
+ * Deleting object keys marks them `undefined` instead of using `delete`: V8 keeps the object's fast
+ * shape (`delete` turns it into a slow dictionary, costing more to delete and then to stringify),
+ * and JSON.stringify omits undefined members. JSON.parse never produces undefined, so a key whose
+ * value is undefined is a deleted key everywhere in this module.
+ */
+const present = (o: JsonObject, k: string) => hasOwn.call(o, k) && o[k] !== undefined;
+
+/** The keys of an object that have not been deleted. */
+export function liveKeys(o: JsonObject): string[] {
+  const keys = Object.keys(o);
+  for (const k of keys) if (o[k] === undefined) return keys.filter((x) => o[x] !== undefined);
+  return keys;
+}
+
+function deleteKey(o: JsonObject, k: string): void {
+  if (present(o, k)) setOwn(o, k, undefined as unknown as JsonValue);
+}
+
 export function isTokenDefinite(seg: Segment, isLeaf: boolean): boolean {
   switch (seg.kind) {
     case 'property': return seg.names.length === 1 || isLeaf;
@@ -65,7 +84,7 @@ export class CompiledPath {
       if (parent === null) throw new JsonPathEvaluationError(`cannot map the document root (${this.text})`);
       if (Array.isArray(key)) {
         const obj = parent as JsonObject;
-        for (const k of key) if (hasOwn.call(obj, k)) setOwn(obj, k, fn(obj[k]));
+        for (const k of key) if (present(obj, k)) setOwn(obj, k, fn(obj[k]));
       } else if (Array.isArray(parent)) {
         parent[key as number] = fn(parent[key as number]);
       } else {
@@ -82,8 +101,8 @@ export class CompiledPath {
       const { parent, key } = ref;
       if (parent === null) throw new JsonPathEvaluationError(`cannot delete the document root (${this.text})`);
       if (Array.isArray(parent)) arrayRefs.push(ref);
-      else if (Array.isArray(key)) for (const k of key) delete parent[k];
-      else delete parent[key as string];
+      else if (Array.isArray(key)) for (const k of key) deleteKey(parent, k);
+      else deleteKey(parent, key as string);
     }
     // Jayway sorts array-index refs by descending index before removing.
     arrayRefs.sort((a, b) => (b.key as number) - (a.key as number));
@@ -128,13 +147,13 @@ export class CompiledPath {
           if (ctx.refs) ctx.refs.push({ parent: model, key: seg.names });
           else {
             const merged: JsonObject = {};
-            for (const k of seg.names) if (hasOwn.call(model, k)) setOwn(merged, k, model[k]);
+            for (const k of seg.names) if (present(model, k)) setOwn(merged, k, model[k]);
             ctx.values.push(merged);
           }
           return;
         }
         for (const name of seg.names) {
-          if (!hasOwn.call(model, name)) continue;
+          if (!present(model, name)) continue;
           this.next(ctx, i, { parent: model, key: name }, model[name]);
         }
         return;
@@ -143,7 +162,7 @@ export class CompiledPath {
         if (Array.isArray(model)) {
           for (let k = 0; k < model.length; k++) this.next(ctx, i, { parent: model, key: k }, model[k]);
         } else if (isJsonObject(model)) {
-          for (const k of Object.keys(model)) this.next(ctx, i, { parent: model, key: k }, model[k]);
+          for (const k of liveKeys(model)) this.next(ctx, i, { parent: model, key: k }, model[k]);
         }
         return;
       }
@@ -195,8 +214,8 @@ export class CompiledPath {
       for (let k = 0; k < model.length; k++) this.walk(ctx, i, { parent: model, key: k }, model[k]);
     } else if (isJsonObject(model)) {
       if (this.scanMatches(seg, isLeaf, model, ctx.root)) this.step(ctx, i, ref, model);
-      for (const k of Object.keys(model)) {
-        if (hasOwn.call(model, k)) this.walk(ctx, i, { parent: model, key: k }, model[k]);
+      for (const k of liveKeys(model)) {
+        this.walk(ctx, i, { parent: model, key: k }, model[k]);
       }
     }
   }
@@ -206,7 +225,7 @@ export class CompiledPath {
       case 'property':
         if (!isJsonObject(model)) return false;
         if (!isTokenDefinite(seg, isLeaf)) return true;
-        return seg.names.every((n) => hasOwn.call(model, n));
+        return seg.names.every((n) => present(model, n));
       case 'index':
       case 'slice':
         return Array.isArray(model);

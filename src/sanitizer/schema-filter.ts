@@ -122,7 +122,8 @@ export class ResponseSchemaFilter {
       if (!isJsonObject(node)) return null;
       const out: JsonObject = {};
       for (const key in node) {
-        if (!hasOwn.call(node, key)) continue;
+        // Undefined marks a key a transform deleted (see jsonpath/evaluate.ts).
+        if (!hasOwn.call(node, key) || node[key] === undefined) continue;
         const f = props.get(key);
         if (f === undefined) {
           if (plusExempt && key.charCodeAt(0) === 43 /* + */) setOwn(out, key, node[key]);
