@@ -130,3 +130,10 @@ test('a "__proto__" key is sanitized like any other key, never left raw', () => 
   const out = s.sanitize('GET', '/x', '{"__proto__":"alice@acme.com"}');
   assert.equal(out, '{"__proto__":"t~UFdK0TvVTvZ23c6QslyCy0o2MSq2DRtDjEXfTPJyyMk@acme.com"}');
 });
+
+test('number fidelity is kept wherever the number stands (arrays, after spaces, top level)', () => {
+  const s = sanitizer(`      - !<redact>\n        jsonPaths: ["$.x"]\n`);
+  assert.equal(s.sanitize('GET', '/x', '{"v":"6.0.4.12345(mac)","a":[1.0, 2e3],"b": 12345678901234567890,"c":\n 3.50}'),
+    '{"v":"6.0.4.12345(mac)","a":[1.0,2000.0],"b":12345678901234567890,"c":3.5}');
+  assert.equal(s.sanitize('GET', '/x', '[1.0]'), '[1.0]');
+});
