@@ -53,5 +53,5 @@ test('outputs: URL, caller role, how to fill the Zoom secrets, a ready psoxy cal
   const outputs = JSON.stringify(t.toJSON().Outputs);
   for (const k of ['ProxyUrl', 'CallerRoleArn', 'FillZoomSecrets', 'TestCall']) assert.match(outputs, new RegExp(k));
   assert.match(outputs, /aws secretsmanager put-secret-value --secret-id PSOXY_ZOOM_CLIENT_SECRET/);
-  assert.match(outputs, /npx psoxy call .*--role-arn/);
+  assert.match(outputs, /npm run -s psoxy -- call .*--role-arn/);
 });

@@ -30,7 +30,7 @@ test('Terraform: function, secrets, least-privilege service account, invoker bin
   assert.equal(invoker.role, 'roles/run.invoker');
   const outputs = await load('outputs.tf');
   assert.deepEqual(Object.keys(outputs.output!).sort(), ['fill_zoom_secrets', 'proxy_url', 'test_call']);
-  assert.match(outputs.output!.test_call[0].value, /npx psoxy call .* --sign gcp/);
+  assert.match(outputs.output!.test_call[0].value, /npm run -s psoxy -- call .* --sign gcp/);
   assert.match(outputs.output!.fill_zoom_secrets[0].value, /gcloud secrets versions add/);
   const vars = await load('variables.tf');
   assert.ok(vars.variable!.invoker_service_accounts, 'caller service accounts are an input');

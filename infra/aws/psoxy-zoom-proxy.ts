@@ -106,7 +106,7 @@ export class PsoxyZoomProxy extends Construct {
     new CfnOutput(this, 'CallerRoleArn', { value: this.callerRole.roleArn, description: 'Role the analytics client assumes' });
     new CfnOutput(this, 'FillZoomSecrets', { value: fill, description: 'Step 1: copy Account ID, Client ID and Client Secret from your Zoom Server-to-Server OAuth app' });
     new CfnOutput(this, 'TestCall', {
-      value: `npx psoxy call ${this.functionUrl.url}v2/users?page_size=5 --role-arn ${this.callerRole.roleArn}`,
+      value: `npm run -s psoxy -- call ${this.functionUrl.url}v2/users?page_size=5 --role-arn ${this.callerRole.roleArn}`,
       description: 'Step 2: a signed test call through the proxy (add --health for the health check)',
     });
   }

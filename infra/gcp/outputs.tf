@@ -12,6 +12,6 @@ output "fill_zoom_secrets" {
 }
 
 output "test_call" {
-  value       = "npx psoxy call ${google_cloudfunctions2_function.proxy.service_config[0].uri}/v2/users?page_size=5 --sign gcp"
+  value       = "npm run -s psoxy -- call ${google_cloudfunctions2_function.proxy.service_config[0].uri}/v2/users?page_size=5 --sign gcp"
   description = "Step 2: a test call with your gcloud identity (add --health for the health check)"
 }
