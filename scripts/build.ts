@@ -50,8 +50,13 @@ for (const [name, entry] of [['aws-lambda', 'src/runtimes/aws/lambda.ts'], ['aws
   console.log(`dist/${name}.zip: ${kib(statSync(`dist/${name}.zip`).size)} (bundle ${kib(js.length)})`);
 }
 
-const gcp = await bundle('src/runtimes/gcp/function.ts', 'node22', ['@google-cloud/functions-framework']);
-const version = (JSON.parse(readFileSync('node_modules/@google-cloud/functions-framework/package.json', 'utf8')) as { version: string }).version;
-const pkg = JSON.stringify({ name: 'psoxy-gcp-function', type: 'module', main: 'index.mjs', engines: { node: '>=22' }, dependencies: { '@google-cloud/functions-framework': `^${version}` } }, null, 2);
+// Cloud Functions installs dependencies from package.json (Cloud Build): bundle only our code.
+// (Google's client libraries also load .proto/.json files from their own directories at run time.)
+const gcpBuild = await build({ ...common, entryPoints: ['src/runtimes/gcp/function.ts'], write: false, target: 'node22', packages: 'external', metafile: true, outfile: 'out.mjs' });
+const gcp = Buffer.from(gcpBuild.outputFiles[0].contents);
+const packageName = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const externals = new Set(Object.values(gcpBuild.metafile.inputs).flatMap((i) => i.imports.filter((x) => x.external && !x.path.startsWith('node:')).map((x) => packageName(x.path))));
+const dependencies = Object.fromEntries([...externals].sort().map((name) => [name, `^${(JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')) as { version: string }).version}`]));
+const pkg = JSON.stringify({ name: 'psoxy-gcp-function', type: 'module', main: 'index.mjs', engines: { node: '>=22' }, dependencies }, null, 2);
 writeFileSync('dist/gcp-function.zip', zip([{ name: 'index.mjs', data: gcp }, { name: 'package.json', data: Buffer.from(pkg) }]));
 console.log(`dist/gcp-function.zip: ${kib(statSync('dist/gcp-function.zip').size)} (bundle ${kib(gcp.length)})`);
