@@ -76,3 +76,9 @@ test('conformance command prints the summary line and writes a report', () => {
   assert.match(r.stdout, /FAIL x\/x unmatched https:\/\/h\/v2\/nope/);
   assert.match(r.stdout, /^1 passed, 1 failed, 1 skipped$/m);
 });
+
+test('rules check describes bulk rules too', () => {
+  const r = psoxy(['rules', 'check', 'zoom-ai-metrics']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /OK, bulk rules\n {2}columnar \(URL_SAFE_TOKEN\): pseudonymize \[User Name, Email\], redact \[Department\]/);
+});

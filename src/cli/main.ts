@@ -6,7 +6,8 @@ import { loadApiRules } from '../rules/load.ts';
 import { Sanitizer } from '../sanitizer/sanitizer.ts';
 import { Pseudonymizer } from '../pseudonym/pseudonymizer.ts';
 import { runConformance } from '../conformance/runner.ts';
-import { builtInRulesYaml } from '../sources/index.ts';
+import { builtInBulkRulesYaml, builtInRulesYaml } from '../sources/index.ts';
+import { loadAnyRules, type BulkRules } from '../bulk/rules.ts';
 import { runDemo } from './demo.ts';
 import { cmdServe } from './serve.ts';
 import { cmdZoomSim } from './zoom-sim.ts';
@@ -67,10 +68,28 @@ function cmdSanitize(argv: string[]): number {
   return 0;
 }
 
+function describeBulk(rules: BulkRules, indent = '  '): string[] {
+  switch (rules.kind) {
+    case 'columnar':
+      return [`${indent}columnar (${rules.pseudonymFormat}): pseudonymize [${rules.columnsToPseudonymize.join(', ')}]${rules.columnsToPseudonymizeIfPresent.length ? ` if present [${rules.columnsToPseudonymizeIfPresent.join(', ')}]` : ''}, redact [${rules.columnsToRedact.join(', ')}]`];
+    case 'record':
+      return [`${indent}records (${rules.format}): ${rules.transforms.map((t) => `${t.type} ${t.jsonPaths.join(' ')}`).join('; ') || 'no transforms'}`];
+    case 'multi':
+      return rules.fileRules.flatMap(([template, inner]) => [`${indent}${template}`, ...describeBulk(inner, indent + '  ')]);
+  }
+}
+
 function cmdRulesCheck(argv: string[]): number {
   const [sub, ref] = argv;
   if (sub !== 'check' || !ref) throw new UsageError('usage: psoxy rules check <file|built-in>');
-  const { text, file } = readRules(ref);
+  const builtInBulk = builtInBulkRulesYaml(ref);
+  const { text, file } = builtInBulk !== undefined ? { text: builtInBulk, file: `built-in:${ref}` } : readRules(ref);
+  const any = loadAnyRules(text, file);
+  if (any.kind !== 'api') {
+    console.log(`${file}: OK, bulk rules`);
+    for (const line of describeBulk(any)) console.log(line);
+    return 0;
+  }
   const rules = loadApiRules(text, file);
   console.log(`${file}: OK, ${rules.endpoints.length} endpoint(s)${rules.allowAllEndpoints ? ', allowAllEndpoints' : ''}`);
   for (const e of rules.endpoints) {
