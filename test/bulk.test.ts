@@ -193,3 +193,16 @@ test('psoxy bulk CLI: built-in zoom-ai-metrics rules, file out; failures leave n
   assert.ok(!existsSync(join(dir, 'bad-out.csv')));
   assert.deepEqual(readFileSync(out).subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), false, 'no BOM written');
 });
+
+test('psoxy bulk shows a progress bar (rows, MB/s, ETA) on a terminal', { skip: !existsSync('/usr/bin/script') && 'util-linux script is not installed' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'psoxy-tty-'));
+  const input = join(dir, 'in.csv');
+  writeFileSync(input, 'email,name\n' + Array.from({ length: 200_000 }, (_, i) => `user${i}@example.com,Name ${i}`).join('\n') + '\n');
+  writeFileSync(join(dir, 'rules.yaml'), 'columnsToPseudonymize: [email]\n');
+  const cli = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+  const cmd = `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} bulk ${JSON.stringify(input)} --rules ${JSON.stringify(join(dir, 'rules.yaml'))} --salt s -o ${JSON.stringify(join(dir, 'out.csv'))}`;
+  const r = spawnSync('/usr/bin/script', ['-qec', cmd, '/dev/null'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stdout);
+  assert.match(r.stdout, /\[#*\.*\] +\d+% \d+ rows [\d.]+ MB\/s ETA \d+ s/);
+  assert.match(r.stdout, /sanitized 200000 rows/);
+});

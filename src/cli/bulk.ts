@@ -44,7 +44,7 @@ export async function cmdBulk(argv: string[]): Promise<number> {
       pseudonymizer: new Pseudonymizer({ salt, encryptionKey: values['encryption-key'] ?? process.env.PSOXY_ENCRYPTION_KEY ?? null }),
       decompress: objectPath.endsWith('.gz'), compress: values.output?.endsWith('.gz') ?? false,
       shuffleChunkSize: values['no-shuffle'] ? 1 : 500,
-      warn: (m) => process.stderr.write(`${tty ? '\n' : ''}warning: ${m}\n`),
+      warn: (m) => process.stderr.write(`${tty ? '\r\x1b[2K' : ''}warning: ${m}\n`),
       progress,
     });
     if (tmp) await rename(tmp, values.output!);
@@ -55,7 +55,7 @@ export async function cmdBulk(argv: string[]): Promise<number> {
     if (timer) clearInterval(timer);
   }
   const seconds = (Date.now() - started) / 1000;
-  process.stderr.write(`${tty ? '\r' : ''}sanitized ${progress.rows} rows, ${(progress.bytesIn / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s (${(progress.bytesIn / 1e6 / Math.max(seconds, 1e-3)).toFixed(1)} MB/s)${values.output ? ` → ${values.output}` : ''}\n`);
+  process.stderr.write(`${tty ? '\r\x1b[2K' : ''}sanitized ${progress.rows} rows, ${(progress.bytesIn / 1e6).toFixed(1)} MB in ${seconds.toFixed(1)} s (${(progress.bytesIn / 1e6 / Math.max(seconds, 1e-3)).toFixed(1)} MB/s)${values.output ? ` → ${values.output}` : ''}\n`);
   return 0;
 }
 
