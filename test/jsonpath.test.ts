@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { compileJsonPath, JsonPathSyntaxError } from '../src/jsonpath/index.ts';
 import type { JsonValue } from '../src/json/json.ts';
+import { parseJsonPath } from '../src/jsonpath/parser.ts';
+import { printJsonPath } from '../src/jsonpath/print.ts';
 
 const mapped = (path: string, doc: JsonValue, fn: (v: JsonValue) => JsonValue = () => 'X') => {
   const copy = structuredClone(doc);
@@ -98,6 +100,19 @@ test('property: every generated valid path parses, and mapping never throws on a
       // Only Jayway's own errors are allowed: filters on primitives under a definite path.
       assert.match((e as Error).message, /primitive|root/);
     }
+  }), { numRuns: 500 });
+});
+
+test('property: parse → print → parse round-trips to the same syntax tree', () => {
+  const fancy = fc.oneof(pathArb, fc.constantFrom(
+    "$.a[?(@.b =~ /^x|y$/i && !(@.c in ['p','q']) || @.d)].e", "$..['a b','c\\'d'][1:3]", "$.x[-1,2][?(@ != 'U')]", '$[?(@.n >= 1.5)]',
+  ));
+  fc.assert(fc.property(fancy, (path) => {
+    const ast = parseJsonPath(path);
+    const printed = printJsonPath(ast);
+    const again = parseJsonPath(printed);
+    assert.equal(printJsonPath(again), printed);
+    assert.deepEqual(JSON.parse(JSON.stringify(again)), JSON.parse(JSON.stringify(ast)));
   }), { numRuns: 500 });
 });
 

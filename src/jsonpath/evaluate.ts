@@ -6,6 +6,7 @@
  * array elements are deleted from the highest index down.
  */
 import type { FilterExpr, Operand, PathAst, Segment } from './ast.ts';
+import { printJsonPath } from './print.ts';
 import { isJsonNumber, isJsonObject, numberText, numberValue, setOwn, type JsonObject, type JsonValue } from '../json/json.ts';
 
 export class JsonPathEvaluationError extends Error {}
@@ -251,7 +252,7 @@ type Node = JsonValue | typeof UNDEFINED | RegExp;
 const pathCache = new WeakMap<PathAst, CompiledPath>();
 function compiledFor(ast: PathAst): CompiledPath {
   let c = pathCache.get(ast);
-  if (!c) pathCache.set(ast, (c = new CompiledPath('<filter path>', ast)));
+  if (!c) pathCache.set(ast, (c = new CompiledPath(printJsonPath(ast), ast)));
   return c;
 }
 
