@@ -104,3 +104,16 @@ test('property: reversible tokens decrypt to the original', () => {
     assert.equal(p.reverseAll(`x/${id.reversible}/y`), `x/${s}/y`);
   }), { numRuns: 300 });
 });
+
+test('property: the token fast path equals the identity path (any text, long or Unicode, emails, numbers)', () => {
+  const values = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 60 }),
+    fc.string({ minLength: 4000, maxLength: 5000 }),
+    fc.emailAddress(),
+    fc.integer().map((n) => n as number),
+  );
+  fc.assert(fc.property(values, fc.boolean(), (v, reversible) => {
+    const id = p.pseudonymize(v as string, { includeReversible: reversible });
+    assert.equal(p.urlSafeToken(v as string, reversible), id === null ? null : Pseudonymizer.urlSafeToken(id));
+  }), { numRuns: 400 });
+});

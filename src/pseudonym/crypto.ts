@@ -25,6 +25,7 @@ export class InvalidTokenError extends Error {}
 export class AesCbc {
   private readonly key: Buffer;
   private readonly aes: Aes256;
+  private readonly block = new Uint8Array(16);
 
   constructor(key: Buffer) {
     this.key = key;
@@ -34,22 +35,26 @@ export class AesCbc {
   /** `prefix ‖ AES-CBC(iv = prefix[0..16), plaintext)` in one allocation (psoxy: hash ‖ ciphertext). */
   encryptAfter(prefix: Uint8Array, plaintext: string): Uint8Array {
     const data = utf8Scratchpad(plaintext);
-    const pad = 16 - (data.length % 16);
-    const out = new Uint8Array(prefix.length + data.length + pad);
+    const out = new Uint8Array(prefix.length + data.length + 16 - (data.length % 16));
     out.set(prefix, 0);
-    const block = new Uint8Array(16);
-    let prev = prefix;
+    this.encryptInto(out, prefix.length, data);
+    return out;
+  }
+
+  /**
+   * Encrypts `data` into `out` at `offset`, chaining from out[0..16) as the IV (psoxy: the hash,
+   * already written there). Returns the end offset.
+   */
+  encryptInto(out: Uint8Array, offset: number, data: Uint8Array): number {
+    const pad = 16 - (data.length % 16);
+    const block = this.block;
     let prevOff = 0;
     for (let off = 0; off < data.length + pad; off += 16) {
-      for (let j = 0; j < 16; j++) {
-        const p = off + j < data.length ? data[off + j] : pad;
-        block[j] = p ^ prev[prevOff + j];
-      }
-      this.aes.encryptBlock(block, 0, out, prefix.length + off);
-      prev = out;
-      prevOff = prefix.length + off;
+      for (let j = 0; j < 16; j++) block[j] = (off + j < data.length ? data[off + j] : pad) ^ out[prevOff + j];
+      this.aes.encryptBlock(block, 0, out, offset + off);
+      prevOff = offset + off;
     }
-    return out;
+    return offset + data.length + pad;
   }
 
   decrypt(iv: Uint8Array, ciphertext: Uint8Array): Buffer {

@@ -6,7 +6,10 @@
  */
 import { pbkdf2 } from 'node:crypto';
 import { AesCbc, deriveKey, InvalidTokenError, PBKDF2_ITERATIONS, saltedHash } from './crypto.ts';
-import { base64url } from './fast-crypto.ts';
+import { base64url, sha256Utf8, utf8Scratchpad } from './fast-crypto.ts';
+
+/** Reused output buffer of the token hot path (synchronous, so never shared between calls). */
+const SCRATCH = Buffer.allocUnsafe(4096);
 import { canonicalizeEmail, parseMailbox, type EmailCanonicalization, type ParsedMailbox } from './email.ts';
 import { canonicalIp } from './ip.ts';
 import { isJsonNumber, numberText, type JsonNumber } from '../json/json.ts';
@@ -137,11 +140,14 @@ export class Pseudonymizer {
     const text = isJsonNumber(value) ? numberText(value) : value;
     if (text.trim() === '') return null;
     const mailbox = this.asEmail(value);
-    const hash = saltedHash(mailbox ? canonicalizeEmail(mailbox, this.config.emailCanonicalization) : text, this.config.salt);
     const domain = mailbox ? this.domainFor(mailbox) : undefined;
     const suffix = domain !== undefined ? '@' + domain : '';
-    if (includeReversible) return 'p~' + b64url(this.reversibleBytes(text, hash, this.mainCipher)) + suffix;
-    return 't~' + b64url(hash) + suffix;
+    // Hash (and ciphertext) go into one reused buffer, encoded straight from it.
+    sha256Utf8((mailbox ? canonicalizeEmail(mailbox, this.config.emailCanonicalization) : text) + this.config.salt, SCRATCH);
+    if (!includeReversible) return 't~' + SCRATCH.toString('base64url', 0, 32) + suffix;
+    const data = utf8Scratchpad(text);
+    if (32 + data.length + 16 > SCRATCH.length) return 'p~' + b64url(this.reversibleBytes(text, SCRATCH.subarray(0, 32).slice(), this.mainCipher)) + suffix;
+    return 'p~' + SCRATCH.toString('base64url', 0, this.mainCipher.encryptInto(SCRATCH, 32, data)) + suffix;
   }
 
   /** `URL_SAFE_TOKEN` encoding of an identity. */
