@@ -41,9 +41,9 @@ export async function benchColdStart(): Promise<void> {
   const ssmUrl = await ssm.start();
   const sim = new ZoomSimulator({ orgOptions: { seed: 3, users: 50, meetingsPerUser: 0 }, tokenPolicy: 'multiple' });
   await sim.start();
-  for (const [k, v] of Object.entries({ PSOXY_SALT: 'salt', PSOXY_ENCRYPTION_KEY: 'key', PSOXY_ZOOM_ACCOUNT_ID: sim.accountId, PSOXY_ZOOM_CLIENT_ID: sim.clientId, PSOXY_ZOOM_CLIENT_SECRET: sim.clientSecret })) ssm.putParam(k, v);
+  for (const [k, v] of Object.entries({ PSOXY_SALT: 'salt', PSOXY_ENCRYPTION_KEY: 'key', ...sim.credentialSettings() })) ssm.putParam(k, v);
   const env = {
-    AWS_LAMBDA_FUNCTION_NAME: 'psoxy-zoom', SOURCE: 'zoom', TARGET_HOST: sim.url, REFRESH_ENDPOINT: `${sim.url}/oauth/token`,
+    AWS_LAMBDA_FUNCTION_NAME: 'psoxy-zoom', SOURCE: 'zoom', ...sim.targetSettings(),
     AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL_SSM: ssmUrl,
   };
   try {

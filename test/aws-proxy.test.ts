@@ -29,11 +29,9 @@ async function setup(extraEnv: Record<string, string> = {}, secretsManager = fal
   await sim.start();
   fake.putParam('PSOXY_SALT', 'aws-salt');
   fake.putParam('PSOXY_ENCRYPTION_KEY', 'aws-key');
-  fake.putParam('PSOXY_ZOOM_ACCOUNT_ID', sim.accountId);
-  fake.putParam('PSOXY_ZOOM_CLIENT_ID', sim.clientId);
-  fake.putParam('PSOXY_ZOOM_CLIENT_SECRET', sim.clientSecret);
+  for (const [name, value] of Object.entries(sim.credentialSettings())) fake.putParam(name, value);
   const env = {
-    AWS_LAMBDA_FUNCTION_NAME: 'psoxy-zoom', SOURCE: 'zoom', TARGET_HOST: sim.url, REFRESH_ENDPOINT: `${sim.url}/oauth/token`,
+    AWS_LAMBDA_FUNCTION_NAME: 'psoxy-zoom', SOURCE: 'zoom', ...sim.targetSettings(),
     ...(secretsManager ? { SECRETS_STORE: 'AWS_SECRETS_MANAGER' } : {}), ...extraEnv,
   };
   const handler = createAwsProxy({ env, ssm: new SSMClient(aws(endpoint)), secretsManager: new SecretsManagerClient(aws(endpoint)) });

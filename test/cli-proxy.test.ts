@@ -23,7 +23,7 @@ test('psoxy check zoom reports token, scopes and plan with fixes', async () => {
   const sim = new ZoomSimulator({ plan: 'free', scopes: ['user:read:list_users:admin', 'report:read:user:admin'] });
   await sim.start();
   try {
-    const env = { TARGET_HOST: sim.url, REFRESH_ENDPOINT: `${sim.url}/oauth/token`, PSOXY_ZOOM_ACCOUNT_ID: sim.accountId, PSOXY_ZOOM_CLIENT_ID: sim.clientId, PSOXY_ZOOM_CLIENT_SECRET: sim.clientSecret, PSOXY_LOCAL_STORE: '/nonexistent/dir/zoom.json' };
+    const env = { ...sim.targetSettings(), ...sim.credentialSettings(), PSOXY_LOCAL_STORE: '/nonexistent/dir/zoom.json' };
     const child = spawn(process.execPath, [CLI, 'check', 'zoom'], { env: { ...process.env, ...env } });
     let out = '';
     child.stdout.on('data', (d) => { out += d; });

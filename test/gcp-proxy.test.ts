@@ -28,13 +28,11 @@ test('HTTP function on the functions framework: Secret Manager config, shared to
   await sim.start();
   fake.set('PSOXY_SALT', 'gcp-salt');
   fake.set('PSOXY_ENCRYPTION_KEY', 'gcp-key');
-  fake.set('PSOXY_ZOOM_ACCOUNT_ID', sim.accountId);
-  fake.set('PSOXY_ZOOM_CLIENT_ID', sim.clientId);
-  fake.set('PSOXY_ZOOM_CLIENT_SECRET', sim.clientSecret);
+  for (const [name, value] of Object.entries(sim.credentialSettings())) fake.set(name, value);
   fake.set('PSOXY_ZOOM_ACCESS_TOKEN');
   fake.set('PSOXY_ZOOM_OAUTH_REFRESH_TOKEN');
   registerApiFunction('psoxyTest', {
-    env: { K_SERVICE: 'psoxy-zoom', SOURCE: 'zoom', TARGET_HOST: sim.url, REFRESH_ENDPOINT: `${sim.url}/oauth/token` },
+    env: { K_SERVICE: 'psoxy-zoom', SOURCE: 'zoom', ...sim.targetSettings() },
     secretManager: client(endpoint), project: 'my-project',
   });
   const server = getTestServer('psoxyTest');

@@ -28,8 +28,7 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
     source: 'zoom',
     env: {
       PSOXY_SALT: 'demo-salt', PSOXY_ENCRYPTION_KEY: 'demo-encryption-key',
-      TARGET_HOST: sim.url, REFRESH_ENDPOINT: `${sim.url}/oauth/token`,
-      PSOXY_ZOOM_ACCOUNT_ID: sim.accountId, PSOXY_ZOOM_CLIENT_ID: sim.clientId, PSOXY_ZOOM_CLIENT_SECRET: sim.clientSecret,
+      ...sim.targetSettings(), ...sim.credentialSettings(),
     },
     store: new MemoryStore(),
     logger: silentLogger,

@@ -22,10 +22,11 @@ export async function cmdZoomSim(argv: string[]): Promise<number> {
     scopes: ZOOM_SCOPES.filter((s) => !missing.has(s)),
   });
   const url = await sim.start(Number(values.port));
+  const exportLine = (settings: Record<string, string>) => '  export ' + Object.entries(settings).map(([k, v]) => `${k}=${v}`).join(' ');
   console.log(`Zoom simulator at ${url} (${sim.org.users.length} users, ${sim.org.meetings.length} meetings)
 To proxy it:
-  export TARGET_HOST=${url} REFRESH_ENDPOINT=${url}/oauth/token
-  export PSOXY_ZOOM_ACCOUNT_ID=${sim.accountId} PSOXY_ZOOM_CLIENT_ID=${sim.clientId} PSOXY_ZOOM_CLIENT_SECRET=${sim.clientSecret}`);
+${exportLine(sim.targetSettings())}
+${exportLine(sim.credentialSettings())}`);
   await new Promise<void>((resolve) => {
     const stop = () => { void sim.stop().then(resolve); };
     process.once('SIGINT', stop);

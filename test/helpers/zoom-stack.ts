@@ -30,8 +30,7 @@ export async function zoomStack(options: {
   await sim.start();
   const env: Record<string, string> = {
     PSOXY_SALT: SALT, PSOXY_ENCRYPTION_KEY: ENCRYPTION_KEY,
-    TARGET_HOST: sim.url, REFRESH_ENDPOINT: `${sim.url}/oauth/token`,
-    PSOXY_ZOOM_ACCOUNT_ID: sim.accountId, PSOXY_ZOOM_CLIENT_ID: sim.clientId, PSOXY_ZOOM_CLIENT_SECRET: sim.clientSecret,
+    ...sim.targetSettings(), ...sim.credentialSettings(),
   };
   for (const [k, v] of Object.entries(options.env ?? {})) {
     if (v === undefined) delete env[k];

@@ -94,6 +94,16 @@ export class ZoomSimulator {
     return this.running.url;
   }
 
+  /** psoxy's settings that point a proxy at this simulator instead of api.zoom.us / zoom.us. */
+  targetSettings(): { TARGET_HOST: string; REFRESH_ENDPOINT: string } {
+    return { TARGET_HOST: this.url, REFRESH_ENDPOINT: `${this.url}/oauth/token` };
+  }
+
+  /** This simulator's app credentials under psoxy's Zoom config names. */
+  credentialSettings(): { PSOXY_ZOOM_ACCOUNT_ID: string; PSOXY_ZOOM_CLIENT_ID: string; PSOXY_ZOOM_CLIENT_SECRET: string } {
+    return { PSOXY_ZOOM_ACCOUNT_ID: this.accountId, PSOXY_ZOOM_CLIENT_ID: this.clientId, PSOXY_ZOOM_CLIENT_SECRET: this.clientSecret };
+  }
+
   async start(port = 0, host = '127.0.0.1'): Promise<string> {
     this.running = await listen((req, res) => { void this.serve(req, res); }, port, host);
     return this.running.url;
