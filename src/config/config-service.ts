@@ -18,6 +18,16 @@ export class MissingConfigError extends Error {
 
 export class InvalidConfigError extends Error {}
 
+/** psoxy's instance namespace for a function name: `psoxy-zoom` → `PSOXY_ZOOM_`. */
+export function instancePrefixFor(name: string): string {
+  return `${name.toUpperCase().replace(/-/g, '_')}_`;
+}
+
+/** The namespaces of an API proxy: `PATH_TO_INSTANCE_CONFIG` / `PATH_TO_SHARED_CONFIG` when set, else the function's and none. */
+export function configPrefixes(env: Record<string, string | undefined>, functionName: string): { instancePrefix: string; sharedPrefix: string } {
+  return { instancePrefix: env.PATH_TO_INSTANCE_CONFIG ?? instancePrefixFor(functionName), sharedPrefix: env.PATH_TO_SHARED_CONFIG ?? '' };
+}
+
 export interface ConfigServiceOptions {
   env: Record<string, string | undefined>;
   /** Prefix of instance-scoped names, e.g. `PSOXY_ZOOM_`. */

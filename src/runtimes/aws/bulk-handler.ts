@@ -3,7 +3,7 @@
  * URL-decoded, as psoxy's S3Handler), sanitizing into OUTPUT_BUCKET. Returns `Processed!`.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { ConfigService } from '../../config/config-service.ts';
+import { ConfigService, instancePrefixFor } from '../../config/config-service.ts';
 import { StorageHandler, type ObjectResult } from '../../bulk/storage-handler.ts';
 import { S3ObjectStore } from './s3-store.ts';
 import { bulkConfig } from '../bulk-config.ts';
@@ -37,7 +37,7 @@ export const handler = async (event: S3Event): Promise<string> => {
   const name = process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'psoxy-bulk';
   return createS3BulkHandler({
     s3: new S3Client({}),
-    config: new ConfigService({ env: process.env, instancePrefix: `${name.toUpperCase().replace(/-/g, '_')}_` }),
+    config: new ConfigService({ env: process.env, instancePrefix: instancePrefixFor(name) }),
     instanceId: name,
   })(event);
 };

@@ -5,7 +5,7 @@
  */
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ConfigService } from '../../config/config-service.ts';
+import { ConfigService, configPrefixes } from '../../config/config-service.ts';
 import { createProxyHandler } from '../../proxy/handler.ts';
 import { connectorDefaults } from '../../sources/index.ts';
 import { jsonLogger } from '../../logging/logger.ts';
@@ -21,15 +21,13 @@ export interface AwsProxyOptions {
 }
 
 export function awsConfig(o: AwsProxyOptions): ConfigService {
-  const fn = o.env.AWS_LAMBDA_FUNCTION_NAME ?? 'psoxy';
   const ssm = new SsmStore(o.ssm);
   const useSecretsManager = (o.env.SECRETS_STORE ?? '').toUpperCase() === 'AWS_SECRETS_MANAGER';
   const instanceStore = useSecretsManager ? new SecretsManagerStore(o.secretsManager ?? new SecretsManagerClient({}), ssm) : ssm;
   const source = o.env.SOURCE;
   return new ConfigService({
     env: o.env,
-    instancePrefix: o.env.PATH_TO_INSTANCE_CONFIG ?? `${fn.toUpperCase().replace(/-/g, '_')}_`,
-    sharedPrefix: o.env.PATH_TO_SHARED_CONFIG ?? '',
+    ...configPrefixes(o.env, o.env.AWS_LAMBDA_FUNCTION_NAME ?? 'psoxy'),
     instanceStore,
     sharedStore: instanceStore,
     defaults: source ? connectorDefaults(source) : {},

@@ -6,7 +6,7 @@
 import * as functions from '@google-cloud/functions-framework';
 import type { Request as ExpressRequest, Response as ExpressResponse } from '@google-cloud/functions-framework';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
-import { ConfigService } from '../../config/config-service.ts';
+import { ConfigService, configPrefixes } from '../../config/config-service.ts';
 import { createProxyHandler, type ProxyHandler } from '../../proxy/handler.ts';
 import { connectorDefaults } from '../../sources/index.ts';
 import { jsonLogger } from '../../logging/logger.ts';
@@ -46,12 +46,10 @@ export interface GcpProxyOptions {
 }
 
 export function gcpConfig(o: GcpProxyOptions): ConfigService {
-  const service = o.env.K_SERVICE ?? 'psoxy';
   const store = new SecretManagerStore(o.secretManager, o.project);
   return new ConfigService({
     env: o.env,
-    instancePrefix: o.env.PATH_TO_INSTANCE_CONFIG ?? `${service.toUpperCase().replace(/-/g, '_')}_`,
-    sharedPrefix: o.env.PATH_TO_SHARED_CONFIG ?? '',
+    ...configPrefixes(o.env, o.env.K_SERVICE ?? 'psoxy'),
     instanceStore: store,
     sharedStore: store,
     defaults: o.env.SOURCE ? connectorDefaults(o.env.SOURCE) : {},

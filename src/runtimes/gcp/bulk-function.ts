@@ -4,7 +4,7 @@
  */
 import * as functions from '@google-cloud/functions-framework';
 import { Storage } from '@google-cloud/storage';
-import { ConfigService } from '../../config/config-service.ts';
+import { ConfigService, instancePrefixFor } from '../../config/config-service.ts';
 import { StorageHandler, type ObjectResult } from '../../bulk/storage-handler.ts';
 import { GcsObjectStore } from './gcs-store.ts';
 import { bulkConfig } from '../bulk-config.ts';
@@ -40,7 +40,7 @@ export function registerDefault(): void {
   const service = process.env.K_SERVICE ?? 'psoxy-bulk';
   registerGcsBulkFunction('psoxyBulk', {
     storage: new Storage(),
-    config: new ConfigService({ env: process.env, instancePrefix: `${service.toUpperCase().replace(/-/g, '_')}_` }),
+    config: new ConfigService({ env: process.env, instancePrefix: instancePrefixFor(service) }),
     instanceId: service,
   });
 }

@@ -2,7 +2,7 @@
  * `psoxy serve`: the proxy as a plain Node server, configured by env and a local writable file
  * store (which also holds the shared token), with a built-in connector's defaults.
  */
-import { ConfigService } from '../../config/config-service.ts';
+import { ConfigService, configPrefixes } from '../../config/config-service.ts';
 import { FileStore } from '../../config/file-store.ts';
 import type { ConfigStore, WritableConfigStore } from '../../config/store.ts';
 import { createProxyHandler, type ProxyHandler } from '../../proxy/handler.ts';
@@ -27,8 +27,7 @@ export function localConfig(o: LocalProxyOptions): ConfigService {
   const store = o.store ?? new FileStore(env.PSOXY_LOCAL_STORE ?? `.psoxy-local/${o.source}.json`);
   return new ConfigService({
     env,
-    instancePrefix: env.PATH_TO_INSTANCE_CONFIG ?? `PSOXY_${o.source.toUpperCase().replace(/-/g, '_')}_`,
-    sharedPrefix: env.PATH_TO_SHARED_CONFIG ?? '',
+    ...configPrefixes(env, `psoxy-${o.source}`),
     instanceStore: store,
     sharedStore: o.sharedStore,
     defaults: { ...connectorDefaults(o.source), SOURCE: o.source },
