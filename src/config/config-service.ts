@@ -4,7 +4,7 @@
  * store (`P` under the shared prefix), then the connector's defaults. Remote stores are cached as
  * psoxy caches them; a missing required value is reported by name with every place looked.
  */
-import { PLACEHOLDER, TransientConfigError, type ConfigStore, type WritableConfigStore } from './store.ts';
+import { presentValue, TransientConfigError, type ConfigStore, type WritableConfigStore } from './store.ts';
 
 export class MissingConfigError extends Error {
   readonly property: string;
@@ -71,8 +71,7 @@ class CachedStore {
     try {
       const values = await this.store.getMany(missing);
       for (const n of missing) {
-        const raw = values.get(n);
-        this.cache.set(n, { value: raw === undefined || raw.trim() === '' || raw === PLACEHOLDER ? undefined : raw, at: this.now() });
+        this.cache.set(n, { value: presentValue(values.get(n)), at: this.now() });
       }
     } catch {
       // Fall back to reading one by one (with retries) on first use.
@@ -84,8 +83,7 @@ class CachedStore {
     if (hit && this.now() - hit.at < this.ttlMs) return hit.value;
     for (let attempt = 1; ; attempt++) {
       try {
-        const raw = await this.store.get(name);
-        const value = raw === undefined || raw.trim() === '' || raw === PLACEHOLDER ? undefined : raw;
+        const value = presentValue(await this.store.get(name));
         this.cache.set(name, { value, at: this.now() });
         return value;
       } catch (e) {
@@ -124,8 +122,7 @@ export class ConfigService {
   }
 
   private envValue(name: string): string | undefined {
-    const v = this.env[name];
-    return v === undefined || v.trim() === '' || v === PLACEHOLDER ? undefined : v;
+    return presentValue(this.env[name]);
   }
 
   /** Reads many properties from the remote stores in as few calls as they allow (cold starts). */

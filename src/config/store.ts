@@ -26,20 +26,11 @@ export interface WritableConfigStore extends ConfigStore {
 export class TransientConfigError extends Error {}
 
 /** Terraform's placeholder for secrets the administrator has yet to fill: treated as absent. */
-export const PLACEHOLDER = 'fill me';
+const PLACEHOLDER = 'fill me';
 
-/** Values from a plain map (process.env, or fixed defaults). */
-export class MapStore implements ConfigStore {
-  readonly description: string;
-  private readonly values: Record<string, string | undefined>;
-  constructor(values: Record<string, string | undefined>, description: string) {
-    this.values = values;
-    this.description = description;
-  }
-  async get(name: string): Promise<string | undefined> {
-    const v = this.values[name];
-    return v === undefined || v.trim() === '' ? undefined : v;
-  }
+/** The value as configuration sees it: blank or Terraform's placeholder counts as absent. */
+export function presentValue(raw: string | undefined): string | undefined {
+  return raw === undefined || raw.trim() === '' || raw === PLACEHOLDER ? undefined : raw;
 }
 
 /** In-memory writable store; several proxies may share one instance (tests, single host). */

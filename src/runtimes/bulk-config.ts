@@ -16,7 +16,6 @@ export async function bulkConfig(config: ConfigService, instanceId: string): Pro
   const outputFormat = await config.get('BULK_OUTPUT_FORMAT');
   if (outputFormat !== undefined && !['NDJSON', 'CSV', 'JSON_ARRAY'].includes(outputFormat)) throw new InvalidConfigError('BULK_OUTPUT_FORMAT must be NDJSON, CSV or JSON_ARRAY');
   const salt = await config.require('PSOXY_SALT');
-  const always = await config.get('COMPRESS_OUTPUT_ALWAYS');
   return {
     handler: {
       outputBucket: await config.require('OUTPUT_BUCKET'),
@@ -25,7 +24,7 @@ export async function bulkConfig(config: ConfigService, instanceId: string): Pro
       inputBasePath: (await config.get('INPUT_BASE_PATH')) ?? null,
       outputBasePath: (await config.get('OUTPUT_BASE_PATH')) ?? null,
       additionalTransforms: parseAdditionalTransforms(await config.get('ADDITIONAL_TRANSFORMS')),
-      compressOutputAlways: always === undefined ? true : always.trim().toLowerCase() === 'true',
+      compressOutputAlways: await config.bool('COMPRESS_OUTPUT_ALWAYS', true),
       outputFormat: (outputFormat as RecordFormat | undefined) ?? null,
       instanceId,
       salt,

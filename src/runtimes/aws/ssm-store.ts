@@ -7,7 +7,7 @@ import {
   DeleteParameterCommand, GetParameterCommand, GetParameterHistoryCommand, GetParametersCommand, PutParameterCommand,
   type ParameterHistory, type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { TransientConfigError, type WritableConfigStore } from '../../config/store.ts';
+import { presentValue, TransientConfigError, type WritableConfigStore } from '../../config/store.ts';
 
 const errorName = (e: unknown) => (e as { name?: string }).name ?? '';
 
@@ -72,7 +72,7 @@ export class SsmStore implements WritableConfigStore {
       token = r.NextToken;
     } while (token);
     return all
-      .filter((p) => p.Value !== undefined && p.Value !== 'fill me')
+      .filter((p) => presentValue(p.Value) !== undefined)
       .sort((a, b) => (b.Version ?? 0) - (a.Version ?? 0))
       .slice(0, max)
       .map((p) => p.Value!);
