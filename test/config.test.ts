@@ -1,7 +1,8 @@
 // ConfigService: psoxy's layering, placeholders, caching and errors that name what was looked for.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigService, MissingConfigError } from '../src/config/config-service.ts';
+import { ConfigService, InvalidConfigError, MissingConfigError } from '../src/config/config-service.ts';
+import { pseudonymizerFromConfig } from '../src/config/pseudonymizer-config.ts';
 import { MemoryStore, TransientConfigError, type ConfigStore } from '../src/config/store.ts';
 
 test('env, then instance-prefixed env, then instance store, then shared store, then defaults', async () => {
@@ -52,4 +53,16 @@ test('remote values are cached (negatives too), transient errors retried, stale 
   assert.equal(calls, 5, 'a missing value is cached as well');
   fail = true;
   await assert.rejects(() => c.get('Y'), TransientConfigError);
+});
+
+test('the pseudonymizer settings shared by API and bulk mode: case-insensitive choices, bad values named', async () => {
+  const from = (env: Record<string, string>) => pseudonymizerFromConfig(new ConfigService({ env: { PSOXY_SALT: 'salt', ...env }, instancePrefix: 'PSOXY_ZOOM_' }));
+  const strict = await from({});
+  const ignoreDots = await from({ EMAIL_CANONICALIZATION: 'ignore_dots', EMAIL_DOMAIN_HANDLING: 'redact' });
+  assert.notEqual(strict.urlSafeToken('a.b@acme.com', false), strict.urlSafeToken('ab@acme.com', false));
+  assert.equal(ignoreDots.urlSafeToken('a.b@acme.com', false), ignoreDots.urlSafeToken('ab@acme.com', false));
+  assert.doesNotMatch(ignoreDots.urlSafeToken('ab@acme.com', false)!, /acme/, 'domain redacted');
+  await assert.rejects(from({ EMAIL_CANONICALIZATION: 'IGNORE-DOTS' }), (e: Error) => e instanceof InvalidConfigError && e.message === 'EMAIL_CANONICALIZATION must be STRICT or IGNORE_DOTS');
+  await assert.rejects(from({ EMAIL_DOMAIN_HANDLING: 'HASH' }), (e: Error) => e instanceof InvalidConfigError && e.message === 'EMAIL_DOMAIN_HANDLING must be PRESERVE, REDACT, TOKENIZE or ENCRYPT');
+  await assert.rejects(pseudonymizerFromConfig(new ConfigService({ env: {}, instancePrefix: 'PSOXY_ZOOM_' })), MissingConfigError);
 });

@@ -7,14 +7,14 @@ import { createHash } from 'node:crypto';
 import { gzipSync, gunzipSync } from 'node:zlib';
 import { ConfigService, InvalidConfigError, MissingConfigError } from '../config/config-service.ts';
 import { TransientConfigError } from '../config/store.ts';
+import { pseudonymizerFromConfig } from '../config/pseudonymizer-config.ts';
 import { loadApiRules, RulesError } from '../rules/load.ts';
 import type { ApiRules } from '../rules/types.ts';
 import { splitRawUrl } from '../rules/url.ts';
 import { Sanitizer, BlockedByRulesError, MalformedResponseError } from '../sanitizer/sanitizer.ts';
 import { TransformError } from '../sanitizer/transforms.ts';
-import { Pseudonymizer, MissingEncryptionKeyError, type EmailDomainHandling } from '../pseudonym/pseudonymizer.ts';
+import { MissingEncryptionKeyError } from '../pseudonym/pseudonymizer.ts';
 import { InvalidTokenError } from '../pseudonym/crypto.ts';
-import type { EmailCanonicalization } from '../pseudonym/email.ts';
 import { builtInRulesYaml } from '../sources/index.ts';
 import { createSourceAuth, requiredAuthProperties } from '../auth/strategies.ts';
 import { TokenEndpointError, type SourceAuth } from '../auth/source-auth.ts';
@@ -121,23 +121,9 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
       }
       throw e;
     }
-    const salt = await config.require('PSOXY_SALT');
-    const emailCanonicalization = ((await config.get('EMAIL_CANONICALIZATION')) ?? 'STRICT').toUpperCase();
-    if (emailCanonicalization !== 'STRICT' && emailCanonicalization !== 'IGNORE_DOTS') throw new InvalidConfigError('EMAIL_CANONICALIZATION must be STRICT or IGNORE_DOTS');
-    const emailDomainHandling = ((await config.get('EMAIL_DOMAIN_HANDLING')) ?? 'PRESERVE').toUpperCase();
-    if (!['PRESERVE', 'REDACT', 'TOKENIZE', 'ENCRYPT'].includes(emailDomainHandling)) throw new InvalidConfigError('EMAIL_DOMAIN_HANDLING must be PRESERVE, REDACT, TOKENIZE or ENCRYPT');
+    const pseudonymizer = await pseudonymizerFromConfig(config);
     const impl = await config.get('PSEUDONYM_IMPLEMENTATION');
     if (impl !== undefined && impl !== 'v0.4') throw new InvalidConfigError(`PSEUDONYM_IMPLEMENTATION ${impl} is not supported (only v0.4; LEGACY v0.3 is no longer supported)`);
-    const pseudonymizer = new Pseudonymizer({
-      salt,
-      encryptionKey: (await config.get('PSOXY_ENCRYPTION_KEY')) ?? null,
-      emailCanonicalization: emailCanonicalization as EmailCanonicalization,
-      emailDomainHandling: emailDomainHandling as EmailDomainHandling,
-      saltIp: (await config.get('SALT_IP')) ?? null,
-      encryptionKeyIp: (await config.get('ENCRYPTION_KEY_IP')) ?? null,
-      saltEmailDomains: (await config.get('SALT_EMAIL_DOMAINS')) ?? null,
-      encryptionKeyEmailDomains: (await config.get('ENCRYPTION_KEY_EMAIL_DOMAINS')) ?? null,
-    });
     const timeoutSeconds = Number((await config.get('REQUEST_TIMEOUT_SECONDS')) ?? 180);
     if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new InvalidConfigError('REQUEST_TIMEOUT_SECONDS must be a positive number');
     const userAgent = (await config.get('USER_AGENT')) ?? USER_AGENT;
@@ -147,7 +133,7 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
       keysReady,
       sanitizer: new Sanitizer(rules, pseudonymizer),
       rulesSha: createHash('sha1').update(text).digest('hex'),
-      saltHash: saltSha256Hash(salt),
+      saltHash: saltSha256Hash(await config.require('PSOXY_SALT')),
       base,
       auth: await createSourceAuth(config, { fetch: upstreamFetch, logger, userAgent, timings: options.tokenTimings }),
       allowedHeaders: rules.allowedRequestHeaders ?? [],

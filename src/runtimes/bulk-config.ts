@@ -3,8 +3,8 @@ import type { ConfigService } from '../config/config-service.ts';
 import { InvalidConfigError } from '../config/config-service.ts';
 import { loadBulkRules, type RecordFormat } from '../bulk/rules.ts';
 import { parseAdditionalTransforms, type StorageHandlerConfig } from '../bulk/storage-handler.ts';
-import { Pseudonymizer, type EmailDomainHandling } from '../pseudonym/pseudonymizer.ts';
-import type { EmailCanonicalization } from '../pseudonym/email.ts';
+import type { Pseudonymizer } from '../pseudonym/pseudonymizer.ts';
+import { pseudonymizerFromConfig } from '../config/pseudonymizer-config.ts';
 import { builtInBulkRulesYaml } from '../sources/index.ts';
 
 export async function bulkConfig(config: ConfigService, instanceId: string): Promise<{ handler: StorageHandlerConfig; pseudonymizer: Pseudonymizer }> {
@@ -29,11 +29,6 @@ export async function bulkConfig(config: ConfigService, instanceId: string): Pro
       instanceId,
       salt,
     },
-    pseudonymizer: new Pseudonymizer({
-      salt,
-      encryptionKey: (await config.get('PSOXY_ENCRYPTION_KEY')) ?? null,
-      emailCanonicalization: ((await config.get('EMAIL_CANONICALIZATION')) ?? 'STRICT').toUpperCase() as EmailCanonicalization,
-      emailDomainHandling: ((await config.get('EMAIL_DOMAIN_HANDLING')) ?? 'PRESERVE').toUpperCase() as EmailDomainHandling,
-    }),
+    pseudonymizer: await pseudonymizerFromConfig(config),
   };
 }
