@@ -85,6 +85,13 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
   const logger = options.logger ?? silentLogger;
   const upstreamFetch = options.fetch ?? fetch;
   let runtime: Promise<Runtime> | null = null;
+  // Parsed once per distinct ALLOWED_DATA_ACCESS_IP_BLOCKS value, not on every request.
+  let allowListCache: { spec: string; list: IpAllowList } | null = null;
+  const allowListFor = (spec: string | undefined): IpAllowList | null => {
+    if (!spec) return null;
+    if (allowListCache?.spec !== spec) allowListCache = { spec, list: new IpAllowList(spec, logger) };
+    return allowListCache.list;
+  };
 
   const getRuntime = (): Promise<Runtime> => {
     runtime ??= buildRuntime().catch((e: unknown) => {
@@ -191,8 +198,7 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
   async function handle(request: Request, ctx: RequestContext): Promise<Response> {
     if (ctx.https === false) throw new ProxyError(400, 'HTTPS_REQUIRED', 'Requests MUST be sent over HTTPS');
     const clientIp = ctx.clientIp ?? null;
-    const blocks = await config.get('ALLOWED_DATA_ACCESS_IP_BLOCKS');
-    const allowList = blocks ? new IpAllowList(blocks, logger) : null;
+    const allowList = allowListFor(await config.get('ALLOWED_DATA_ACCESS_IP_BLOCKS'));
     if (request.headers.has('X-Psoxy-Health-Check')) return health(clientIp, allowList);
     if (allowList && !allowList.allows(clientIp)) {
       throw new ProxyError(403, 'UNAUTHORIZED_IP_ADDRESS', 'Client IP is not authorized to access this proxy instance.');
