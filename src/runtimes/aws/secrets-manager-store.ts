@@ -7,8 +7,7 @@ import {
   GetSecretValueCommand, ListSecretVersionIdsCommand, PutSecretValueCommand, type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { TransientConfigError, type WritableConfigStore } from '../../config/store.ts';
-
-const errorName = (e: unknown) => (e as { name?: string }).name ?? '';
+import { awsErrorName } from './error-name.ts';
 
 export class SecretsManagerStore implements WritableConfigStore {
   readonly description = 'Secrets Manager';
@@ -24,7 +23,7 @@ export class SecretsManagerStore implements WritableConfigStore {
     try {
       return (await this.sm.send(new GetSecretValueCommand({ SecretId: name }))).SecretString;
     } catch (e) {
-      const n = errorName(e);
+      const n = awsErrorName(e);
       if (n === 'ResourceNotFoundException' || n === 'AccessDeniedException') return undefined;
       throw new TransientConfigError(`Secrets Manager GetSecretValue failed: ${n || 'error'}`);
     }
@@ -39,7 +38,7 @@ export class SecretsManagerStore implements WritableConfigStore {
     try {
       r = await this.sm.send(new ListSecretVersionIdsCommand({ SecretId: name }));
     } catch (e) {
-      if (errorName(e) === 'ResourceNotFoundException') return [];
+      if (awsErrorName(e) === 'ResourceNotFoundException') return [];
       throw e;
     }
     const versions = (r.Versions ?? [])

@@ -7,9 +7,8 @@ import {
   DeleteParameterCommand, GetParameterCommand, GetParameterHistoryCommand, GetParametersCommand, PutParameterCommand,
   type ParameterHistory, type SSMClient,
 } from '@aws-sdk/client-ssm';
+import { awsErrorName } from './error-name.ts';
 import { presentValue, TransientConfigError, type WritableConfigStore } from '../../config/store.ts';
-
-const errorName = (e: unknown) => (e as { name?: string }).name ?? '';
 
 /** psoxy: a name containing `/` but not starting with it gets a leading `/`. */
 export function ssmName(name: string): string {
@@ -29,7 +28,7 @@ export class SsmStore implements WritableConfigStore {
       const r = await this.ssm.send(new GetParameterCommand({ Name: ssmName(name), WithDecryption: true }));
       return r.Parameter?.Value;
     } catch (e) {
-      const n = errorName(e);
+      const n = awsErrorName(e);
       // Not found, or not granted (optional parameters have no grant): absent, as in psoxy.
       if (n === 'ParameterNotFound' || n === 'AccessDeniedException' || n === 'ParameterVersionNotFound') return undefined;
       throw new TransientConfigError(`SSM GetParameter failed: ${n || 'error'}`);
@@ -46,7 +45,7 @@ export class SsmStore implements WritableConfigStore {
         const r = await this.ssm.send(new GetParametersCommand({ Names: batch.map(ssmName), WithDecryption: true }));
         for (const p of r.Parameters ?? []) out.set(batch.find((n) => ssmName(n) === p.Name) ?? p.Name!, p.Value);
       } catch (e) {
-        throw new TransientConfigError(`SSM GetParameters failed: ${errorName(e) || 'error'}`);
+        throw new TransientConfigError(`SSM GetParameters failed: ${awsErrorName(e) || 'error'}`);
       }
     }));
     for (const n of names) if (!out.has(n)) out.set(n, undefined);
@@ -65,7 +64,7 @@ export class SsmStore implements WritableConfigStore {
       try {
         r = await this.ssm.send(new GetParameterHistoryCommand({ Name: ssmName(name), WithDecryption: true, MaxResults: 50, NextToken: token }));
       } catch (e) {
-        if (errorName(e) === 'ParameterNotFound') return [];
+        if (awsErrorName(e) === 'ParameterNotFound') return [];
         throw e;
       }
       all.push(...(r.Parameters ?? []));
@@ -84,7 +83,7 @@ export class SsmStore implements WritableConfigStore {
     try {
       await this.ssm.send(new PutParameterCommand({ Name: lock, Value: mine, Type: 'String', Overwrite: false }));
     } catch (e) {
-      if (errorName(e) !== 'ParameterAlreadyExists') throw e;
+      if (awsErrorName(e) !== 'ParameterAlreadyExists') throw e;
       const r = await this.ssm.send(new GetParameterCommand({ Name: lock })).catch(() => null);
       const modified = r?.Parameter?.LastModifiedDate?.getTime();
       if (modified !== undefined && Date.now() - modified > ttlMs) await this.unlock(name); // stale: break it, caller retries
@@ -100,7 +99,7 @@ export class SsmStore implements WritableConfigStore {
     try {
       await this.ssm.send(new DeleteParameterCommand({ Name: ssmName(`${name}_lock`) }));
     } catch (e) {
-      if (errorName(e) !== 'ParameterNotFound') throw e;
+      if (awsErrorName(e) !== 'ParameterNotFound') throw e;
     }
   }
 }
