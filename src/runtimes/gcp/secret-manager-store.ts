@@ -28,6 +28,16 @@ export class SecretManagerStore implements WritableConfigStore {
     return `projects/${this.project}/secrets/${name}`;
   }
 
+  private async enabledVersions(name: string) {
+    const [versions] = await this.client.listSecretVersions({ parent: this.secret(name), filter: 'state:ENABLED', pageSize: 20 });
+    return versions;
+  }
+
+  /** Replaces a secret's labels, conditional on the etag it was read with. */
+  private async relabel(s: { name?: string | null; etag?: string | null }, labels: Record<string, string>): Promise<void> {
+    await this.client.updateSecret({ secret: { name: s.name, labels, etag: s.etag }, updateMask: { paths: ['labels'] } });
+  }
+
   private async access(version: string): Promise<string> {
     const [r] = await this.client.accessSecretVersion({ name: version });
     const data = r.payload?.data;
@@ -54,16 +64,14 @@ export class SecretManagerStore implements WritableConfigStore {
     const [v] = await this.client.addSecretVersion({ parent: this.secret(name), payload: { data: Buffer.from(value, 'utf8') } });
     const number = v.name?.split('/').pop();
     const [s] = await this.client.getSecret({ name: this.secret(name) });
-    await this.client.updateSecret({ secret: { name: s.name, labels: { ...s.labels, 'latest-version': String(number) }, etag: s.etag }, updateMask: { paths: ['labels'] } });
-    const [versions] = await this.client.listSecretVersions({ parent: this.secret(name), filter: 'state:ENABLED', pageSize: 20 });
-    for (const old of versions) {
+    await this.relabel(s, { ...s.labels, 'latest-version': String(number) });
+    for (const old of await this.enabledVersions(name)) {
       if (old.name && old.name !== v.name) await this.client.destroySecretVersion({ name: old.name }).catch(() => undefined);
     }
   }
 
   async history(name: string, max: number): Promise<string[]> {
-    const [versions] = await this.client.listSecretVersions({ parent: this.secret(name), filter: 'state:ENABLED', pageSize: 20 });
-    const sorted = versions
+    const sorted = (await this.enabledVersions(name))
       .filter((v) => v.name)
       .sort((a, b) => Number(b.name!.split('/').pop()) - Number(a.name!.split('/').pop()))
       .slice(0, max);
@@ -77,7 +85,7 @@ export class SecretManagerStore implements WritableConfigStore {
     const locked = Number(s.labels?.locked ?? NaN);
     if (!Number.isNaN(locked) && Date.now() - locked < ttlMs) return false;
     try {
-      await this.client.updateSecret({ secret: { name: s.name, labels: { ...s.labels, locked: String(Date.now()) }, etag: s.etag }, updateMask: { paths: ['labels'] } });
+      await this.relabel(s, { ...s.labels, locked: String(Date.now()) });
       return true;
     } catch (e) {
       if (CONFLICT.has(code(e) ?? -1)) return false; // ABORTED / FAILED_PRECONDITION: etag changed, someone else won
@@ -89,6 +97,6 @@ export class SecretManagerStore implements WritableConfigStore {
     const [s] = await this.client.getSecret({ name: this.secret(name) });
     const labels = { ...s.labels };
     delete labels.locked;
-    await this.client.updateSecret({ secret: { name: s.name, labels, etag: s.etag }, updateMask: { paths: ['labels'] } });
+    await this.relabel(s, labels);
   }
 }
