@@ -87,6 +87,17 @@ test('blank and null values have no pseudonym (vector 40)', () => {
   for (const v of [null, '', '    ']) assert.equal(p.pseudonymize(v), null);
 });
 
+test("blank is Java's String.isBlank: separators and U+001C–U+001F are blank, non-breaking spaces and U+FEFF are not", () => {
+  for (const v of ['\t\n\u000b\f\r ', '\u001c\u001f', '\u2003\u2028\u2029\u3000\u1680\u205f']) {
+    assert.equal(p.pseudonymize(v), null, JSON.stringify(v));
+    assert.equal(p.urlSafeToken(v, true), null, JSON.stringify(v));
+  }
+  for (const v of ['\u00a0', '\u2007', '\u202f', '\ufeff', ' \u00a0 ']) {
+    assert.match(p.urlSafeToken(v, false)!, /^t~[\w-]{43}$/, JSON.stringify(v));
+    assert.equal(p.urlSafeToken(v, false), Pseudonymizer.urlSafeToken(p.pseudonymize(v)!));
+  }
+});
+
 test('property: t~ tokens are deterministic, 45 chars, and differ from p~ only after the hash', () => {
   fc.assert(fc.property(fc.string({ minLength: 1 }).filter((s) => s.trim() !== '' && !s.includes('@')), (s) => {
     const t = token(s);

@@ -11,11 +11,11 @@ import { ResponseSchemaFilter } from '../sanitizer/schema-filter.ts';
 import { textDigest } from '../sanitizer/transforms.ts';
 import { isDoubleNumber, isJsonNumber, isJsonObject, numberText, type JsonObject, type JsonValue } from '../json/json.ts';
 import { formatCsvRecord } from './csv.ts';
+import { isBlank } from '../java/text.ts';
 
 export class RecordError extends Error {}
 
 type Step = (doc: JsonValue) => void;
-const isBlank = (s: string) => s.trim() === '';
 
 export class RecordSanitizer {
   private readonly steps: Step[] = [];

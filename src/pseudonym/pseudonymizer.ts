@@ -7,12 +7,13 @@
 import { pbkdf2 } from 'node:crypto';
 import { AesCbc, deriveKey, InvalidTokenError, PBKDF2_ITERATIONS, saltedHash } from './crypto.ts';
 import { base64url, sha256Utf8, utf8Scratchpad } from './fast-crypto.ts';
-
-/** Reused output buffer of the token hot path (synchronous, so never shared between calls). */
-const SCRATCH = Buffer.allocUnsafe(4096);
 import { canonicalizeEmail, parseMailbox, type EmailCanonicalization, type ParsedMailbox } from './email.ts';
 import { canonicalIp } from './ip.ts';
 import { isJsonNumber, numberText, type JsonNumber } from '../json/json.ts';
+import { isBlank } from '../java/text.ts';
+
+/** Reused output buffer of the token hot path (synchronous, so never shared between calls). */
+const SCRATCH = Buffer.allocUnsafe(4096);
 
 export type EmailDomainHandling = 'PRESERVE' | 'REDACT' | 'TOKENIZE' | 'ENCRYPT';
 
@@ -114,7 +115,7 @@ export class Pseudonymizer {
   pseudonymize(value: string | JsonNumber | null, options: { includeReversible?: boolean; includeOriginal?: boolean } = {}): Identity | null {
     if (value === null) return null;
     const text = isJsonNumber(value) ? numberText(value) : value;
-    if (text.trim() === '') return null;
+    if (isBlank(text)) return null;
     const mailbox = this.asEmail(value);
     const canonical = mailbox ? canonicalizeEmail(mailbox, this.config.emailCanonicalization) : text;
     const hash = saltedHash(canonical, this.config.salt);
@@ -138,7 +139,7 @@ export class Pseudonymizer {
   urlSafeToken(value: string | JsonNumber | null, includeReversible: boolean): string | null {
     if (value === null) return null;
     const text = isJsonNumber(value) ? numberText(value) : value;
-    if (text.trim() === '') return null;
+    if (isBlank(text)) return null;
     const mailbox = this.asEmail(value);
     const domain = mailbox ? this.domainFor(mailbox) : undefined;
     const suffix = domain !== undefined ? '@' + domain : '';

@@ -8,7 +8,7 @@ import { Pseudonymizer, type Identity } from '../pseudonym/pseudonymizer.ts';
 import { formatMailbox, parseMailbox, splitAddressList } from '../pseudonym/email.ts';
 import { isJsonNumber, numberText, parseJson, type JsonNumber, type JsonValue } from '../json/json.ts';
 import { compileJsonPath } from '../jsonpath/index.ts';
-import { isBlank, javaSplit, javaTrim } from './java-text.ts';
+import { isBlank, javaSplit, javaTrim } from '../java/text.ts';
 
 /** A transform that cannot be applied to a value: the response must fail, never pass through. */
 export class TransformError extends Error {}

@@ -8,8 +8,21 @@ export function javaTrim(s: string): string {
   return s.slice(a, b);
 }
 
-/** Blank per Java's `String.isBlank()` (whitespace only). */
-export const isBlank = (s: string) => /^[\s\u001c-\u001f]*$/.test(s);
+/**
+ * Java `Character.isWhitespace`: Unicode space, line and paragraph separators except the
+ * non-breaking ones (U+00A0, U+2007, U+202F), plus tab, LF, VT, FF, CR and U+001C–U+001F.
+ * (JS `\s` differs: it counts the non-breaking spaces and U+FEFF, and not U+001C–U+001F.)
+ */
+function isJavaWhitespace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f);
+  return c === 0x1680 || (c >= 0x2000 && c <= 0x200a && c !== 0x2007) || c === 0x2028 || c === 0x2029 || c === 0x205f || c === 0x3000;
+}
+
+/** Java's `String.isBlank()`: empty or whitespace only; the blank test of every transform and pseudonym. */
+export function isBlank(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (!isJavaWhitespace(s.charCodeAt(i))) return false;
+  return true;
+}
 
 /** `String.split(regex)`: no captured groups in the output, trailing empty strings dropped. */
 export function javaSplit(s: string, re: RegExp): string[] {
