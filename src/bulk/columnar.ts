@@ -16,6 +16,15 @@ interface OutputColumn {
   fns: Fn[];
 }
 
+/** Applies the functions in order; a null (a filter that did not match) ends the chain. */
+function applyChain(fns: Fn[], value: string | null): string | null {
+  for (const fn of fns) {
+    if (value === null) break;
+    value = fn(value);
+  }
+  return value;
+}
+
 /** Java `equalsIgnoreCase`-style folding. */
 const fold = (s: string) => s.trim().toUpperCase().toLowerCase();
 
@@ -113,14 +122,7 @@ export class ColumnarSanitizer {
     for (const [src, dst] of Object.entries(r.columnsToRename)) register(dst, src, null);
     for (const [key, ft] of Object.entries(r.fieldsToTransform)) {
       const steps = ft.transforms.map((s) => compileStep(s, this.p, r.pseudonymFormat));
-      register(ft.newName, ft.sourceColumn ?? key, (v) => {
-        let x: string | null = v;
-        for (const step of steps) {
-          if (x === null) break;
-          x = step(x);
-        }
-        return x;
-      });
+      register(ft.newName, ft.sourceColumn ?? key, (v) => applyChain(steps, v));
     }
     const redacted = new Set(r.columnsToRedact.map(fold));
     const included = r.columnsToInclude ? new Set(r.columnsToInclude.map(fold)) : null;
@@ -163,13 +165,8 @@ export class ColumnarSanitizer {
       if (idx >= fields.length) {
         throw new CsvParseError(`line ${lineNumber}: the row has ${fields.length} values but the header has ${this.headerLength} columns`);
       }
-      let v: string | null = fields[idx];
-      if (v === '') { out[i] = null; continue; }
-      for (const fn of col.fns) {
-        if (v === null) break;
-        v = fn(v);
-      }
-      out[i] = v;
+      const v = fields[idx];
+      out[i] = v === '' ? null : applyChain(col.fns, v);
     }
     return out;
   }
