@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { Pseudonymizer } from '../src/pseudonym/pseudonymizer.ts';
 import { canonicalizeEmail, parseMailbox } from '../src/pseudonym/email.ts';
 import { canonicalIp } from '../src/pseudonym/ip.ts';
-import { deriveKey } from '../src/pseudonym/crypto.ts';
+import { deriveKey, InvalidTokenError } from '../src/pseudonym/crypto.ts';
 import { parseJson } from '../src/json/json.ts';
 
 const p = new Pseudonymizer({ salt: 'salt', encryptionKey: 'secret' });
@@ -47,8 +47,42 @@ test('reverseAll replaces tokens with and without domain, leaves short fakes (ve
   assert.equal(p.reverseAll(`/users/${t}/messages?x=${t}`), '/users/blah/messages?x=blah');
   assert.equal(p.reverseAll('/users/p~12adsfasdfasdf31'), '/users/p~12adsfasdfasdf31');
   assert.equal(p.reverseAll('user=' + token('juan@worklytics.co', true)), 'user=juan@worklytics.co');
-  assert.equal(p.reverse('p~NHXWS5CZDysDs3ETExXiMZxM2DfffirkjgmA64R9hCenHbNbPsOt4W-Hx8SDUaQY'), 'blah');
-  assert.throws(() => new Pseudonymizer({ salt: 'salt', encryptionKey: 'other' }).reverse(t));
+  // psoxy's CBC vector decrypts, but its hash half is not the hash of "blah": reverse refuses it.
+  assert.equal(p.decryptToken('p~NHXWS5CZDysDs3ETExXiMZxM2DfffirkjgmA64R9hCenHbNbPsOt4W-Hx8SDUaQY'), 'blah');
+  assert.throws(() => p.reverse('p~NHXWS5CZDysDs3ETExXiMZxM2DfffirkjgmA64R9hCenHbNbPsOt4W-Hx8SDUaQY'), InvalidTokenError);
+  assert.throws(() => new Pseudonymizer({ salt: 'salt', encryptionKey: 'other' }).reverse(t), InvalidTokenError);
+});
+
+test('reverse authenticates tokens: any altered byte, truncation or bad encoding is the same InvalidTokenError', () => {
+  const genuine = token('alice.longer-name@acme-corporation.com', true);
+  const body = genuine.slice(2, genuine.indexOf('@'));
+  const bytes = Buffer.from(body, 'base64url');
+  const messages = new Set<string>();
+  const fails = (t: string) => {
+    try {
+      p.reverse(t);
+    } catch (e) {
+      assert.ok(e instanceof InvalidTokenError);
+      messages.add(e.message);
+      return true;
+    }
+    return false;
+  };
+  for (let i = 0; i < bytes.length; i++) {
+    for (const bit of [1, 0x80]) {
+      const b = Buffer.from(bytes);
+      b[i] ^= bit;
+      assert.ok(fails('p~' + b.toString('base64url')), `byte ${i} bit ${bit}`);
+    }
+  }
+  assert.ok(fails('p~' + bytes.subarray(0, 48).toString('base64url')));
+  assert.ok(fails('p~' + body.slice(0, -1) + '*'));
+  assert.ok(fails('p~' + body + 'A'));
+  assert.equal(messages.size, 1, 'one message for every failure');
+  assert.equal(p.reverse(genuine), 'alice.longer-name@acme-corporation.com');
+  assert.equal(p.reverse(p.tokenize('x')), 'x');
+  assert.equal(p.reverse(p.encryptIp('10.0.0.1')!), '10.0.0.1');
+  assert.equal(p.reverse(token('"Alice" <Alice.B+x@Acme.com>', true)), '"Alice" <Alice.B+x@Acme.com>');
 });
 
 test('IP hashing and encryption (vectors 24-32)', () => {

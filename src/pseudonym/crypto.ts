@@ -58,12 +58,19 @@ export class AesCbc {
   }
 
   decrypt(iv: Uint8Array, ciphertext: Uint8Array): Buffer {
-    if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) throw new InvalidTokenError('ciphertext is not a whole number of AES blocks');
+    const plaintext = this.decryptOrNull(iv, ciphertext);
+    if (plaintext === null) throw new InvalidTokenError('token could not be decrypted (wrong key or corrupted token)');
+    return plaintext;
+  }
+
+  /** The plaintext, or null when the ciphertext is not whole blocks or its padding is invalid. */
+  decryptOrNull(iv: Uint8Array, ciphertext: Uint8Array): Buffer | null {
+    if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) return null;
     try {
       const d = createDecipheriv('aes-256-cbc', this.key, iv);
       return Buffer.concat([d.update(ciphertext), d.final()]);
     } catch {
-      throw new InvalidTokenError('token could not be decrypted (wrong key or corrupted token)');
+      return null;
     }
   }
 }

@@ -4,7 +4,7 @@
  * `t~<b64url hash>[@domain]` deterministic tokens, `p~<b64url(hash ‖ AES-CBC(original))>[@domain]`
  * reversible tokens, the JSON identity encoding and IP hashing/encryption; see ARCHITECTURE.md.
  */
-import { pbkdf2 } from 'node:crypto';
+import { pbkdf2, timingSafeEqual } from 'node:crypto';
 import { AesCbc, deriveKey, InvalidTokenError, PBKDF2_ITERATIONS, saltedHash } from './crypto.ts';
 import { base64url, sha256Utf8, utf8Scratchpad } from './fast-crypto.ts';
 import { canonicalizeEmail, parseMailbox, type EmailCanonicalization, type ParsedMailbox } from './email.ts';
@@ -188,13 +188,52 @@ export class Pseudonymizer {
     return 'p~' + b64url(this.reversibleBytes(ip, h, this.cipher(this.config.encryptionKeyIp || this.config.encryptionKey, salt)));
   }
 
-  /** Decrypts one `p~` token (with or without `@domain`). */
+  /**
+   * Decrypts one `p~` token (with or without `@domain`) as psoxy does: the hash half is not
+   * checked. Only for reading psoxy's own test vectors; requests go through `reverse`.
+   */
+  decryptToken(token: string): string {
+    const [iv, ciphertext] = this.tokenParts(token);
+    return this.mainCipher.decrypt(iv, ciphertext).toString('utf8');
+  }
+
+  /**
+   * Decrypts one `p~` token and checks its hash half against the plaintext (psoxy never does):
+   * without the salt nobody can forge or alter a token, so a decryption oracle learns nothing.
+   * Every failure is the same `InvalidTokenError`, whatever was wrong.
+   */
   reverse(token: string): string {
+    const [iv, ciphertext, hash] = this.tokenParts(token);
+    const plaintext = this.mainCipher.decryptOrNull(iv, ciphertext);
+    // Hashes even a bad padding, so both failures cost about the same time.
+    const text = (plaintext ?? ciphertext).toString('utf8');
+    if (!this.hashCandidates(text).some((h) => timingSafeEqual(h, hash)) || plaintext === null) throw new InvalidTokenError('invalid reversible token');
+    return text;
+  }
+
+  /** [IV, ciphertext, hash] of a token; a malformed one fails like any other invalid token. */
+  private tokenParts(token: string): [Uint8Array, Buffer, Buffer] {
     const body = token.replace(/^p~/, '').replace(/@.*$/, '');
-    if (!/^[A-Za-z0-9_-]+$/.test(body)) throw new InvalidTokenError('token is not base64url');
-    const bytes = Buffer.from(body, 'base64url');
-    if (bytes.length < 48) throw new InvalidTokenError('token is too short');
-    return this.mainCipher.decrypt(bytes.subarray(0, 16), bytes.subarray(32)).toString('utf8');
+    const bytes = /^[A-Za-z0-9_-]+$/.test(body) ? Buffer.from(body, 'base64url') : Buffer.alloc(0);
+    if (bytes.length < 48 || bytes.length % 16 !== 0) throw new InvalidTokenError('invalid reversible token');
+    return [bytes.subarray(0, 16), bytes.subarray(32), bytes.subarray(0, 32)];
+  }
+
+  /**
+   * Every hash a genuine token of this plaintext can carry: `tokenize` and plain values hash the
+   * text itself, emails their canonical address (either canonicalization, so tokens survive a
+   * change of EMAIL_CANONICALIZATION), `encryptIp` the canonical IP with the IP salt.
+   */
+  private hashCandidates(text: string): Uint8Array[] {
+    const c = this.config;
+    const out = [saltedHash(text, c.salt)];
+    const mailbox = text.includes('@') ? parseMailbox(text) : null;
+    if (mailbox) {
+      for (const mode of ['STRICT', 'IGNORE_DOTS'] as const) out.push(saltedHash(canonicalizeEmail(mailbox, mode), c.salt));
+    }
+    const ip = canonicalIp(text);
+    if (ip !== null) out.push(saltedHash(ip, this.ipSalt()));
+    return out;
   }
 
   /** Replaces every reversible token (and its `@domain` suffix) in a string by its plaintext. */
