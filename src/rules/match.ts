@@ -11,13 +11,20 @@ import { parseQuery, type QueryParam } from './url.ts';
 
 const PSEUDONYM = /^p~[a-zA-Z0-9_-]{43,}$/;
 
+/**
+ * Methods an endpoint without `allowedMethods` accepts (psoxy: any). Reads and POST, which
+ * psoxy's own rules use undeclared for query APIs (e.g. Gong's `/v2/stats/activity/aggregate`);
+ * DELETE, PUT, PATCH and anything else must be declared. Also applies to `allowAllEndpoints`.
+ */
+export const UNDECLARED_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST']);
+
 interface CompiledEndpoint {
   endpoint: Endpoint;
   index: number;
   regex: RegExp;
   isTemplate: boolean;
   allowedParams: Set<string> | null;
-  allowedMethods: Set<string> | null;
+  allowedMethods: ReadonlySet<string>;
   paramPatterns: Map<ParameterSchema, RegExp>;
 }
 
@@ -48,7 +55,7 @@ export class EndpointMatcher {
         regex: compileJavaRegex(source, { flags: 'i', whole: true }),
         isTemplate,
         allowedParams: endpoint.allowedQueryParams ? new Set(endpoint.allowedQueryParams.map((p) => p.toLowerCase())) : null,
-        allowedMethods: endpoint.allowedMethods ? new Set(endpoint.allowedMethods.map((m) => m.toUpperCase())) : null,
+        allowedMethods: endpoint.allowedMethods ? new Set(endpoint.allowedMethods.map((m) => m.toUpperCase())) : UNDECLARED_METHODS,
         paramPatterns,
       };
     });
@@ -59,7 +66,7 @@ export class EndpointMatcher {
     let params: QueryParam[] | undefined;
     const upper = method.toUpperCase();
     for (const c of this.compiled) {
-      if (c.allowedMethods && !c.allowedMethods.has(upper)) continue;
+      if (!c.allowedMethods.has(upper)) continue;
       if (c.isTemplate) {
         const m = c.regex.exec(path);
         if (!m) continue;

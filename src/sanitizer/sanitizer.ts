@@ -4,7 +4,7 @@
  * Pure and platform-free: no I/O, no clock, no environment.
  */
 import type { ApiRules, Endpoint, Transform } from '../rules/types.ts';
-import { EndpointMatcher, type EndpointMatch } from '../rules/match.ts';
+import { EndpointMatcher, UNDECLARED_METHODS, type EndpointMatch } from '../rules/match.ts';
 import { splitRawUrl } from '../rules/url.ts';
 import { compileJsonPath, type CompiledPath } from '../jsonpath/index.ts';
 import { Pseudonymizer } from '../pseudonym/pseudonymizer.ts';
@@ -68,7 +68,7 @@ export class Sanitizer {
   }
 
   isAllowed(method: string, rawUrl: string): boolean {
-    return this.rules.allowAllEndpoints || this.match(method, rawUrl) !== null;
+    return (this.rules.allowAllEndpoints && UNDECLARED_METHODS.has(method.toUpperCase())) || this.match(method, rawUrl) !== null;
   }
 
   /**
@@ -79,7 +79,7 @@ export class Sanitizer {
   sanitize(method: string, rawUrl: string, body: string, options: SanitizeOptions = {}): string {
     const match = this.match(method, rawUrl);
     if (match === null) {
-      if (this.rules.allowAllEndpoints) return body;
+      if (this.isAllowed(method, rawUrl)) return body;
       throw new BlockedByRulesError(`${method} ${rawUrl} is not allowed by the rules`);
     }
     return this.sanitizeForEndpoint(match.index, body, options);

@@ -8,6 +8,7 @@ export const ZOOM_RULES_YAML = String.raw`
 endpoints:
   # Meeting details (any sub-resource except the AI summary); UUIDs may contain / as %2F or %252F.
   - pathRegex: "^/v2/meetings/[^/?]+(?:/(?!meeting_summary)[^/?]+)?(?:[?].*)?$"
+    allowedMethods: [GET, HEAD]
     allowedQueryParams: [occurrence_id, show_previous_occurrences]
     transforms:
       - !<pseudonymize>
@@ -28,6 +29,7 @@ endpoints:
 
   # AI Companion meeting summary: identities pseudonymized, free text reduced to digests.
   - pathRegex: "^/v2/meetings/[^/?]+(?:/[^/?]+)?/meeting_summary(?:[?].*)?$"
+    allowedMethods: [GET, HEAD]
     allowedQueryParams: []
     transforms:
       - !<pseudonymize>
@@ -48,6 +50,7 @@ endpoints:
 
   # Past meeting details.
   - pathRegex: "^/v2/past_meetings/[^/?]+(?:/(?!(?:instances|participants))[^/?]+)?(?:[?].*)?$"
+    allowedMethods: [GET, HEAD]
     allowedQueryParams: []
     transforms:
       - !<pseudonymize>
@@ -63,6 +66,7 @@ endpoints:
 
   # Past meeting instances.
   - pathRegex: "^/v2/past_meetings/[^/?]+(?:/[^/?]+)?/instances(?:[?].*)?$"
+    allowedMethods: [GET, HEAD]
     allowedQueryParams: []
     responseSchema:
       type: object
@@ -72,6 +76,7 @@ endpoints:
 
   # Past meeting participants.
   - pathRegex: "^/v2/past_meetings/[^/?]+(?:/[^/?]+)?/participants(?:[?].*)?$"
+    allowedMethods: [GET, HEAD]
     allowedQueryParams: [page_size, next_page_token]
     transforms:
       - !<pseudonymize>
@@ -87,6 +92,7 @@ endpoints:
 
   # Report: meeting participants.
   - pathRegex: "^/v2/report/meetings/[^/?]+(?:/[^/?]+)?/participants(?:[?].*)?$"
+    allowedMethods: [GET, HEAD]
     allowedQueryParams: [page_size, next_page_token]
     transforms:
       - !<pseudonymize>
@@ -98,6 +104,7 @@ endpoints:
 
   # Report: a user's meetings.
   - pathTemplate: "/v2/report/users/{userId}/meetings"
+    allowedMethods: [GET, HEAD]
     allowedQueryParams: [from, to, type, page_size, next_page_token]
     transforms:
       - !<pseudonymize>
@@ -113,6 +120,7 @@ endpoints:
 
   # Users: emails and phones hashed; ids and PMIs reversible so they can be used in later calls.
   - pathTemplate: "/v2/users"
+    allowedMethods: [GET, HEAD]
     allowedQueryParams: [status, page_size, page_number, next_page_token]
     transforms:
       - !<pseudonymize>
@@ -132,6 +140,7 @@ endpoints:
 
   # A user's scheduled meetings.
   - pathTemplate: "/v2/users/{userId}/meetings"
+    allowedMethods: [GET, HEAD]
     allowedQueryParams: [page_size, next_page_token, type, from, to]
     transforms:
       - !<pseudonymize>
@@ -147,6 +156,7 @@ endpoints:
 
   # A user's cloud recordings (metadata only).
   - pathTemplate: "/v2/users/{userId}/recordings"
+    allowedMethods: [GET, HEAD]
     allowedQueryParams: [from, to, page_size, next_page_token]
     transforms:
       - !<pseudonymize>
