@@ -109,7 +109,8 @@ definitions:
   Item: { type: object, properties: { email: { type: string } } }
 `), pz);
   const out = s.sanitize('GET', '/x', '{"a":null,"secret":"s","b":3.7,"list":[{"email":"a@b.co","name":"N"},null],"any":{"x":1},"+aug":1}');
-  assert.equal(out, `{"a":false,"b":3,"list":[{"email":"${Pseudonymizer.urlSafeToken(pz.pseudonymize('a@b.co')!)}"}],"any":null,"+aug":1}`);
+  // psoxy passes `+` keys unfiltered (for its augments); a source's own `+` keys are filtered here.
+  assert.equal(out, `{"a":false,"b":3,"list":[{"email":"${Pseudonymizer.urlSafeToken(pz.pseudonymize('a@b.co')!)}"}],"any":null}`);
 });
 
 test('fail closed: blocked URL, malformed JSON, NDJSON bodies', () => {

@@ -66,7 +66,7 @@ export class ResponseSchemaFilter {
     if (schema.if) {
       const cond = this.conditional(schema.if);
       const otherwise = schema.else ? this.conditional(schema.else) : null;
-      const then = schema.then ? this.objectFilter(schema.then, false) : null;
+      const then = schema.then ? this.objectFilter(schema.then) : null;
       return (node) => {
         let r = cond(node);
         if (r === NOT_MATCHED && otherwise) r = otherwise(node);
@@ -83,7 +83,7 @@ export class ResponseSchemaFilter {
       case 'integer': return (node) => (isJsonNumber(node) ? toInteger(node) : null);
       case 'number': return (node) => (isJsonNumber(node) ? node : null);
       case 'boolean': return (node) => (typeof node === 'boolean' ? node : node === null ? false : null);
-      case 'object': return this.objectFilter(schema, true);
+      case 'object': return this.objectFilter(schema);
       case 'array': {
         const items = this.filterFor(schema.items!);
         return (node) => {
@@ -116,7 +116,7 @@ export class ResponseSchemaFilter {
     return (node) => (isJsonObject(node) && hasOwn.call(node, first) ? f(node[first]) : NOT_MATCHED);
   }
 
-  private objectFilter(schema: SchemaFilter, plusExempt: boolean): Filter {
+  private objectFilter(schema: SchemaFilter): Filter {
     const props = new Map(Object.entries(schema.properties ?? {}).map(([k, s]) => [k, this.filterFor(s)]));
     return (node) => {
       if (!isJsonObject(node)) return null;
@@ -125,10 +125,9 @@ export class ResponseSchemaFilter {
         // Undefined marks a key a transform deleted (see jsonpath/evaluate.ts).
         if (!hasOwn.call(node, key) || node[key] === undefined) continue;
         const f = props.get(key);
-        if (f === undefined) {
-          if (plusExempt && key.charCodeAt(0) === 43 /* + */) setOwn(out, key, node[key]);
-          continue;
-        }
+        // psoxy passes keys starting with `+` unfiltered (meant for its augments); a source's own
+        // `+` keys are filtered like any other, since we add none.
+        if (f === undefined) continue;
         const r = f(node[key]);
         if (r === NOT_MATCHED) return NOT_MATCHED;
         setOwn(out, key, r);
