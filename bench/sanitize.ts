@@ -10,7 +10,7 @@ import { generateOrg } from '../src/sources/zoom/simulator/org.ts';
 import { paginate, participantsPage, usersPage } from '../src/sources/zoom/simulator/responses.ts';
 import { median, emit } from './stats.ts';
 
-function timeIt(fn: () => void, iterations: number): number[] {
+export function timeIt(fn: () => void, iterations: number): number[] {
   for (let i = 0; i < Math.min(10, iterations); i++) fn(); // warm-up
   const samples: number[] = [];
   for (let i = 0; i < iterations; i++) {
@@ -21,23 +21,29 @@ function timeIt(fn: () => void, iterations: number): number[] {
   return samples;
 }
 
+/** The compiled built-in Zoom rules and the two pages every sanitizer benchmark uses. */
+export function sanitizeCases(): { sanitizer: Sanitizer; cases: { name: string; url: string; body: string }[] } {
+  const pz = new Pseudonymizer({ salt: 'bench-salt', encryptionKey: 'bench-key' });
+  const sanitizer = new Sanitizer(loadApiRules(builtInRulesYaml('zoom')!), pz);
+  const org = generateOrg({ seed: 1, users: 1000, meetingsPerUser: 1, participantsPerMeeting: 2 });
+  const bigMeeting = generateOrg({ seed: 2, users: 300, meetingsPerUser: 1, participantsPerMeeting: 1000 }).meetings[0];
+  const cases = [
+    { name: 'users-300', url: '/v2/users?page_size=300', body: JSON.stringify(usersPage(paginate(org.users, 300, null)!)) },
+    {
+      name: 'report-participants-1000',
+      url: `/v2/report/meetings/${encodeURIComponent(bigMeeting.uuid)}/participants?page_size=1000`,
+      body: JSON.stringify(participantsPage(paginate(bigMeeting.participants, 1000, null)!, true)),
+    },
+  ];
+  return { sanitizer, cases };
+}
+
 export function benchSanitize(): void {
   const yaml = builtInRulesYaml('zoom')!;
   const compileMs = median(timeIt(() => new Sanitizer(loadApiRules(yaml), new Pseudonymizer({ salt: 's' })), 50));
   emit({ name: 'rules-compile-zoom', ms: compileMs });
 
-  const pz = new Pseudonymizer({ salt: 'bench-salt', encryptionKey: 'bench-key' });
-  const sanitizer = new Sanitizer(loadApiRules(yaml), pz);
-  const org = generateOrg({ seed: 1, users: 1000, meetingsPerUser: 1, participantsPerMeeting: 2 });
-  const bigMeeting = generateOrg({ seed: 2, users: 300, meetingsPerUser: 1, participantsPerMeeting: 1000 }).meetings[0];
-  const cases = [
-    { name: 'sanitize-users-300', url: '/v2/users?page_size=300', body: JSON.stringify(usersPage(paginate(org.users, 300, null)!)) },
-    {
-      name: 'sanitize-report-participants-1000',
-      url: `/v2/report/meetings/${encodeURIComponent(bigMeeting.uuid)}/participants?page_size=1000`,
-      body: JSON.stringify(participantsPage(paginate(bigMeeting.participants, 1000, null)!, true)),
-    },
-  ];
+  const { sanitizer, cases } = sanitizeCases();
   for (const c of cases) {
     // Interleaved rounds, so machine noise hits the baseline and our code alike.
     const base: number[] = [], ours: number[] = [];
@@ -48,7 +54,7 @@ export function benchSanitize(): void {
     const baseline = median(base);
     const sanitize = median(ours);
     emit({
-      name: c.name,
+      name: 'sanitize-' + c.name,
       ratio: sanitize / baseline,
       medianMs: sanitize,
       baselineMs: baseline,
