@@ -112,7 +112,7 @@ test('event shapes: v2 with stage and route, v1 with resource; blocked and overs
     assert.equal(blocked.headers['x-psoxy-error'], 'BLOCKED_BY_RULES');
     const http = await s.handler(urlEvent('/v2/users', '', { 'x-forwarded-proto': 'http' }));
     assert.equal(http.statusCode, 400);
-    s.sim.inject({ path: /^\/v2\/users$/, status: 404, body: JSON.stringify({ code: 1, message: 'x'.repeat(7 * 1024 * 1024) }) });
+    s.sim.inject({ path: /^\/v2\/users$/, status: 200, body: JSON.stringify({ users: [], next_page_token: 'x'.repeat(7 * 1024 * 1024) }) });
     const big = await s.handler(urlEvent('/v2/users'));
     assert.equal(big.statusCode, 500);
     assert.equal(big.headers['x-psoxy-error'], 'RESPONSE_TOO_LARGE');

@@ -67,25 +67,27 @@ test('blocked endpoints and query parameters get 403 BLOCKED_BY_RULES with no bo
   }
 });
 
-test('an undecryptable p~ token in the URL fails with 500 FAILED_TO_BUILD_URL', async () => {
+test('an undecryptable p~ token in the URL fails with 409 TOKENIZED_REQUEST_PARAMETER_INVALID (psoxy: 500)', async () => {
   const s = await zoomStack();
   try {
     const res = await s.get(`/v2/users/p~${'A'.repeat(86)}/meetings`);
-    assert.equal(res.status, 500);
-    assert.equal(res.headers.get('x-psoxy-error'), 'FAILED_TO_BUILD_URL');
+    assert.equal(res.status, 409);
+    assert.equal(res.headers.get('x-psoxy-error'), 'TOKENIZED_REQUEST_PARAMETER_INVALID');
     assert.equal(s.sim.stats.apiRequests, 0);
   } finally {
     await s.close();
   }
 });
 
-test('upstream 404, 429 and 500 pass through with X-Psoxy-Error: API_ERROR and allowed headers only', async () => {
+test("upstream 404, 429 and 500: status, X-Psoxy-Error: API_ERROR, the source's code without its text, allowed headers only", async () => {
   const s = await zoomStack({ sim: { rateLimitPerSecond: 1000 } });
   try {
     const missing = await s.get('/v2/users/nobody@example.com/meetings');
     assert.equal(missing.status, 404);
     assert.equal(missing.headers.get('x-psoxy-error'), 'API_ERROR');
-    assert.equal(((await missing.json()) as Json).code, 1001);
+    const summary = await missing.text();
+    assert.deepEqual((JSON.parse(summary) as Json).sourceError, { code: 1001 });
+    assert.ok(!summary.includes('nobody'), 'Zoom echoes the user asked about; the summary does not');
 
     s.sim.inject({ path: /^\/v2\/users$/, status: 429, body: '{"code":429,"message":"slow down"}', headers: { 'Retry-After': '7', 'X-RateLimit-Remaining': '0', 'Set-Cookie': 'a=b', 'X-Custom': 'c', ETag: '"e"' } });
     const limited = await s.get('/v2/users');
@@ -331,13 +333,13 @@ test('large responses are gzipped when the caller accepts it', async () => {
   }
 });
 
-test('free plan and missing scopes: Zoom errors reach the caller unchanged', async () => {
+test("free plan and missing scopes: Zoom's error codes reach the caller", async () => {
   const s = await zoomStack({ sim: { plan: 'free', scopes: ['user:read:list_users:admin'] } });
   try {
     const users = (await (await s.get('/v2/users?page_size=1')).json()) as { users: Json[] };
     const report = await s.get(`/v2/report/users/${users.users[0].id as string}/meetings`);
     assert.equal(report.status, 400);
-    assert.equal(((await report.json()) as Json).code, 4711);
+    assert.deepEqual(((await report.json()) as Json).sourceError, { code: 4711 });
   } finally {
     await s.close();
   }
@@ -347,7 +349,7 @@ test('free plan and missing scopes: Zoom errors reach the caller unchanged', asy
     const report = await f.get(`/v2/report/users/${users.users[0].id as string}/meetings`);
     assert.equal(report.status, 400);
     assert.equal(report.headers.get('x-psoxy-error'), 'API_ERROR');
-    assert.equal(((await report.json()) as Json).code, 200);
+    assert.deepEqual(((await report.json()) as Json).sourceError, { code: 200 });
   } finally {
     await f.close();
   }

@@ -45,12 +45,14 @@ export async function requestAccountCredentialsToken(
   }
   const text = await res.text();
   if (!res.ok) {
-    let detail: string;
+    // Only the OAuth error code is kept: the endpoint's free text (Zoom's `reason`) may quote
+    // what it was sent, and this message reaches logs and callers.
+    let detail = '';
     try {
-      const j = JSON.parse(text) as { error?: string; reason?: string };
-      detail = [j.error, j.reason].filter(Boolean).join(': ');
+      const j = JSON.parse(text) as { error?: unknown };
+      if (typeof j.error === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(j.error)) detail = j.error;
     } catch {
-      detail = ''; // not an OAuth error body: the status alone guides the hint
+      // not an OAuth error body: the status alone guides the hint
     }
     throw new TokenEndpointError(res.status, `token endpoint answered HTTP ${res.status}${detail ? ` (${detail})` : ''}: ${hint(res.status, detail)}`);
   }

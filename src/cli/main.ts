@@ -2,6 +2,7 @@
 /** `psoxy` command line: sanitize, rules check, conformance (and, later, serve / demo / bulk). */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { UNDECLARED_METHODS } from '../rules/match.ts';
 import { loadApiRules } from '../rules/load.ts';
 import { Sanitizer } from '../sanitizer/sanitizer.ts';
 import { Pseudonymizer } from '../pseudonym/pseudonymizer.ts';
@@ -93,11 +94,13 @@ function cmdRulesCheck(argv: string[]): number {
   const rules = loadApiRules(text, file);
   console.log(`${file}: OK, ${rules.endpoints.length} endpoint(s)${rules.allowAllEndpoints ? ', allowAllEndpoints' : ''}`);
   for (const e of rules.endpoints) {
-    const methods = e.allowedMethods?.join(',') ?? 'ANY';
+    const methods = e.allowedMethods?.join(',') ?? [...UNDECLARED_METHODS].join(',');
     const params = e.allowedQueryParams ? ` params=[${e.allowedQueryParams.join(',')}]` : '';
     console.log(`  ${methods.padEnd(5)} ${e.pathTemplate ?? e.pathRegex}${params} transforms=${e.transforms.map((t) => t.type).join(',') || '-'}`);
   }
   for (const w of rules.warnings) console.log(`warning: ${w}`);
+  const undeclared = rules.endpoints.filter((e) => !e.allowedMethods).length;
+  if (undeclared > 0) console.log(`note: ${undeclared} endpoint(s) declare no allowedMethods: they accept ${[...UNDECLARED_METHODS].join(', ')} (psoxy: any method); declare allowedMethods to narrow them`);
   return 0;
 }
 

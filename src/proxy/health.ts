@@ -1,7 +1,13 @@
 /** The health check (api-proxy.md §1.9): psoxy's fields, alphabetical, compact JSON + CRLF. */
 import { createHash } from 'node:crypto';
+import type { ConfigService } from '../config/config-service.ts';
+import { loadApiRules } from '../rules/load.ts';
+import { requiredAuthProperties } from '../auth/strategies.ts';
+import { loadRulesText, needsEncryptionKey } from './rules-source.ts';
+import { targetBase } from './target-url.ts';
 
 export const PSOXY_COMPAT_VERSION = 'v0.6.9';
+export const DEFAULT_USER_AGENT = `psoxy-ts (API Data Sanitization; psoxy ${PSOXY_COMPAT_VERSION} compatible; Node/${process.versions.node})`;
 
 /** psoxy's `X-Psoxy-PII-Salt-Sha256` / `saltSha256Hash`: lets clients check the salt without seeing it. */
 export function saltSha256Hash(salt: string): string {
@@ -50,4 +56,46 @@ export function healthResponse(f: HealthFacts): Response {
   };
   const passed = f.configuredSource !== null && f.salt !== null && f.missingConfigProperties.length === 0 && f.clientIpAuthorized !== false;
   return new Response(JSON.stringify(body) + '\r\n', { status: passed ? 200 : 412, headers: { 'Content-Type': 'application/json' } });
+}
+
+/** Gathers the health facts from config: what is missing, what the rules need, who is asking. */
+export async function healthCheck(config: ConfigService, clientIp: string | null, clientIpAuthorized: boolean | null): Promise<Response> {
+  const warnings: string[] = [];
+  const missing: string[] = [];
+  const targetHost = await config.get('TARGET_HOST');
+  try {
+    if (targetHost === undefined) missing.push('TARGET_HOST');
+    else targetBase(targetHost);
+  } catch {
+    missing.push('TARGET_HOST');
+  }
+  const strategy = await config.get('SOURCE_AUTH_STRATEGY_IDENTIFIER');
+  const grantType = await config.get('GRANT_TYPE');
+  for (const p of requiredAuthProperties(strategy, grantType)) if ((await config.get(p)) === undefined) missing.push(p);
+  const rules = await config.get('RULES');
+  try {
+    const { text, file } = await loadRulesText(config);
+    if (needsEncryptionKey(loadApiRules(text, file)) && (await config.get('PSOXY_ENCRYPTION_KEY')) === undefined) missing.push('PSOXY_ENCRYPTION_KEY');
+  } catch (e) {
+    warnings.push(`${rules !== undefined ? 'RULES configuration error' : 'rules'}: ${(e as Error).message}`);
+  }
+  if (clientIpAuthorized === false) warnings.push('Client IP is not authorized to access this proxy instance.');
+  const salt = (await config.get('PSOXY_SALT')) ?? null;
+  if (salt === null) warnings.push(`PSOXY_SALT is missing (looked in: ${config.lookedIn('PSOXY_SALT').join('; ')})`);
+  return healthResponse({
+    bundleFilename: (await config.get('BUNDLE_FILENAME')) ?? null,
+    callerIp: clientIp,
+    clientIpAuthorized,
+    configuredHost: targetHost ?? null,
+    configuredSource: (await config.get('SOURCE')) ?? null,
+    missingConfigProperties: missing,
+    salt,
+    pseudonymImplementation: (await config.get('PSEUDONYM_IMPLEMENTATION')) ?? null,
+    pseudonymizeAppIds: (await config.get('PSEUDONYMIZE_APP_IDS')) === undefined ? null : await config.bool('PSEUDONYMIZE_APP_IDS', false),
+    rules: rules ?? null,
+    sourceAuthGrantType: grantType ?? null,
+    sourceAuthStrategy: strategy ?? null,
+    userAgent: (await config.get('USER_AGENT')) ?? DEFAULT_USER_AGENT,
+    warningMessages: warnings,
+  });
 }

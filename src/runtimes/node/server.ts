@@ -5,29 +5,53 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
 import type { RequestContext } from '../../proxy/handler.ts';
 
 export type FetchHandler = (request: Request, context: RequestContext) => Promise<Response>;
 
+/** How much of a GET/HEAD body is read to tell whether it is blank (the rest is discarded). */
+const GET_BODY_PROBE_BYTES = 64 * 1024;
+
+/**
+ * The body is not buffered here: the core reads it as a stream, no further than its limit.
+ * fetch Requests cannot carry GET/HEAD bodies, so for those a short probe says whether one came.
+ */
 async function toRequest(req: IncomingMessage, origin: string): Promise<{ request: Request; bodyOnGetOrHead: boolean }> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) {
     if (v === undefined) continue;
     for (const one of Array.isArray(v) ? v : [v]) headers.append(k, one);
   }
   const method = req.method ?? 'GET';
-  const body = chunks.length && method !== 'GET' && method !== 'HEAD' ? Buffer.concat(chunks) : undefined;
   let url: string;
   try {
     url = new URL(req.url ?? '/', origin).toString();
   } catch {
     url = origin + '/';
   }
-  // fetch Requests cannot carry GET/HEAD bodies; report one so the proxy refuses it as psoxy does.
-  const bodyOnGetOrHead = (method === 'GET' || method === 'HEAD') && Buffer.concat(chunks).toString('utf8').trim() !== '';
-  return { request: new Request(url, { method, headers, body }), bodyOnGetOrHead };
+  if (method === 'GET' || method === 'HEAD') return { request: new Request(url, { method, headers }), bodyOnGetOrHead: await hasNonBlankBody(req) };
+  const body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
+  return { request: new Request(url, { method, headers, body, duplex: 'half' } as RequestInit), bodyOnGetOrHead: false };
+}
+
+/** Stops reading (without destroying the socket) as soon as the answer is known. */
+function hasNonBlankBody(req: IncomingMessage): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    let seen = 0;
+    const settle = (answer: boolean) => {
+      req.off('data', onData);
+      req.pause();
+      resolve(answer);
+    };
+    const onData = (c: Buffer) => {
+      seen += c.length;
+      if (c.toString('utf8').trim() !== '' || seen > GET_BODY_PROBE_BYTES) settle(true);
+    };
+    req.on('data', onData);
+    req.once('end', () => settle(false));
+    req.once('error', reject);
+  });
 }
 
 async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
@@ -45,11 +69,12 @@ export function nodeListener(handler: FetchHandler) {
   return async (req: IncomingMessage, res: ServerResponse) => {
     try {
       const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
+      const clientIp = req.socket.remoteAddress ?? null;
       const { request, bodyOnGetOrHead } = await toRequest(req, origin);
       const proto = req.headers['x-forwarded-proto'];
       const response = await handler(request, {
         rawUrl: req.url ?? '/',
-        clientIp: req.socket.remoteAddress ?? null,
+        clientIp,
         https: typeof proto === 'string' ? proto.toLowerCase() === 'https' : null,
         bodyOnGetOrHead,
       });

@@ -1,0 +1,129 @@
+/**
+ * Bounds on everything a caller or a source can make the proxy hold: request body and headers,
+ * the source's response (as received and decompressed), and concurrent source calls. Each refusal
+ * has its own status and `X-Psoxy-Error` code, and nothing is buffered past its limit.
+ */
+import { InvalidConfigError, type ConfigService } from '../config/config-service.ts';
+import { ProxyError } from './errors.ts';
+
+export interface ProxyLimits {
+  maxRequestBodyBytes: number;
+  maxRequestHeaderBytes: number;
+  /** Bounds the source's body as received and after decompression. */
+  maxSourceResponseBytes: number;
+  maxConcurrentSourceRequests: number;
+}
+
+export const DEFAULT_LIMITS: ProxyLimits = {
+  maxRequestBodyBytes: 1024 * 1024,
+  maxRequestHeaderBytes: 16 * 1024,
+  maxSourceResponseBytes: 16 * 1024 * 1024,
+  maxConcurrentSourceRequests: 16,
+};
+
+const SETTINGS: Record<keyof ProxyLimits, string> = {
+  maxRequestBodyBytes: 'MAX_REQUEST_BODY_BYTES',
+  maxRequestHeaderBytes: 'MAX_REQUEST_HEADER_BYTES',
+  maxSourceResponseBytes: 'MAX_SOURCE_RESPONSE_BYTES',
+  maxConcurrentSourceRequests: 'MAX_CONCURRENT_SOURCE_REQUESTS',
+};
+
+export const LIMIT_SETTINGS = Object.values(SETTINGS);
+
+export async function limitsFromConfig(config: ConfigService): Promise<ProxyLimits> {
+  const limits = { ...DEFAULT_LIMITS };
+  for (const [key, name] of Object.entries(SETTINGS) as [keyof ProxyLimits, string][]) {
+    const raw = await config.get(name);
+    if (raw === undefined) continue;
+    const n = Number(raw.trim());
+    if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidConfigError(`${name} must be a positive whole number (was ${JSON.stringify(raw.slice(0, 40))}; looked in: ${config.lookedIn(name).join('; ')})`);
+    limits[key] = n;
+  }
+  return limits;
+}
+
+/** Sum of header name and value lengths, as a server would count them. */
+export function checkRequestHeaders(headers: Headers, limits: ProxyLimits): void {
+  let total = 0;
+  headers.forEach((value, name) => { total += name.length + value.length + 4; });
+  if (total > limits.maxRequestHeaderBytes) {
+    throw new ProxyError(431, 'REQUEST_HEADERS_TOO_LARGE', `Request headers exceed ${limits.maxRequestHeaderBytes} bytes (MAX_REQUEST_HEADER_BYTES)`);
+  }
+}
+
+const requestTooLarge = (limit: number) => new ProxyError(413, 'REQUEST_TOO_LARGE', `Request body exceeds ${limit} bytes (MAX_REQUEST_BODY_BYTES)`);
+export const sourceTooLarge = (limit: number) =>
+  new ProxyError(502, 'SOURCE_RESPONSE_TOO_LARGE', `Source response exceeds ${limit} bytes (MAX_SOURCE_RESPONSE_BYTES): request a smaller page (e.g. page_size) or raise the limit`);
+
+/** The request body, read no further than the limit (a declared Content-Length over it is refused unread). */
+export async function readRequestBody(request: Request, limit: number): Promise<Buffer> {
+  if (declaredLength(request.headers) > limit) {
+    await request.body?.cancel().catch(() => undefined);
+    throw requestTooLarge(limit);
+  }
+  return readBounded(request.body, limit, () => requestTooLarge(limit));
+}
+
+/** The source's body (fetch has already undone Content-Encoding), read no further than the limit. */
+export async function readSourceBody(response: Response, limit: number): Promise<Buffer> {
+  if (declaredLength(response.headers) > limit) {
+    await response.body?.cancel().catch(() => undefined);
+    throw sourceTooLarge(limit);
+  }
+  return readBounded(response.body, limit, () => sourceTooLarge(limit));
+}
+
+function declaredLength(headers: Headers): number {
+  const v = headers.get('content-length');
+  return v !== null && /^\d+$/.test(v.trim()) ? Number(v.trim()) : 0;
+}
+
+async function readBounded(body: ReadableStream<Uint8Array> | null, limit: number, tooLarge: () => ProxyError): Promise<Buffer> {
+  if (body === null) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+/**
+ * Bounds concurrent source calls (each may hold a response up to MAX_SOURCE_RESPONSE_BYTES).
+ * Calls over the limit wait their turn; only when as many again are already waiting is one
+ * refused, so memory stays bounded and ordinary bursts are served.
+ */
+export class ConcurrencyLimit {
+  private active = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  async run<T>(max: number, fn: () => Promise<T>): Promise<T> {
+    if (this.active >= max) {
+      if (this.waiting.length >= max * QUEUE_FACTOR) {
+        throw new ProxyError(503, 'TOO_MANY_CONCURRENT_REQUESTS', `More than ${max} concurrent requests to the source and ${max * QUEUE_FACTOR} waiting (MAX_CONCURRENT_SOURCE_REQUESTS); retry shortly`, undefined, { 'Retry-After': '1' });
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else {
+      this.active++;
+    }
+    try {
+      return await fn();
+    } finally {
+      // The slot passes straight to the next waiter, or is freed.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active--;
+    }
+  }
+}
+
+/** Waiting calls allowed per running one. */
+const QUEUE_FACTOR = 4;

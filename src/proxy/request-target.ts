@@ -1,0 +1,112 @@
+/**
+ * One request target: the bytes the rules are checked against are the bytes sent upstream (apart
+ * from whole `p~` tokens replaced by their plaintext, encoded for where they stand). Whatever a URL
+ * parser or the source's server would change or read two ways is refused before the rules check.
+ */
+import { ProxyError } from './errors.ts';
+
+export interface RequestTarget {
+  /** Raw path, starting with `/`, still percent-encoded. */
+  path: string;
+  /** Raw query without `?`; null when absent. */
+  query: string | null;
+}
+
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const ENCODED_CONTROL = /%(?:[01][0-9a-f]|7f)/i;
+const REVERSIBLE_TOKEN = /p~[A-Za-z0-9_-]{43,}(?:@[A-Za-z0-9.-]+)?/g;
+/** Decoding rounds when looking for hidden dot segments (`%252e%252e` is two rounds deep). */
+const DECODE_ROUNDS = 4;
+
+/**
+ * Why this target cannot be sent unchanged and unambiguous, or null when it can. `label` names
+ * where it came from (the request, or the `X-Psoxy-TargetPath` header) in the message.
+ */
+export function targetProblem(target: RequestTarget): string | null {
+  const { path, query } = target;
+  const whole = query === null ? path : `${path}?${query}`;
+  if (CONTROL.test(whole)) return 'must not contain control characters';
+  if (whole.includes('\\')) return 'must not contain backslashes';
+  if (whole.includes('#')) return 'must not contain #';
+  if (!path.startsWith('/')) return 'path must start with /';
+  if (ENCODED_CONTROL.test(path)) return 'path must not contain percent-encoded control characters';
+  if (path.split('/').some(isDotSegment)) return "path must not contain '.' or '..' segments (raw or percent-encoded)";
+  if (!parsesUnchanged(path, query)) return 'must be percent-encoded (spaces, quotes, <>, {}, ^, ` and non-ASCII characters are not allowed raw)';
+  return null;
+}
+
+/** Throws 400 INVALID_REQUEST naming the problem. */
+export function checkTarget(target: RequestTarget, label: string): void {
+  const problem = targetProblem(target);
+  if (problem !== null) throw new ProxyError(400, 'INVALID_REQUEST', `${label} ${problem}`);
+}
+
+/**
+ * A segment a server could resolve as `.` or `..`: after any number of percent-decodings, split
+ * on `/` and `\` (an encoded separator some servers decode), with `;params` cut off (`..;x`).
+ */
+function isDotSegment(segment: string): boolean {
+  let s = segment;
+  for (let round = 0; round <= DECODE_ROUNDS; round++) {
+    if (s.split(/[/\\]/).some((piece) => /^\.{1,2}$/.test(piece.split(';')[0]))) return true;
+    const decoded = percentDecodeLoosely(s);
+    if (decoded === s) return false;
+    s = decoded;
+  }
+  return true; // still encoded after many rounds: nobody needs that
+}
+
+function percentDecodeLoosely(s: string): string {
+  return s.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/** Whether a WHATWG URL parser (what fetch uses) keeps path and query byte for byte. */
+function parsesUnchanged(path: string, query: string | null): boolean {
+  let url: URL;
+  try {
+    url = new URL(`https://target.invalid${path}${query === null ? '' : `?${query}`}`);
+  } catch {
+    return false;
+  }
+  return url.pathname === path && url.search === (query === null || query === '' ? '' : `?${query}`);
+}
+
+/** Characters psoxy's upstream client leaves unescaped in a path segment (google-http-client). */
+const PATH_SAFE = /[A-Za-z0-9\-_.!~*'()@:$&,;=]/;
+/** Unescaped in a query value: nothing that can end the value or the parameter (`&`, `;`, `=`, `+`, `#`). */
+const QUERY_SAFE = /[A-Za-z0-9\-_.!~*()@:$,/?]/;
+
+function encodeWith(value: string, safe: RegExp): string {
+  let out = '';
+  for (const ch of value) out += safe.test(ch) ? ch : encodeURIComponent(ch).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return out;
+}
+
+/** Raised when a decrypted value cannot stand where its token stood. */
+export class UnplaceableTokenError extends Error {}
+
+/**
+ * Replaces each `p~` token by its plaintext, percent-encoded for where it stands, so a value can
+ * never add a path segment, a query or a parameter. A plaintext that would turn its segment into
+ * `.` / `..`, or lone surrogates that cannot be encoded, raise `UnplaceableTokenError`.
+ */
+export function reverseTokensInTarget(target: RequestTarget, reverse: (token: string) => string): RequestTarget {
+  const place = (text: string, safe: RegExp) => text.replace(REVERSIBLE_TOKEN, (token) => {
+    try {
+      return encodeWith(reverse(token), safe);
+    } catch (e) {
+      if (e instanceof URIError) throw new UnplaceableTokenError('plaintext is not valid Unicode');
+      throw e;
+    }
+  });
+  const path = target.path.includes('p~') ? place(target.path, PATH_SAFE) : target.path;
+  const query = target.query?.includes('p~') ? place(target.query, QUERY_SAFE) : target.query;
+  if (path !== target.path && targetProblem({ path, query: null }) !== null) throw new UnplaceableTokenError('plaintext cannot stand in a path segment');
+  return { path, query };
+}
+
+/** A header value with decrypted tokens: no control characters (no header splitting). */
+export function checkHeaderValue(value: string): string {
+  if (CONTROL.test(value)) throw new UnplaceableTokenError('plaintext cannot stand in a header');
+  return value;
+}

@@ -1,0 +1,103 @@
+/**
+ * The response stage: what of the source's answer reaches the caller. Headers pass only when
+ * they check out; 2xx bodies are sanitized by the matched endpoint's rules; other bodies are
+ * summarized (SOURCE_ERROR_BODY); every body then goes through the outbound leak guard.
+ */
+import { gzipSync, gunzipSync } from 'node:zlib';
+import { MissingEncryptionKeyError } from '../pseudonym/pseudonymizer.ts';
+import { MalformedResponseError } from '../sanitizer/sanitizer.ts';
+import { TransformError } from '../sanitizer/transforms.ts';
+import { redactLeaks, scanForLeaks, type LeakGuardMode } from '../guard/leak-guard.ts';
+import type { Logger } from '../logging/logger.ts';
+import { ProxyError } from './errors.ts';
+import { PSOXY_COMPAT_VERSION } from './health.ts';
+import { sourceTooLarge } from './limits.ts';
+import { passThroughHeaders } from './response-headers.ts';
+import type { Runtime } from './runtime.ts';
+import type { SourceResponse } from './source-call.ts';
+import { summarizeSourceError } from './source-error.ts';
+
+const COMPRESSION_THRESHOLD = 2048;
+
+export interface Answer {
+  source: SourceResponse;
+  /** The rules endpoint that allowed the call; null under `allowAllEndpoints` with no match. */
+  endpointIndex: number | null;
+  /** Development mode with `X-Psoxy-Skip-Sanitizer: true`. */
+  skipSanitizer: boolean;
+}
+
+export async function respond(rt: Runtime, request: Request, answer: Answer, logger: Logger): Promise<Response> {
+  const { source } = answer;
+  const headers = passThroughHeaders(source.headers, (header, reason) => logger.warn('source response header dropped', { header, reason }));
+  if (source.status < 200 || source.status >= 300) {
+    headers.set('X-Psoxy-Error', 'API_ERROR');
+    logger.warn('source API error', { status: source.status });
+    let body = source.body.toString('utf8');
+    if (rt.sourceErrorBody === 'summary') {
+      body = summarizeSourceError(source.status, source.body);
+      headers.set('content-type', 'application/json');
+    }
+    return finish(request, source.status, headers, guard(rt.leakGuard, body, logger));
+  }
+  let text = await sanitizedText(rt, request, answer, logger);
+  if (!answer.skipSanitizer) text = guard(rt.leakGuard, text, logger);
+  headers.set('X-Psoxy-Rules-SHA', rt.rulesSha);
+  headers.set('X-Psoxy-Psoxy-Version', PSOXY_COMPAT_VERSION);
+  headers.set('X-Psoxy-PII-Salt-Sha256', rt.saltHash);
+  return finish(request, source.status, headers, text.trim());
+}
+
+async function sanitizedText(rt: Runtime, request: Request, answer: Answer, logger: Logger): Promise<string> {
+  let bytes = answer.source.body;
+  // psoxy: a body typed application/gzip is NDJSON to gunzip (bounded like any other body).
+  if ((answer.source.headers.get('content-type') ?? '').trim() === 'application/gzip') bytes = gunzipBounded(bytes, rt.limits.maxSourceResponseBytes);
+  const text = bytes.toString('utf8');
+  if (answer.skipSanitizer || answer.endpointIndex === null || text.trim() === '') return text;
+  await rt.keysReady;
+  try {
+    return rt.sanitizer.sanitizeForEndpoint(answer.endpointIndex, text, { pseudonymImplementation: request.headers.get('X-Psoxy-Pseudonym-Implementation') });
+  } catch (e) {
+    if (e instanceof MalformedResponseError || e instanceof TransformError || e instanceof MissingEncryptionKeyError) {
+      logger.error('response could not be sanitized', { reason: e.message });
+      throw new ProxyError(500, 'SANITIZATION_FAILED', `Response could not be sanitized: ${e.message}`);
+    }
+    throw e;
+  }
+}
+
+function gunzipBounded(bytes: Buffer, limit: number): Buffer {
+  try {
+    return gunzipSync(bytes, { maxOutputLength: limit });
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw sourceTooLarge(limit);
+    throw new ProxyError(500, 'SANITIZATION_FAILED', 'Response could not be sanitized: application/gzip body is not valid gzip');
+  }
+}
+
+/** The outbound leak guard: personal data not in token form is logged, redacted or blocked. */
+function guard(mode: LeakGuardMode, text: string, logger: Logger): string {
+  if (mode === 'off') return text;
+  if (mode === 'redact') {
+    const { text: redacted, counts } = redactLeaks(text);
+    if (counts.email + counts.phone + counts.ip > 0) logger.warn('leak guard redacted values that look like personal data', { ...counts });
+    return redacted;
+  }
+  const counts = scanForLeaks(text);
+  if (counts.email + counts.phone + counts.ip === 0) return text;
+  logger.warn(`leak guard found values that look like personal data${mode === 'block' ? '; response blocked' : ''}`, { ...counts });
+  if (mode === 'block') {
+    throw new ProxyError(502, 'LEAK_GUARD_BLOCKED', 'The response held values that look like personal data and are not pseudonymized; it was blocked (LEAK_GUARD). Review the rules for this endpoint.');
+  }
+  return text;
+}
+
+function finish(request: Request, status: number, headers: Headers, text: string): Response {
+  const body = Buffer.from(text, 'utf8');
+  if (status === 204 || status === 304) return new Response(null, { status, headers });
+  if ((request.headers.get('Accept-Encoding') ?? '').includes('gzip') && body.length >= COMPRESSION_THRESHOLD) {
+    headers.set('Content-Encoding', 'gzip');
+    return new Response(new Uint8Array(gzipSync(body)), { status, headers });
+  }
+  return new Response(new Uint8Array(body), { status, headers });
+}

@@ -1,0 +1,99 @@
+/**
+ * One call to the source with its bounds: a timeout over the whole exchange, the body read no
+ * further than MAX_SOURCE_RESPONSE_BYTES (as decompressed by fetch, so a gzip bomb stops at the
+ * limit), and redirects followed by hand, only within TARGET_HOST's origin and only to a target
+ * the same rules endpoint allows.
+ */
+import { ProxyError } from './errors.ts';
+import { readSourceBody, sourceTooLarge } from './limits.ts';
+import type { RequestTarget } from './request-target.ts';
+import { splitRawUrl } from '../rules/url.ts';
+
+export interface SourceRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface SourceResponse {
+  status: number;
+  headers: Headers;
+  body: Buffer;
+}
+
+export interface SourceCallOptions {
+  fetch: typeof fetch;
+  timeoutMs: number;
+  maxResponseBytes: number;
+  followRedirects: boolean;
+  /** Whether a same-origin redirect to this raw target may be followed. */
+  redirectAllowed(target: RequestTarget): boolean;
+}
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308]);
+const MAX_REDIRECTS = 3;
+
+export async function callSource(request: SourceRequest, options: SourceCallOptions): Promise<SourceResponse> {
+  const signal = AbortSignal.timeout(options.timeoutMs);
+  let current = request;
+  for (let hop = 0; ; hop++) {
+    const response = await exchange(current, options, signal);
+    const location = response.headers.get('location');
+    if (!options.followRedirects || !REDIRECTS.has(response.status) || location === null) {
+      return { status: response.status, headers: response.headers, body: await readBody(response, options, signal) };
+    }
+    await response.body?.cancel().catch(() => undefined);
+    if (hop >= MAX_REDIRECTS) throw redirectRefused(`more than ${MAX_REDIRECTS} redirects`);
+    current = { ...redirectedRequest(current, response.status, location, options), headers: current.headers };
+  }
+}
+
+function redirectedRequest(from: SourceRequest, status: number, location: string, options: SourceCallOptions): SourceRequest {
+  const origin = new URL(from.url).origin;
+  let target: RequestTarget;
+  if (location.startsWith('/') && !location.startsWith('//')) target = splitRawUrl(location);
+  else if (location.startsWith(origin + '/')) target = splitRawUrl(location.slice(origin.length));
+  else throw redirectRefused('redirect leaves the source origin');
+  if (!options.redirectAllowed(target)) throw redirectRefused('redirect target is not allowed by the same rules endpoint');
+  const toGet = status === 303 || ((status === 301 || status === 302) && from.method === 'POST');
+  return {
+    method: toGet ? 'GET' : from.method,
+    url: origin + target.path + (target.query ? `?${target.query}` : ''),
+    headers: from.headers,
+    body: toGet ? undefined : from.body,
+  };
+}
+
+function redirectRefused(why: string): ProxyError {
+  return new ProxyError(502, 'SOURCE_REDIRECT_REFUSED', 'Source answered with a redirect the proxy will not follow', `source redirect refused: ${why}`);
+}
+
+async function exchange(request: SourceRequest, options: SourceCallOptions, signal: AbortSignal): Promise<Response> {
+  try {
+    return await options.fetch(request.url, { method: request.method, headers: request.headers, body: request.body, redirect: 'manual', signal });
+  } catch (e) {
+    throw networkError(e, options, request.url);
+  }
+}
+
+async function readBody(response: Response, options: SourceCallOptions, signal: AbortSignal): Promise<Buffer> {
+  try {
+    return await readSourceBody(response, options.maxResponseBytes);
+  } catch (e) {
+    if (e instanceof ProxyError) throw e;
+    throw networkError(signal.aborted ? signal.reason : e, options, null);
+  }
+}
+
+/** A failed exchange as the caller sees it: host, operation and cause, never a body. */
+function networkError(e: unknown, options: SourceCallOptions, url: string | null): ProxyError {
+  const err = e as Error & { cause?: { code?: string } };
+  if (err.name === 'TimeoutError') {
+    return new ProxyError(504, 'SOURCE_API_READ_TIMEOUT', `Source API read timeout: no response received within ${options.timeoutMs / 1000} seconds. Consider increasing REQUEST_TIMEOUT_SECONDS or narrowing the request (e.g. a smaller page_size).`);
+  }
+  const code = err.cause?.code ?? err.name;
+  if (code === 'UND_ERR_HEADERS_OVERFLOW') return sourceTooLarge(options.maxResponseBytes);
+  const host = url === null ? 'the source' : new URL(url).host;
+  return new ProxyError(503, 'CONNECTION_TO_SOURCE', `Error connecting to source API: ${code}`, `could not reach ${host}: ${code}`);
+}
