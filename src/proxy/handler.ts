@@ -128,6 +128,17 @@ function proxyState(options: ProxyOptions): Proxy {
   };
 }
 
+/** Methods fetch cannot represent, so no rules can allow them. */
+const UNSENDABLE_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
+/**
+ * What adapters answer to a method a fetch `Request` cannot carry (CONNECT, TRACE, TRACK): the
+ * 403 a blocked call gets. Null for every other method.
+ */
+export function unsendableMethodResponse(method: string): Response | null {
+  return UNSENDABLE_METHODS.has(method.toUpperCase()) ? new ProxyError(403, 'BLOCKED_BY_RULES', null).toResponse() : null;
+}
+
 function requireHttps(ctx: RequestContext): void {
   if (ctx.https === false) throw new ProxyError(400, 'HTTPS_REQUIRED', 'Requests MUST be sent over HTTPS');
 }
@@ -161,7 +172,10 @@ function withoutBasePath(rt: Runtime, path: string): string {
 
 /** The raw target, after `X-Psoxy-Target*` overrides and prefix trimming; refused unless sendable as is. */
 function requestTarget(px: Proxy, rt: Runtime, request: Request, ctx: RequestContext): RequestTarget {
-  const raw = splitRawUrl(ctx.rawUrl ?? new URL(request.url).pathname + new URL(request.url).search);
+  const rawUrl = ctx.rawUrl ?? new URL(request.url).pathname + new URL(request.url).search;
+  // A fragment is never sent; one in the request line is refused rather than silently cut.
+  if (rawUrl.includes('#')) throw new ProxyError(400, 'INVALID_REQUEST', 'Request target must not contain #');
+  const raw = splitRawUrl(rawUrl);
   const pathOverride = request.headers.get('X-Psoxy-TargetPath');
   const queryOverride = request.headers.get('X-Psoxy-TargetQuery');
   let path = pathOverride !== null ? validateOverride('X-Psoxy-TargetPath', pathOverride, false) : raw.path;

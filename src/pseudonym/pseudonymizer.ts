@@ -215,7 +215,8 @@ export class Pseudonymizer {
   private tokenParts(token: string): [Uint8Array, Buffer, Buffer] {
     const body = token.replace(/^p~/, '').replace(/@.*$/, '');
     const bytes = /^[A-Za-z0-9_-]+$/.test(body) ? Buffer.from(body, 'base64url') : Buffer.alloc(0);
-    if (bytes.length < 48 || bytes.length % 16 !== 0) throw new InvalidTokenError('invalid reversible token');
+    // Only the canonical encoding: decoders ignore a dangling character or spare bits.
+    if (bytes.length < 48 || bytes.length % 16 !== 0 || bytes.toString('base64url') !== body) throw new InvalidTokenError('invalid reversible token');
     return [bytes.subarray(0, 16), bytes.subarray(32), bytes.subarray(0, 32)];
   }
 

@@ -3,7 +3,7 @@
  * Gateway v1 events → (Request, context) → the core handler → a Lambda proxy result. psoxy's path
  * normalization (stage, route, `{proxy+}`), client IP and HTTPS rules (api-proxy.md §1.1).
  */
-import type { ProxyHandler, RequestContext } from '../../proxy/handler.ts';
+import { unsendableMethodResponse, type ProxyHandler, type RequestContext } from '../../proxy/handler.ts';
 
 export interface LambdaEventV2 {
   version?: string;
@@ -89,14 +89,14 @@ export function lambdaAdapter(core: ProxyHandler) {
     const rawBody = event.body ?? null;
     const body = rawBody === null || rawBody === '' ? null : event.isBase64Encoded ? Buffer.from(rawBody, 'base64') : Buffer.from(rawBody, 'utf8');
     const getLike = method === 'GET' || method === 'HEAD';
-    const request = new Request('https://proxy.invalid/', { method, headers, body: getLike ? undefined : body });
     const context: RequestContext = {
       rawUrl: path + (query ? `?${query}` : ''),
       clientIp,
       https: proto === undefined ? null : proto === 'https',
       bodyOnGetOrHead: getLike && body !== null && body.toString('utf8').trim() !== '',
     };
-    const response = await core(request, context);
+    const response = unsendableMethodResponse(method)
+      ?? await core(new Request('https://proxy.invalid/', { method, headers, body: getLike ? undefined : body }), context);
     const out: Record<string, string> = {};
     response.headers.forEach((v, k) => { out[k] = v; });
     const bytes = Buffer.from(await response.arrayBuffer());

@@ -7,7 +7,7 @@ import * as functions from '@google-cloud/functions-framework';
 import type { Request as ExpressRequest, Response as ExpressResponse } from '@google-cloud/functions-framework';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { ConfigService, configPrefixes } from '../../config/config-service.ts';
-import { createProxyHandler, type ProxyHandler } from '../../proxy/handler.ts';
+import { createProxyHandler, unsendableMethodResponse, type ProxyHandler } from '../../proxy/handler.ts';
 import { connectorDefaults } from '../../sources/index.ts';
 import { jsonLogger } from '../../logging/logger.ts';
 import { SecretManagerStore } from './secret-manager-store.ts';
@@ -26,7 +26,7 @@ export function gcpHttpAdapter(core: ProxyHandler) {
     const raw = (req as unknown as { rawBody?: Buffer }).rawBody;
     const getLike = req.method === 'GET' || req.method === 'HEAD';
     const proto = req.headers['x-forwarded-proto'];
-    const response = await core(new Request('https://proxy.invalid/', { method: req.method, headers, body: getLike || !raw?.length ? undefined : new Uint8Array(raw) }), {
+    const response = unsendableMethodResponse(req.method) ?? await core(new Request('https://proxy.invalid/', { method: req.method, headers, body: getLike || !raw?.length ? undefined : new Uint8Array(raw) }), {
       rawUrl: req.originalUrl ?? req.url,
       clientIp: gcpClientIp(req.headers['x-forwarded-for'] as string | undefined) ?? req.socket?.remoteAddress ?? null,
       https: typeof proto === 'string' ? proto.toLowerCase() === 'https' : null,

@@ -5,8 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Readable } from 'node:stream';
-import type { RequestContext } from '../../proxy/handler.ts';
+import { unsendableMethodResponse, type RequestContext } from '../../proxy/handler.ts';
 
 export type FetchHandler = (request: Request, context: RequestContext) => Promise<Response>;
 
@@ -31,8 +30,34 @@ async function toRequest(req: IncomingMessage, origin: string): Promise<{ reques
     url = origin + '/';
   }
   if (method === 'GET' || method === 'HEAD') return { request: new Request(url, { method, headers }), bodyOnGetOrHead: await hasNonBlankBody(req) };
-  const body = Readable.toWeb(req) as ReadableStream<Uint8Array>;
-  return { request: new Request(url, { method, headers, body, duplex: 'half' } as RequestInit), bodyOnGetOrHead: false };
+  return { request: new Request(url, { method, headers, body: bodyStream(req), duplex: 'half' } as RequestInit), bodyOnGetOrHead: false };
+}
+
+/**
+ * The request body as a web stream with back-pressure. When the core stops reading (a body over
+ * its limit), the rest is discarded as it arrives, never held; the response then closes the
+ * connection.
+ */
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  let open = true;
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on('data', (chunk: Buffer) => {
+        if (!open) return;
+        controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+        if ((controller.desiredSize ?? 0) <= 0) req.pause();
+      });
+      req.once('end', () => { if (open) { open = false; controller.close(); } });
+      req.once('error', (e) => { if (open) { open = false; controller.error(e); } });
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      open = false;
+      req.resume();
+    },
+  }, { highWaterMark: 4 });
 }
 
 /** Stops reading (without destroying the socket) as soon as the answer is known. */
@@ -54,9 +79,11 @@ function hasNonBlankBody(req: IncomingMessage): Promise<boolean> {
   });
 }
 
-async function writeResponse(res: ServerResponse, response: Response): Promise<void> {
+async function writeResponse(res: ServerResponse, response: Response, req: IncomingMessage): Promise<void> {
   const headers: Record<string, string> = {};
   response.headers.forEach((v, k) => { headers[k] = v; });
+  // A body left unread (refused over its limit): close rather than drain the rest.
+  if (!req.complete) headers.connection = 'close';
   res.writeHead(response.status, headers);
   if (response.body) {
     const reader = response.body.getReader();
@@ -68,6 +95,11 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
 export function nodeListener(handler: FetchHandler) {
   return async (req: IncomingMessage, res: ServerResponse) => {
     try {
+      const unsendable = unsendableMethodResponse(req.method ?? 'GET');
+      if (unsendable) {
+        await writeResponse(res, unsendable, req);
+        return;
+      }
       const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
       const clientIp = req.socket.remoteAddress ?? null;
       const { request, bodyOnGetOrHead } = await toRequest(req, origin);
@@ -78,7 +110,7 @@ export function nodeListener(handler: FetchHandler) {
         https: typeof proto === 'string' ? proto.toLowerCase() === 'https' : null,
         bodyOnGetOrHead,
       });
-      await writeResponse(res, response);
+      await writeResponse(res, response, req);
     } catch {
       if (!res.headersSent) res.writeHead(500, { 'X-Psoxy-Error': 'UNKNOWN', 'Content-Type': 'text/plain' });
       res.end('Unknown internal proxy error; review logs');
