@@ -143,3 +143,27 @@ test('SSM lock semantics: exclusive, stale locks broken, release deletes', async
     await fake.stop();
   }
 });
+
+test('the same bounds and refusals through the Lambda adapter: body over the limit, traversal, undeclared and unsendable methods', async () => {
+  const s = await setup({ MAX_REQUEST_BODY_BYTES: '1024' });
+  try {
+    const post = (method: string, body: string): LambdaEventV2 => {
+      const e = urlEvent('/v2/users');
+      return { ...e, body, headers: { ...e.headers, 'content-type': 'application/json' }, requestContext: { ...e.requestContext, http: { ...e.requestContext.http, method } } };
+    };
+    const big = await s.handler(post('POST', JSON.stringify({ pad: 'x'.repeat(2048) })));
+    assert.equal(big.statusCode, 413);
+    assert.equal(big.headers['x-psoxy-error'], 'REQUEST_TOO_LARGE');
+    for (const method of ['POST', 'DELETE', 'TRACE']) {
+      const res = await s.handler(post(method, '{}'));
+      assert.equal(res.statusCode, 403, method);
+      assert.equal(res.headers['x-psoxy-error'], 'BLOCKED_BY_RULES', method);
+    }
+    const traversal = await s.handler(urlEvent('/v2/users/%2e%2e/groups'));
+    assert.equal(traversal.statusCode, 400);
+    assert.equal(traversal.headers['x-psoxy-error'], 'INVALID_REQUEST');
+    assert.equal(s.sim.stats.apiRequests, 0, 'nothing reached Zoom');
+  } finally {
+    await s.close();
+  }
+});

@@ -4,6 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { OAuth2Client } from 'google-auth-library';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
@@ -49,6 +50,19 @@ test('HTTP function on the functions framework: Secret Manager config, shared to
     assert.ok(fake.calls.some((c) => c.startsWith('PATCH /v1/projects/my-project/secrets/PSOXY_ZOOM_OAUTH_REFRESH_TOKEN')), 'lock taken as a label');
     const http = await fetch(`${base}/v2/users`, { headers: { 'X-Forwarded-Proto': 'http' } });
     assert.equal(http.status, 400);
+    // The core's bounds and refusals hold behind the functions framework too.
+    const before = sim.stats.apiRequests;
+    const big = await fetch(`${base}/v2/users`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) }) });
+    assert.equal(big.status, 413);
+    assert.equal(big.headers.get('x-psoxy-error'), 'REQUEST_TOO_LARGE');
+    const del = await fetch(`${base}/v2/users`, { method: 'DELETE' });
+    assert.equal(del.status, 403);
+    // fetch would resolve the dot segment itself: send the raw request line.
+    const traversal = await new Promise<number>((resolve, reject) => {
+      request({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, path: '/v2/users/%2e%2e/groups' }, (res) => { res.resume(); resolve(res.statusCode!); }).on('error', reject).end();
+    });
+    assert.equal(traversal, 400);
+    assert.equal(sim.stats.apiRequests, before, 'nothing reached Zoom');
     const health = await fetch(`${base}/`, { headers: { 'X-Psoxy-Health-Check': '1', 'X-Forwarded-For': '198.51.100.7, 35.191.0.1' } });
     assert.equal(((await health.json()) as { callerIp: string }).callerIp, '198.51.100.7');
     const lockLabels = () => fake.secrets.get('PSOXY_ZOOM_OAUTH_REFRESH_TOKEN')!.labels;
