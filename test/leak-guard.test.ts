@@ -88,6 +88,19 @@ test('false positives considered and left out', () => {
   assert.deepEqual(scanValue('github@github.com'), emails(1), 'only the local part `git` is an SSH remote');
 });
 
+test('look-alike exclusions are exact: other odata / thread domains, git@ without a remote path and guest UPNs are findings', () => {
+  for (const v of ['bob@thread.com', 'bob@odata.org', 'git@acme.com', 'alice_acme.com#EXT#@contoso.onmicrosoft.com']) {
+    assert.deepEqual(scanValue(v), emails(1), v);
+  }
+});
+
+test('scanning stays linear on hostile text (runs of %40, tokens and base64 before separators)', { timeout: 20_000 }, () => {
+  // Hang guard, not a speed assertion: before the scan was bounded, 4 MB of this took hours.
+  const unit = '.p~' + 'A'.repeat(43) + '%40x.co';
+  assert.deepEqual(scanForLeaks(JSON.stringify({ status: unit.repeat(60_000) })), none);
+  assert.deepEqual(scanForLeaks('A'.repeat(2_000_000) + '@b.co ' + 'x'.repeat(10) + '@acme.com'), emails(2));
+});
+
 test('JSON escapes: a match never starts inside one, and redaction keeps the escape', () => {
   const cases: [string, string][] = [
     ['line\nalice@acme.com', 'line\n[redacted-email]'],

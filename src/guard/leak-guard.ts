@@ -13,9 +13,12 @@
  *   base64url, optionally preceded by a non-token character or a `%XX` escape), whatever the
  *   domain (e.g. `t~…@acme.com`, `t~…@h~…`, `p~…@e~…`); a domain whose TLD is an image file
  *   extension (`icon@2x.png`: not a delegated TLD); identifiers that only look like addresses and
- *   occur in psoxy's own expected outputs: OData annotation names (`calendar@odata.navigationLink`),
- *   Microsoft Teams thread / chat ids (`19:…@thread.v2`, `…@thread.skype`, `…@unq.gbl.spaces`)
- *   and SSH remotes (`git@github.com:org/repo.git`, local part exactly `git`). A plain local
+ *   occur in psoxy's own expected outputs: OData annotation names (`calendar@odata.navigationLink`,
+ *   the annotation names only), Microsoft Teams thread / chat ids (`19:…@thread.v2`,
+ *   `…@thread.tacv2`, `…@thread.skype`, `…@unq.gbl.spaces`) and SSH remotes
+ *   (`git@github.com:org/repo.git`: local part exactly `git` and a `:` after the host).
+ *   Guest user principal names (`alice_acme.com#EXT#@contoso.onmicrosoft.com`) are findings.
+ *   The scan looks back at most 1,024 characters from each separator, so it is linear. A plain local
  *   part before psoxy's hashed or encrypted domain form (`alice@h~…`, `alice@e~…`) IS a finding:
  *   the local part is raw.
  * - **phone**: a whole JSON string value (or a whole non-JSON text, e.g. a header value) that is
@@ -97,7 +100,7 @@ export function redactLeaks(text: string): { text: string; counts: LeakCounts } 
 
 /** ASCII characters of a local part as we scan it (a practical subset of RFC 5322 atext). */
 const LOCAL_ASCII = new Uint8Array(128);
-for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+'~-") LOCAL_ASCII[c.charCodeAt(0)] = 1;
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._%+'~-#") LOCAL_ASCII[c.charCodeAt(0)] = 1;
 const B64URL = new Uint8Array(128);
 for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-') B64URL[c.charCodeAt(0)] = 1;
 const WORD_NON_ASCII = /^[\p{L}\p{N}\p{M}]$/u;
@@ -118,8 +121,14 @@ const TOKEN_DOMAIN = /[he]~[A-Za-z0-9_-]{16,}/y;
 const SEPARATOR = /@|%(?:25)?40/g;
 /** Image file extensions are not delegated TLDs: `icon@2x.png` is a file name. */
 const NOT_TLDS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'bmp', 'ico', 'tif', 'tiff', 'heic']);
-/** Identifiers shaped like addresses: OData annotations, Teams thread / chat ids. */
-const NOT_MAIL_DOMAINS = /^(?:(?:odata|thread)\.[^.]+|unq\.gbl\.spaces)$/i;
+/** Identifiers shaped like addresses: OData annotations, Teams thread / chat ids (exact names only). */
+const NOT_MAIL_DOMAINS = /^(?:odata\.(?:context|nextLink|deltaLink|type|id|etag|count|navigationLink|associationLink|readLink|editLink|mediaReadLink|mediaEditLink|mediaContentType|mediaEtag|bind|removed)|thread\.(?:v2|tacv2|skype)|unq\.gbl\.spaces)$/;
+/**
+ * How far back from an `@` a local part (or a token) is looked for. Real local parts are at most
+ * 64 characters and psoxy tokens of emails under 400; the bound keeps a scan linear whatever the
+ * text (a run of `%40`s or base64 would otherwise be rescanned from each separator).
+ */
+const MAX_LOCAL_SCAN = 1024;
 
 /** True when an odd number of backslashes ends at `i` (so the character after `i` is escaped). */
 function escapedAfter(text: string, i: number): boolean {
@@ -157,7 +166,8 @@ function isTokenLocal(text: string, s: number, at: number): boolean {
 /** Start of a `t~`/`p~` token ending right before `at`, or -1. */
 function tokenStartBefore(text: string, at: number): number {
   let b = at;
-  while (b > 0 && B64URL[text.charCodeAt(b - 1)] === 1) b--;
+  const floor = Math.max(0, at - MAX_LOCAL_SCAN);
+  while (b > floor && B64URL[text.charCodeAt(b - 1)] === 1) b--;
   const n = at - b;
   if (n < 43 || b < 2 || text.charCodeAt(b - 1) !== 126 /* ~ */) return -1;
   const kind = text.charCodeAt(b - 2);
@@ -200,11 +210,12 @@ function findEmails(text: string, out: Finding[]): void {
       end = TOKEN_DOMAIN.lastIndex;
     }
     let s = at;
-    while (s > lower && isLocalChar(text.charCodeAt(s - 1))) s--;
+    const floor = Math.max(lower, at - MAX_LOCAL_SCAN);
+    while (s > floor && isLocalChar(text.charCodeAt(s - 1))) s--;
     // `\nalice@…`: the run starts with the letter of an escape; skip the escape.
     if (s < at && s > 0 && text.charCodeAt(s - 1) === 92 && escapedAfter(text, s - 1)) s += escapeLength(text, s);
     if (s >= at || isTokenLocal(text, s, at)) continue;
-    if (at - s === 3 && text.startsWith('git', s)) continue; // SSH remotes: git@github.com:org/repo
+    if (at - s === 3 && text.startsWith('git', s) && text.charCodeAt(end) === 58 /* : */) continue; // SSH remotes: git@github.com:org/repo
     if (isMachineGenerated(text, s, at)) continue;
     out.push({ start: s, end, kind: 'email' });
     lower = next = end;
