@@ -1143,6 +1143,29 @@ test('a legitimate application/gzip body is decompressed and sanitized like any 
   }
 });
 
+test('a hostile token endpoint: a gzip bomb is cut at 64 KiB, a hang ends within REQUEST_TIMEOUT_SECONDS; both 500 CONNECTION_SETUP', async (t) => {
+  const s = await hostileStack({ REQUEST_TIMEOUT_SECONDS: '2' });
+  try {
+    s.up.tokenBehaviour = b.gzipBomb({ encoding: 'gzip', inflatedMiB: 1024 });
+    const { result, peakGrowth } = await watchMemory(MEMORY_LIMIT, () => s.up.destroyConnections(), async () => {
+      const res = await s.get('/v2/users');
+      return { res, body: await refusal(res, 500, 'CONNECTION_SETUP', 'token bomb') };
+    });
+    t.diagnostic(`token endpoint bomb: peak RSS growth ${mb(peakGrowth)}`);
+    assert.ok(peakGrowth < MEMORY_LIMIT, `RSS grew by ${mb(peakGrowth)}`);
+    assert.match(result.body, /more than 65536 bytes/);
+    s.up.tokenBehaviour = b.hang();
+    const started = Date.now();
+    const hung = await s.get('/v2/users');
+    await refusal(hung, 500, 'CONNECTION_SETUP', 'token hang');
+    assert.ok(Date.now() - started < 10_000, 'the token exchange is bounded by REQUEST_TIMEOUT_SECONDS, not 30 s');
+    assertNothingUpstream(s.up, 'no token, no call');
+  } finally {
+    s.up.release();
+    await s.close();
+  }
+});
+
 test('token endpoint errors: 500 CONNECTION_SETUP naming the status only; its error and reason text never reach the caller or the logs', async () => {
   const s = await hostileStack();
   try {

@@ -3,6 +3,10 @@
  * `account_id=…&grant_type=account_credentials` with HTTP Basic `client_id:client_secret`.
  */
 import { TokenEndpointError } from './source-auth.ts';
+import { readAtMost } from '../http/read-bounded.ts';
+
+/** A token response is a few hundred bytes; anything far larger is not one. */
+const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
 
 export interface IssuedToken {
   token: string;
@@ -27,6 +31,7 @@ export async function requestAccountCredentialsToken(
   const now = options.now ?? Date.now;
   const body = new URLSearchParams({ account_id: creds.accountId.trim(), grant_type: 'account_credentials' });
   let res: Response;
+  let text: string;
   try {
     res = await doFetch(creds.endpoint, {
       method: 'POST',
@@ -39,11 +44,13 @@ export async function requestAccountCredentialsToken(
       body: body.toString(),
       signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),
     });
+    const tooLarge = () => new TokenEndpointError(res.status, `token endpoint answered with more than ${MAX_TOKEN_RESPONSE_BYTES} bytes: check REFRESH_ENDPOINT`);
+    text = (await readAtMost(res.body, res.headers, MAX_TOKEN_RESPONSE_BYTES, tooLarge)).toString('utf8');
   } catch (e) {
+    if (e instanceof TokenEndpointError) throw e;
     const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
-    throw new TokenEndpointError(0, `token endpoint ${creds.endpoint} could not be reached (${cause}): check REFRESH_ENDPOINT and outbound network access`);
+    throw new TokenEndpointError(0, `token endpoint ${new URL(creds.endpoint).host} could not be reached or did not answer in time (${cause}): check REFRESH_ENDPOINT and outbound network access`);
   }
-  const text = await res.text();
   if (!res.ok) {
     // Only the OAuth error code is kept: the endpoint's free text (Zoom's `reason`) may quote
     // what it was sent, and this message reaches logs and callers.

@@ -11,6 +11,8 @@ export interface AuthDeps {
   logger: Logger;
   userAgent: string;
   timings?: Partial<TokenTimings>;
+  /** Bound on one token exchange (psoxy: min(30 s, REQUEST_TIMEOUT_SECONDS)). */
+  timeoutMs?: number;
 }
 
 /** Config each strategy needs (reported by the health check when absent). */
@@ -60,7 +62,7 @@ async function oauthRefreshTokenAuth(config: ConfigService, deps: AuthDeps): Pro
   const store = config.writableInstanceStore();
   const useShared = await config.bool('USE_SHARED_TOKEN', grantType === 'account_credentials');
   const manager = new OAuthTokenManager({
-    grant: () => requestAccountCredentialsToken(creds, { fetch: deps.fetch, userAgent: deps.userAgent }),
+    grant: () => requestAccountCredentialsToken(creds, { fetch: deps.fetch, userAgent: deps.userAgent, timeoutMs: deps.timeoutMs }),
     shared: useShared && store
       ? { store, tokenName: `${config.instancePrefix}ACCESS_TOKEN`, lockName: `${config.instancePrefix}OAUTH_REFRESH_TOKEN` }
       : undefined,

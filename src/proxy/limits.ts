@@ -5,6 +5,7 @@
  */
 import { InvalidConfigError, type ConfigService } from '../config/config-service.ts';
 import { ProxyError } from './errors.ts';
+import { readAtMost } from '../http/read-bounded.ts';
 
 export interface ProxyLimits {
   maxRequestBodyBytes: number;
@@ -56,44 +57,13 @@ export const sourceTooLarge = (limit: number) =>
   new ProxyError(502, 'SOURCE_RESPONSE_TOO_LARGE', `Source response exceeds ${limit} bytes (MAX_SOURCE_RESPONSE_BYTES): request a smaller page (e.g. page_size) or raise the limit`);
 
 /** The request body, read no further than the limit (a declared Content-Length over it is refused unread). */
-export async function readRequestBody(request: Request, limit: number): Promise<Buffer> {
-  if (declaredLength(request.headers) > limit) {
-    await request.body?.cancel().catch(() => undefined);
-    throw requestTooLarge(limit);
-  }
-  return readBounded(request.body, limit, () => requestTooLarge(limit));
+export function readRequestBody(request: Request, limit: number): Promise<Buffer> {
+  return readAtMost(request.body, request.headers, limit, () => requestTooLarge(limit));
 }
 
 /** The source's body (fetch has already undone Content-Encoding), read no further than the limit. */
-export async function readSourceBody(response: Response, limit: number): Promise<Buffer> {
-  if (declaredLength(response.headers) > limit) {
-    await response.body?.cancel().catch(() => undefined);
-    throw sourceTooLarge(limit);
-  }
-  return readBounded(response.body, limit, () => sourceTooLarge(limit));
-}
-
-function declaredLength(headers: Headers): number {
-  const v = headers.get('content-length');
-  return v !== null && /^\d+$/.test(v.trim()) ? Number(v.trim()) : 0;
-}
-
-async function readBounded(body: ReadableStream<Uint8Array> | null, limit: number, tooLarge: () => ProxyError): Promise<Buffer> {
-  if (body === null) return Buffer.alloc(0);
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks, total);
+export function readSourceBody(response: Response, limit: number): Promise<Buffer> {
+  return readAtMost(response.body, response.headers, limit, () => sourceTooLarge(limit));
 }
 
 /**

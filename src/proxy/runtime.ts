@@ -79,7 +79,7 @@ export async function buildRuntime(config: ConfigService, deps: RuntimeDeps): Pr
     rulesSha: createHash('sha1').update(text).digest('hex'),
     saltHash: saltSha256Hash(await config.require('PSOXY_SALT')),
     base,
-    auth: await createSourceAuth(config, { fetch: deps.fetch, logger: deps.logger, userAgent, timings: deps.tokenTimings }),
+    auth: await createSourceAuth(config, { fetch: deps.fetch, logger: deps.logger, userAgent, timings: deps.tokenTimings, timeoutMs: Math.min(30_000, timeoutSeconds * 1000) }),
     allowedHeaders: rules.allowedRequestHeaders ?? [],
     timeoutMs: timeoutSeconds * 1000,
     followRedirects: (await config.get('FOLLOW_REDIRECTS'))?.trim().toLowerCase() !== 'false',
