@@ -16,7 +16,7 @@ import type { TokenTimings } from '../auth/oauth-token-manager.ts';
 import { silentLogger, type Logger } from '../logging/logger.ts';
 import { ProxyError } from './errors.ts';
 import { IpAllowList } from './ip-allowlist.ts';
-import { joinTarget, normalizeInboundPath, validateOverride } from './target-url.ts';
+import { basePathOf, joinTarget, normalizeInboundPath, validateOverride } from './target-url.ts';
 import { healthCheck } from './health.ts';
 import { requestBodyAllowed, reverseTokensInBody } from './request-body.ts';
 import { checkHeaderValue, checkTarget, reverseTokensInTarget, targetProblem, UnplaceableTokenError, type RequestTarget } from './request-target.ts';
@@ -55,9 +55,8 @@ interface Call {
   method: string;
   contentType: string | null;
   body: string | null;
-  /** The target as the rules see it (tokens intact), and the path rules match on. */
+  /** The target, tokens intact: what the rules see and, tokens aside, what the source gets. */
   target: RequestTarget;
-  matchPath: string;
   skipSanitizer: boolean;
 }
 
@@ -159,15 +158,13 @@ async function readCall(px: Proxy, rt: Runtime, request: Request, ctx: RequestCo
     contentType: request.headers.get('Content-Type'),
     body,
     target,
-    matchPath: normalizeInboundPath(withoutBasePath(rt, target.path), rt.prefixToTrim, px.functionName),
     skipSanitizer: rt.developmentMode && request.headers.get('X-Psoxy-Skip-Sanitizer')?.toLowerCase() === 'true',
   };
 }
 
-/** Rules see paths minus any base path of TARGET_HOST (`mycompany.com/gitlab`). */
-function withoutBasePath(rt: Runtime, path: string): string {
-  const basePath = rt.base.pathname.replace(/\/+$/, '');
-  return basePath && path.startsWith(basePath) ? path.slice(basePath.length) || '/' : path;
+/** The rules endpoint allowing `method target`, or null. */
+function matchTarget(rt: Runtime, method: string, target: RequestTarget): EndpointMatch | null {
+  return rt.sanitizer.match(method, target.path + (target.query !== null ? `?${target.query}` : ''));
 }
 
 /** The raw target, after `X-Psoxy-Target*` overrides and prefix trimming; refused unless sendable as is. */
@@ -193,12 +190,12 @@ function requestTarget(px: Proxy, rt: Runtime, request: Request, ctx: RequestCon
 
 /** The rules check on the original target, tokens intact, before any token is decrypted. */
 function checkRules(px: Proxy, rt: Runtime, call: Call, clientIp: string | null): EndpointMatch | null {
-  const shape = `${call.method} ${logShape(call.matchPath, rt.logVocabulary)}`;
+  const shape = `${call.method} ${logShape(call.target.path, rt.logVocabulary)}`;
   if (call.skipSanitizer) {
     px.logger.info(`${shape} Skipping sanitization.`, { clientIp });
     return null;
   }
-  const match = rt.sanitizer.match(call.method, call.matchPath + (call.target.query !== null ? `?${call.target.query}` : ''));
+  const match = matchTarget(rt, call.method, call.target);
   if (!match && !(rt.sanitizer.rules.allowAllEndpoints && UNDECLARED_METHODS.has(call.method))) {
     px.logger.info(`${shape} blocked by rules`, { clientIp });
     throw new ProxyError(403, 'BLOCKED_BY_RULES', null);
@@ -253,9 +250,10 @@ async function sendWithAuth(px: Proxy, rt: Runtime, request: SourceRequest, call
     timeoutMs: rt.timeoutMs,
     maxResponseBytes: rt.limits.maxSourceResponseBytes,
     followRedirects: rt.followRedirects,
+    basePath: basePathOf(rt.base),
     // A redirect may only lead where the same rules endpoint would have sent the caller.
     redirectAllowed: (target: RequestTarget) => targetProblem(target) === null && !call.skipSanitizer
-      && rt.sanitizer.match(call.method, withoutBasePath(rt, target.path) + (target.query !== null ? `?${target.query}` : ''))?.index === endpoint?.index,
+      && matchTarget(rt, call.method, target)?.index === endpoint?.index,
   };
   const authHeaders = await sourceAuthHeaders(px, () => rt.auth.headers());
   const first = await callSource({ ...request, headers: { ...request.headers, ...authHeaders } }, options);

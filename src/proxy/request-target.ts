@@ -18,10 +18,7 @@ const REVERSIBLE_TOKEN = /p~[A-Za-z0-9_-]{43,}(?:@[A-Za-z0-9.-]+)?/g;
 /** Decoding rounds when looking for hidden dot segments (`%252e%252e` is two rounds deep). */
 const DECODE_ROUNDS = 4;
 
-/**
- * Why this target cannot be sent unchanged and unambiguous, or null when it can. `label` names
- * where it came from (the request, or the `X-Psoxy-TargetPath` header) in the message.
- */
+/** Why this target cannot be sent unchanged and unambiguous, or null when it can. */
 export function targetProblem(target: RequestTarget): string | null {
   const { path, query } = target;
   const whole = query === null ? path : `${path}?${query}`;
@@ -29,6 +26,7 @@ export function targetProblem(target: RequestTarget): string | null {
   if (whole.includes('\\')) return 'must not contain backslashes';
   if (whole.includes('#')) return 'must not contain #';
   if (!path.startsWith('/')) return 'path must start with /';
+  if (path.includes('//')) return 'path must not contain empty segments (//)';
   if (ENCODED_CONTROL.test(path)) return 'path must not contain percent-encoded control characters';
   if (path.split('/').some(isDotSegment)) return "path must not contain '.' or '..' segments (raw or percent-encoded)";
   if (!parsesUnchanged(path, query)) return 'must be percent-encoded (spaces, quotes, <>, {}, ^, ` and non-ASCII characters are not allowed raw)';

@@ -5,7 +5,7 @@
  * the same rules endpoint allows.
  */
 import { ProxyError } from './errors.ts';
-import { readSourceBody, sourceTooLarge } from './limits.ts';
+import { readSourceBody } from './limits.ts';
 import type { RequestTarget } from './request-target.ts';
 import { splitRawUrl } from '../rules/url.ts';
 
@@ -27,7 +27,9 @@ export interface SourceCallOptions {
   timeoutMs: number;
   maxResponseBytes: number;
   followRedirects: boolean;
-  /** Whether a same-origin redirect to this raw target may be followed. */
+  /** TARGET_HOST's base path (`/gitlab`, or empty): a redirect must stay under it. */
+  basePath: string;
+  /** Whether a same-origin redirect to this raw target (relative to the base path) may be followed. */
   redirectAllowed(target: RequestTarget): boolean;
 }
 
@@ -45,22 +47,26 @@ export async function callSource(request: SourceRequest, options: SourceCallOpti
     }
     await response.body?.cancel().catch(() => undefined);
     if (hop >= MAX_REDIRECTS) throw redirectRefused(`more than ${MAX_REDIRECTS} redirects`);
-    current = { ...redirectedRequest(current, response.status, location, options), headers: current.headers };
+    current = redirectedRequest(current, response.status, location, options);
   }
 }
 
 function redirectedRequest(from: SourceRequest, status: number, location: string, options: SourceCallOptions): SourceRequest {
   const origin = new URL(from.url).origin;
-  let target: RequestTarget;
-  if (location.startsWith('/') && !location.startsWith('//')) target = splitRawUrl(location);
-  else if (location.startsWith(origin + '/')) target = splitRawUrl(location.slice(origin.length));
-  else throw redirectRefused('redirect leaves the source origin');
+  const root = origin + options.basePath;
+  let rest: string;
+  if (location.startsWith(options.basePath + '/') && !location.startsWith('//')) rest = location.slice(options.basePath.length);
+  else if (location.startsWith(root + '/')) rest = location.slice(root.length);
+  else throw redirectRefused('redirect leaves the source origin or its base path');
+  const target = splitRawUrl(rest);
   if (!options.redirectAllowed(target)) throw redirectRefused('redirect target is not allowed by the same rules endpoint');
   const toGet = status === 303 || ((status === 301 || status === 302) && from.method === 'POST');
+  const headers = { ...from.headers };
+  if (toGet) delete headers['Content-Type'];
   return {
     method: toGet ? 'GET' : from.method,
-    url: origin + target.path + (target.query ? `?${target.query}` : ''),
-    headers: from.headers,
+    url: root + target.path + (target.query ? `?${target.query}` : ''),
+    headers,
     body: toGet ? undefined : from.body,
   };
 }
@@ -93,7 +99,7 @@ function networkError(e: unknown, options: SourceCallOptions, url: string | null
     return new ProxyError(504, 'SOURCE_API_READ_TIMEOUT', `Source API read timeout: no response received within ${options.timeoutMs / 1000} seconds. Consider increasing REQUEST_TIMEOUT_SECONDS or narrowing the request (e.g. a smaller page_size).`);
   }
   const code = err.cause?.code ?? err.name;
-  if (code === 'UND_ERR_HEADERS_OVERFLOW') return sourceTooLarge(options.maxResponseBytes);
+  if (code === 'UND_ERR_HEADERS_OVERFLOW') return new ProxyError(502, 'SOURCE_RESPONSE_TOO_LARGE', "Source response headers exceed the HTTP client's limit");
   const host = url === null ? 'the source' : new URL(url).host;
   return new ProxyError(503, 'CONNECTION_TO_SOURCE', `Error connecting to source API: ${code}`, `could not reach ${host}: ${code}`);
 }

@@ -59,8 +59,15 @@ export function validateOverride(header: string, value: string, isQuery: boolean
   return v;
 }
 
-/** Base + raw path + `?` raw query (no re-encoding), as psoxy concatenates them. */
+/** TARGET_HOST's base path without its trailing slash (`mycompany.com/gitlab` → `/gitlab`). */
+export function basePathOf(base: URL): string {
+  return base.pathname.replace(/\/+$/, '');
+}
+
+/**
+ * Base + raw path (starting with `/`, checked: no empty segments) + `?` raw query, no re-encoding:
+ * the path the rules matched is exactly what follows the base path upstream.
+ */
 export function joinTarget(base: URL, path: string, query: string | null): string {
-  const basePath = base.pathname.replace(/\/+$/, '');
-  return `${base.protocol}//${base.host}${basePath}/${path.replace(/^\/+/, '')}${query ? `?${query}` : ''}`;
+  return `${base.protocol}//${base.host}${basePathOf(base)}${path}${query ? `?${query}` : ''}`;
 }
