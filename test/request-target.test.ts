@@ -13,6 +13,8 @@ test('traversal, backslashes, control characters and raw specials are refused; Z
     '/v2/meetings/.%2e/users', '/v2/meetings/./users', '/v2/meetings/..', '/v2/x/..;/y', '/v2/x/%252e%252e/y',
     '/v2/x/a%2F..%2Fb', '/v2/x/a%5C..%5Cb', '/v2/x/%00', '/v2/x/%7f', '/v2/x/\t', '/v2/users/a b', '/v2/é', '/v2/x"y',
     '/v2/x{y}', '/v2/x<y>', '/v2/x#y', 'v2/users', '//api/users', '/v2//users',
+    '/v2/meetings/abc/%6Deeting_summary', '/v2/past_meetings/x/%70articipants', '/v2/x/%2541', '/v2/x/%C0%AE%C0%AE',
+    '/v2/x/%EF%BC%8E%EF%BC%8E', '/v2/x/%zz', '/v2/x/%252500',
   ];
   for (const path of refused) assert.notEqual(targetProblem({ path, query: null }), null, path);
   for (const query of ['a=b c', "a='b'", 'a=\u0001', 'a=\\', 'a=#']) assert.notEqual(targetProblem({ path: '/v2/users', query }), null, query);
@@ -56,7 +58,8 @@ test('property: a decrypted value never adds a segment, a parameter or a query',
       out = reverseTokensInTarget(target, () => plaintext);
     } catch (e) {
       assert.ok(e instanceof UnplaceableTokenError);
-      assert.ok(makesDotSegment(plaintext) || plaintext === '', `refused only dot or empty segments: ${JSON.stringify(plaintext)}`);
+      // Only dot segments, empty segments, or percent signs (which a server decoding twice reads as escapes) are refused.
+      assert.ok(makesDotSegment(plaintext) || plaintext === '' || plaintext.includes('%'), `refused: ${JSON.stringify(plaintext)}`);
       return;
     }
     assert.ok(!makesDotSegment(plaintext) && plaintext !== '', `accepted ${JSON.stringify(plaintext)}`);

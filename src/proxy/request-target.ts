@@ -13,7 +13,6 @@ export interface RequestTarget {
 }
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
-const ENCODED_CONTROL = /%(?:[01][0-9a-f]|7f)/i;
 const REVERSIBLE_TOKEN = /p~[A-Za-z0-9_-]{43,}(?:@[A-Za-z0-9.-]+)?/g;
 /** Decoding rounds when looking for hidden dot segments (`%252e%252e` is two rounds deep). */
 const DECODE_ROUNDS = 4;
@@ -27,8 +26,10 @@ export function targetProblem(target: RequestTarget): string | null {
   if (whole.includes('#')) return 'must not contain #';
   if (!path.startsWith('/')) return 'path must start with /';
   if (path.includes('//')) return 'path must not contain empty segments (//)';
-  if (ENCODED_CONTROL.test(path)) return 'path must not contain percent-encoded control characters';
-  if (path.split('/').some(isDotSegment)) return "path must not contain '.' or '..' segments (raw or percent-encoded)";
+  for (const segment of path.split('/')) {
+    const problem = segmentProblem(segment);
+    if (problem !== null) return problem;
+  }
   if (!parsesUnchanged(path, query)) return 'must be percent-encoded (spaces, quotes, <>, {}, ^, ` and non-ASCII characters are not allowed raw)';
   return null;
 }
@@ -39,23 +40,33 @@ export function checkTarget(target: RequestTarget, label: string): void {
   if (problem !== null) throw new ProxyError(400, 'INVALID_REQUEST', `${label} ${problem}`);
 }
 
+const DOT_SEGMENT = "path must not contain '.' or '..' segments (raw or percent-encoded)";
+/** Letters, digits and `-._~` never need encoding (RFC 3986 §2.3); encoded, servers differ on them. */
+const ENCODED_UNRESERVED = /%(?:[46][1-9a-f]|[57][0-9a]|3[0-9]|2d|2e|5f|7e)/i;
+
 /**
- * A segment a server could resolve as `.` or `..`: after any number of percent-decodings, split
- * on `/` and `\` (an encoded separator some servers decode), with `;params` cut off (`..;x`).
+ * What a server could read differently in one path segment, through any number of
+ * percent-decodings (`%252e%252e` is two deep): a `.` / `..` piece once split on `/` and `\`
+ * (encoded separators some servers decode), cut at `;params` (`..;x`) and NFKC-normalized
+ * (fullwidth dots); encoded unreserved characters (`%6Deeting_summary`); encoded control
+ * characters; malformed escapes or invalid UTF-8 (overlong `%C0%AE`).
  */
-function isDotSegment(segment: string): boolean {
+function segmentProblem(segment: string): string | null {
   let s = segment;
   for (let round = 0; round <= DECODE_ROUNDS; round++) {
-    if (s.split(/[/\\]/).some((piece) => /^\.{1,2}$/.test(piece.split(';')[0]))) return true;
-    const decoded = percentDecodeLoosely(s);
-    if (decoded === s) return false;
+    if (s.split(/[/\\]/).some((piece) => /^\.{1,2}$/.test(piece.split(';')[0].normalize('NFKC')))) return DOT_SEGMENT;
+    if (!s.includes('%')) return null;
+    if (ENCODED_UNRESERVED.test(s)) return 'path must not percent-encode letters, digits or -._~';
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(s);
+    } catch {
+      return 'path has a malformed percent-encoding or invalid UTF-8';
+    }
+    if (CONTROL.test(decoded)) return 'path must not contain percent-encoded control characters';
     s = decoded;
   }
-  return true; // still encoded after many rounds: nobody needs that
-}
-
-function percentDecodeLoosely(s: string): string {
-  return s.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return 'path is percent-encoded too many times';
 }
 
 /** Whether a WHATWG URL parser (what fetch uses) keeps path and query byte for byte. */
