@@ -122,3 +122,30 @@ test('YAML rules converted to JSON (as embedded in the Lambda bundle) load to th
   assert.deepEqual(fromJson, fromYaml);
   assert.ok(fromJson.endpoints.length >= 10);
 });
+
+test("query values must pass whether ';' separates parameters (psoxy) or not (most servers)", () => {
+  const m = new EndpointMatcher(loadApiRules(`endpoints:
+  - pathTemplate: "/users"
+    allowedQueryParams: [status, limit, q]
+    queryParamSchemas:
+      status: { enum: [active] }
+      limit: { type: integer }
+`));
+  assert.ok(m.match('GET', '/users', 'status=active&limit=10'));
+  assert.equal(m.match('GET', '/users', 'status=active;deleted'), null, 'one value upstream, two for psoxy');
+  assert.equal(m.match('GET', '/users', 'limit=10;DROP'), null);
+  assert.equal(m.match('GET', '/users', 'q=a;role=admin'), null, 'psoxy reads a role parameter');
+  assert.ok(m.match('GET', '/users', 'q=a;limit=3'), 'a ; that passes both readings');
+});
+
+test('methods: without allowedMethods GET, HEAD and POST; DELETE, PUT, PATCH must be declared', () => {
+  const m = new EndpointMatcher(loadApiRules(`endpoints:
+  - pathTemplate: "/open"
+  - pathTemplate: "/declared"
+    allowedMethods: [GET, DELETE]
+`));
+  for (const method of ['GET', 'head', 'POST']) assert.ok(m.match(method, '/open', null), method);
+  for (const method of ['DELETE', 'PUT', 'PATCH', 'OPTIONS']) assert.equal(m.match(method, '/open', null), null, method);
+  assert.ok(m.match('delete', '/declared', null));
+  assert.equal(m.match('POST', '/declared', null), null);
+});

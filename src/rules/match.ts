@@ -61,9 +61,14 @@ export class EndpointMatcher {
     });
   }
 
-  /** The matching endpoint for a raw (still percent-encoded) path and query, or null. */
+  /**
+   * The matching endpoint for a raw (still percent-encoded) path and query, or null. Query
+   * parameters must pass as psoxy reads them (`&` and `;` separate) and as a source's server most
+   * likely does (`&` only), so `status=active;deleted` cannot pass an enum as two values and
+   * reach the source as one.
+   */
   match(method: string, path: string, query: string | null): EndpointMatch | null {
-    let params: QueryParam[] | undefined;
+    let params: QueryParam[][] | undefined;
     const upper = method.toUpperCase();
     for (const c of this.compiled) {
       if (!c.allowedMethods.has(upper)) continue;
@@ -72,8 +77,8 @@ export class EndpointMatcher {
         if (!m) continue;
         if (!this.pathParamsValid(c, m.groups ?? {})) continue;
       } else if (!c.regex.test(query === null ? path : path + '?' + query)) continue;
-      params ??= parseQuery(query);
-      if (!this.queryValid(c, params)) continue;
+      params ??= query?.includes(';') ? [parseQuery(query), parseQuery(query, /&/)] : [parseQuery(query)];
+      if (!params.every((p) => this.queryValid(c, p))) continue;
       return { endpoint: c.endpoint, index: c.index };
     }
     return null;

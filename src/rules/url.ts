@@ -40,11 +40,14 @@ export interface QueryParam {
   value: string | null;
 }
 
-/** Apache `URLEncodedUtils.parse`: separators `&` and `;`, whitespace trimmed, empty names dropped. */
-export function parseQuery(query: string | null): QueryParam[] {
+/**
+ * Apache `URLEncodedUtils.parse`: separators `&` and `;`, whitespace trimmed, empty names dropped.
+ * `separators` = `&` reads the query as most servers do (`;` inside a value).
+ */
+export function parseQuery(query: string | null, separators: RegExp = /[&;]/): QueryParam[] {
   if (query === null || query === '') return [];
   const out: QueryParam[] = [];
-  for (const part of query.split(/[&;]/)) {
+  for (const part of query.split(separators)) {
     const eq = part.indexOf('=');
     const rawName = (eq >= 0 ? part.slice(0, eq) : part).trim().replace(/\s+/g, ' ');
     if (rawName === '') continue;
