@@ -725,6 +725,36 @@ endpoints:
     transforms: []
 `;
 
+const SCHEMA_RULES = `
+endpoints:
+  - pathTemplate: "/v2/search"
+    allowedMethods: [POST]
+    requestBody:
+      required: true
+      content:
+        application/json:
+          type: object
+          additionalProperties: false
+          properties: { q: { type: string } }
+    transforms: []
+`;
+
+test('request-body schemas cannot be skipped by changing Content-Type: only declared types pass', async () => {
+  const s = await hostileStack({ RULES: SCHEMA_RULES });
+  try {
+    s.up.behave(b.json(200, {}));
+    const post = (type: string, body: string) => s.get('/v2/search', { method: 'POST', headers: { 'Content-Type': type }, body });
+    assert.equal((await post('application/json', '{"q":"x"}')).status, 200);
+    await refusal(await post('application/json', '{"q":"x","evil":1}'), 403, 'BLOCKED_BY_RULES', 'schema violation');
+    for (const type of ['text/plain', 'application/vnd.api+json', 'application/x-www-form-urlencoded']) {
+      await refusal(await post(type, '{"q":"x","evil":1}'), 403, 'BLOCKED_BY_RULES', type);
+    }
+    assert.equal(s.up.requests.length, 1);
+  } finally {
+    await s.close();
+  }
+});
+
 test('a 200 MB request body streamed in chunks: 413 REQUEST_TOO_LARGE without buffering it, nothing sent upstream', async (t) => {
   const s = await hostileStack({ RULES: POST_RULES });
   try {

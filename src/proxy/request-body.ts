@@ -20,7 +20,9 @@ export function requestBodyAllowed(endpoint: Endpoint, contentType: string | nul
   if (body === null) return !rb.required;
   if (!rb.content) return true;
   const schema = (contentType !== null ? rb.content[contentType] : undefined) ?? rb.content[normalizeType(contentType)];
-  if (!schema) return true;
+  // psoxy allows a body of a type the rules give no schema for; then a caller could skip the
+  // schema by changing Content-Type. Declared content types are the only ones accepted.
+  if (!schema) return false;
   const type = normalizeType(contentType);
   let value: unknown;
   if (type === 'application/json') {
