@@ -67,7 +67,7 @@ test('concurrency: calls over the limit wait their turn; only a full queue is re
   let running = 0;
   let peak = 0;
   const release: (() => void)[] = [];
-  const job = () => limit.run(2, async () => {
+  const job = () => limit.run(2, new AbortController().signal, async () => {
     running++;
     peak = Math.max(peak, running);
     await new Promise<void>((r) => release.push(r));
@@ -86,4 +86,12 @@ test('concurrency: calls over the limit wait their turn; only a full queue is re
   }
   await Promise.all(jobs);
   assert.equal(peak, 2);
+  // A waiter whose deadline passes leaves the queue with the same refusal.
+  const hold: (() => void)[] = [];
+  const holders = [1, 2].map(() => limit.run(2, new AbortController().signal, () => new Promise<void>((r) => hold.push(r))));
+  const late = await limit.run(2, AbortSignal.timeout(20), async () => 'ran').then(() => null, (e: unknown) => e);
+  assert.ok(late instanceof ProxyError && late.code === 'TOO_MANY_CONCURRENT_REQUESTS');
+  hold.forEach((r) => r());
+  await Promise.all(holders);
+  assert.equal(await limit.run(2, new AbortController().signal, async () => 'free'), 'free', 'slots were released');
 });

@@ -90,12 +90,14 @@ async function handle(px: Proxy, request: Request, ctx: RequestContext): Promise
   if (request.headers.has('X-Psoxy-Health-Check')) return healthCheck(px.config, clientIp, allowList ? allowList.allows(clientIp) : null);
   if (allowList && !allowList.allows(clientIp)) throw new ProxyError(403, 'UNAUTHORIZED_IP_ADDRESS', 'Client IP is not authorized to access this proxy instance.');
   const rt = await px.runtime();
+  // One deadline for everything this request waits on: a slot, the source, a retry, redirects.
+  const deadline = AbortSignal.timeout(rt.timeoutMs);
   checkRequestHeaders(request.headers, rt.limits);
   const call = await readCall(px, rt, request, ctx);
   const endpoint = checkRules(px, rt, call, clientIp);
   const sourceRequest = buildSourceRequest(rt, request, call, endpoint);
-  return px.concurrency.run(rt.limits.maxConcurrentSourceRequests, async () => {
-    const source = await sendWithAuth(px, rt, sourceRequest, call, endpoint);
+  return px.concurrency.run(rt.limits.maxConcurrentSourceRequests, deadline, async () => {
+    const source = await sendWithAuth(px, rt, sourceRequest, call, endpoint, deadline);
     return respond(rt, request, { source, endpointIndex: endpoint?.index ?? null, skipSanitizer: call.skipSanitizer }, px.logger);
   });
 }
@@ -244,9 +246,10 @@ function withTokenErrors<T>(fn: () => T): T {
 }
 
 /** The source call with auth; on 401, one forced token refresh and one retry (psoxy re-sends). */
-async function sendWithAuth(px: Proxy, rt: Runtime, request: SourceRequest, call: Call, endpoint: EndpointMatch | null): Promise<SourceResponse> {
+async function sendWithAuth(px: Proxy, rt: Runtime, request: SourceRequest, call: Call, endpoint: EndpointMatch | null, deadline: AbortSignal): Promise<SourceResponse> {
   const options = {
     fetch: px.fetch,
+    deadline,
     timeoutMs: rt.timeoutMs,
     maxResponseBytes: rt.limits.maxSourceResponseBytes,
     followRedirects: rt.followRedirects,

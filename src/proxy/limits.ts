@@ -68,22 +68,16 @@ export function readSourceBody(response: Response, limit: number): Promise<Buffe
 
 /**
  * Bounds concurrent source calls (each may hold a response up to MAX_SOURCE_RESPONSE_BYTES).
- * Calls over the limit wait their turn; only when as many again are already waiting is one
- * refused, so memory stays bounded and ordinary bursts are served.
+ * Calls over the limit wait their turn until their deadline; with `QUEUE_FACTOR` times the limit
+ * already waiting, a call is refused at once. Memory stays bounded and ordinary bursts are served.
  */
 export class ConcurrencyLimit {
   private active = 0;
   private readonly waiting: (() => void)[] = [];
 
-  async run<T>(max: number, fn: () => Promise<T>): Promise<T> {
-    if (this.active >= max) {
-      if (this.waiting.length >= max * QUEUE_FACTOR) {
-        throw new ProxyError(503, 'TOO_MANY_CONCURRENT_REQUESTS', `More than ${max} concurrent requests to the source and ${max * QUEUE_FACTOR} waiting (MAX_CONCURRENT_SOURCE_REQUESTS); retry shortly`, undefined, { 'Retry-After': '1' });
-      }
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
-    } else {
-      this.active++;
-    }
+  async run<T>(max: number, deadline: AbortSignal, fn: () => Promise<T>): Promise<T> {
+    if (this.active >= max) await this.waitTurn(max, deadline);
+    else this.active++;
     try {
       return await fn();
     } finally {
@@ -92,6 +86,25 @@ export class ConcurrencyLimit {
       if (next) next();
       else this.active--;
     }
+  }
+
+  private waitTurn(max: number, deadline: AbortSignal): Promise<void> {
+    const refused = (why: string) => new ProxyError(503, 'TOO_MANY_CONCURRENT_REQUESTS', `${why} (MAX_CONCURRENT_SOURCE_REQUESTS ${max}); retry shortly`, undefined, { 'Retry-After': '1' });
+    if (this.waiting.length >= max * QUEUE_FACTOR) return Promise.reject(refused(`${max} requests to the source running and ${max * QUEUE_FACTOR} waiting`));
+    return new Promise<void>((resolve, reject) => {
+      const turn = () => {
+        deadline.removeEventListener('abort', giveUp);
+        resolve();
+      };
+      const giveUp = () => {
+        const i = this.waiting.indexOf(turn);
+        if (i >= 0) this.waiting.splice(i, 1);
+        reject(refused('No slot for a request to the source within REQUEST_TIMEOUT_SECONDS'));
+      };
+      if (deadline.aborted) return giveUp();
+      deadline.addEventListener('abort', giveUp, { once: true });
+      this.waiting.push(turn);
+    });
   }
 }
 

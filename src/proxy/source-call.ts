@@ -1,5 +1,5 @@
 /**
- * One call to the source with its bounds: a timeout over the whole exchange, the body read no
+ * One call to the source with its bounds: the request's deadline over the whole exchange, the body read no
  * further than MAX_SOURCE_RESPONSE_BYTES (as decompressed by fetch, so a gzip bomb stops at the
  * limit), and redirects followed by hand, only within TARGET_HOST's origin and only to a target
  * the same rules endpoint allows.
@@ -24,6 +24,8 @@ export interface SourceResponse {
 
 export interface SourceCallOptions {
   fetch: typeof fetch;
+  /** The request's deadline (REQUEST_TIMEOUT_SECONDS from its arrival), shared by retries and redirects. */
+  deadline: AbortSignal;
   timeoutMs: number;
   maxResponseBytes: number;
   followRedirects: boolean;
@@ -37,7 +39,7 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const MAX_REDIRECTS = 3;
 
 export async function callSource(request: SourceRequest, options: SourceCallOptions): Promise<SourceResponse> {
-  const signal = AbortSignal.timeout(options.timeoutMs);
+  const signal = options.deadline;
   let current = request;
   for (let hop = 0; ; hop++) {
     const response = await exchange(current, options, signal);
