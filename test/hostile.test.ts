@@ -877,6 +877,31 @@ test('huge source bodies: 64 MB chunked JSON, 64 MB with an honest Content-Lengt
   }
 });
 
+test('bodies within the byte limit that parse into too much: 16 MB of {} and deep nesting get 502 SOURCE_RESPONSE_TOO_LARGE, bounded memory', async (t) => {
+  const s = await hostileStack();
+  try {
+    const shapes: [string, string][] = [
+      ['5 million empty objects', '{"users":[' + '{},'.repeat(5_000_000) + '{}]}'],
+      ['nesting 600,000 deep (1.2 MB)', '{"users":' + '['.repeat(600_000) + ']'.repeat(600_000) + '}'],
+    ];
+    for (const [name, body] of shapes) {
+      s.up.behave(b.text(200, body, { 'Content-Type': 'application/json' }));
+      const { result, peakGrowth } = await watchMemory(MEMORY_LIMIT, () => s.up.destroyConnections(), async () => {
+        const res = await s.get('/v2/users');
+        return { status: res.status, code: res.headers.get('x-psoxy-error'), body: await res.text() };
+      });
+      t.diagnostic(`${name}: peak RSS growth ${mb(peakGrowth)}`);
+      assert.ok(peakGrowth < MEMORY_LIMIT, `${name}: RSS grew by ${mb(peakGrowth)}`);
+      assert.equal(result.status, 502, `${name}: ${result.body.slice(0, 200)}`);
+      assert.equal(result.code, 'SOURCE_RESPONSE_TOO_LARGE', name);
+    }
+    const deepRequest = await s.get('/v2/users', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '['.repeat(50_000) + ']'.repeat(50_000) });
+    await refusal(deepRequest, 413, 'REQUEST_TOO_LARGE', 'deep request body');
+  } finally {
+    await s.close();
+  }
+});
+
 test('lying and broken source responses fail closed: no personal data, an X-Psoxy-Error', async () => {
   const s = await hostileStack();
   try {

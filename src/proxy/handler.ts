@@ -20,7 +20,7 @@ import { basePathOf, joinTarget, normalizeInboundPath, validateOverride } from '
 import { healthCheck } from './health.ts';
 import { requestBodyAllowed, reverseTokensInBody } from './request-body.ts';
 import { checkHeaderValue, checkTarget, reverseTokensInTarget, targetProblem, UnplaceableTokenError, type RequestTarget } from './request-target.ts';
-import { checkRequestHeaders, ConcurrencyLimit, readRequestBody } from './limits.ts';
+import { checkRequestHeaders, checkRequestJson, ConcurrencyLimit, readRequestBody } from './limits.ts';
 import { buildRuntime, type Runtime } from './runtime.ts';
 import { callSource, type SourceRequest, type SourceResponse } from './source-call.ts';
 import { respond } from './respond.ts';
@@ -155,6 +155,7 @@ async function readCall(px: Proxy, rt: Runtime, request: Request, ctx: RequestCo
   const bodyText = (await readRequestBody(request, rt.limits.maxRequestBodyBytes)).toString('utf8').trim();
   const body = bodyText === '' ? null : bodyText;
   if ((body !== null || ctx.bodyOnGetOrHead) && (method === 'GET' || method === 'HEAD')) throw new ProxyError(400, null, 'Request body is not allowed for GET or HEAD requests');
+  if (body !== null && isJsonType(request.headers.get('Content-Type'))) checkRequestJson(body);
   return {
     method,
     contentType: request.headers.get('Content-Type'),
@@ -162,6 +163,11 @@ async function readCall(px: Proxy, rt: Runtime, request: Request, ctx: RequestCo
     target,
     skipSanitizer: rt.developmentMode && request.headers.get('X-Psoxy-Skip-Sanitizer')?.toLowerCase() === 'true',
   };
+}
+
+/** Bodies the proxy parses as JSON (a missing Content-Type means JSON, as in psoxy). */
+function isJsonType(contentType: string | null): boolean {
+  return contentType === null || contentType.toLowerCase().includes('json');
 }
 
 /** The rules endpoint allowing `method target`, or null. */

@@ -6,12 +6,15 @@
 import { InvalidConfigError, type ConfigService } from '../config/config-service.ts';
 import { ProxyError } from './errors.ts';
 import { readAtMost } from '../http/read-bounded.ts';
+import { jsonBudgetProblem } from '../json/budget.ts';
 
 export interface ProxyLimits {
   maxRequestBodyBytes: number;
   maxRequestHeaderBytes: number;
   /** Bounds the source's body as received and after decompression. */
   maxSourceResponseBytes: number;
+  /** Bounds what a JSON body parses into: values (keys included) and nesting. */
+  maxSourceJsonValues: number;
   maxConcurrentSourceRequests: number;
 }
 
@@ -19,13 +22,20 @@ export const DEFAULT_LIMITS: ProxyLimits = {
   maxRequestBodyBytes: 1024 * 1024,
   maxRequestHeaderBytes: 16 * 1024,
   maxSourceResponseBytes: 16 * 1024 * 1024,
+  maxSourceJsonValues: 1_000_000,
   maxConcurrentSourceRequests: 16,
 };
+
+/** Nesting no real response needs (Jackson's default limit), and what stays within every recursive walk. */
+export const MAX_JSON_DEPTH = 1000;
+/** A request body parses into at most this many values (bodies are queries, not data). */
+const MAX_REQUEST_JSON_VALUES = 100_000;
 
 const SETTINGS: Record<keyof ProxyLimits, string> = {
   maxRequestBodyBytes: 'MAX_REQUEST_BODY_BYTES',
   maxRequestHeaderBytes: 'MAX_REQUEST_HEADER_BYTES',
   maxSourceResponseBytes: 'MAX_SOURCE_RESPONSE_BYTES',
+  maxSourceJsonValues: 'MAX_SOURCE_JSON_VALUES',
   maxConcurrentSourceRequests: 'MAX_CONCURRENT_SOURCE_REQUESTS',
 };
 
@@ -59,6 +69,25 @@ export const sourceTooLarge = (limit: number) =>
 /** The request body, read no further than the limit (a declared Content-Length over it is refused unread). */
 export function readRequestBody(request: Request, limit: number): Promise<Buffer> {
   return readAtMost(request.body, request.headers, limit, () => requestTooLarge(limit));
+}
+
+/** A JSON request body the proxy may parse (to check its schema or reverse tokens) stays small once parsed. */
+export function checkRequestJson(body: string): void {
+  const problem = jsonBudgetProblem(body, { maxValues: MAX_REQUEST_JSON_VALUES, maxDepth: MAX_JSON_DEPTH });
+  if (problem !== null) throw new ProxyError(413, 'REQUEST_TOO_LARGE', `Request body has ${problem}`);
+}
+
+/**
+ * Bodies under this parse into at most a few tens of MB whatever their shape, so the count (about
+ * a tenth of the sanitize time) is skipped for them.
+ */
+const COUNT_SOURCE_JSON_FROM = 1024 * 1024;
+
+/** A source's JSON body parses into a bounded number of values (bytes alone bound memory poorly). */
+export function checkSourceJson(text: string, limits: ProxyLimits): void {
+  if (text.length < COUNT_SOURCE_JSON_FROM) return;
+  const problem = jsonBudgetProblem(text, { maxValues: limits.maxSourceJsonValues, maxDepth: MAX_JSON_DEPTH });
+  if (problem !== null) throw new ProxyError(502, 'SOURCE_RESPONSE_TOO_LARGE', `Source response has ${problem} (MAX_SOURCE_JSON_VALUES ${limits.maxSourceJsonValues}): request a smaller page`);
 }
 
 /** The source's body (fetch has already undone Content-Encoding), read no further than the limit. */

@@ -11,7 +11,7 @@ import { redactLeaks, scanForLeaks, type LeakGuardMode } from '../guard/leak-gua
 import type { Logger } from '../logging/logger.ts';
 import { ProxyError } from './errors.ts';
 import { PSOXY_COMPAT_VERSION } from './health.ts';
-import { sourceTooLarge } from './limits.ts';
+import { checkSourceJson, sourceTooLarge } from './limits.ts';
 import { passThroughHeaders } from './response-headers.ts';
 import type { Runtime } from './runtime.ts';
 import type { SourceResponse } from './source-call.ts';
@@ -54,6 +54,7 @@ async function sanitizedText(rt: Runtime, request: Request, answer: Answer, logg
   if ((answer.source.headers.get('content-type') ?? '').trim() === 'application/gzip') bytes = gunzipBounded(bytes, rt.limits.maxSourceResponseBytes);
   const text = bytes.toString('utf8');
   if (answer.skipSanitizer || answer.endpointIndex === null || text.trim() === '') return text;
+  checkSourceJson(text, rt.limits);
   await rt.keysReady;
   try {
     return rt.sanitizer.sanitizeForEndpoint(answer.endpointIndex, text, { pseudonymImplementation: request.headers.get('X-Psoxy-Pseudonym-Implementation') });

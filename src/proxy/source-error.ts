@@ -19,6 +19,8 @@ const CODE_KEYS = new Set(['code', 'error', 'errors', 'errorcode', 'status', 're
 const CODE_TEXT = /^[A-Za-z0-9_.:-]{1,64}$/;
 const MAX_DEPTH = 4;
 const MAX_ITEMS = 5;
+/** Error bodies are small; a larger one is not parsed at all (nothing of it is kept). */
+const MAX_PARSED_BYTES = 64 * 1024;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
@@ -26,7 +28,7 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 export function summarizeSourceError(status: number, body: Buffer): string {
   let parsed: Json | undefined;
   try {
-    parsed = JSON.parse(body.toString('utf8')) as Json;
+    if (body.length <= MAX_PARSED_BYTES) parsed = JSON.parse(body.toString('utf8')) as Json;
   } catch {
     parsed = undefined; // not JSON: nothing code-like to keep
   }
