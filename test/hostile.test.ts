@@ -537,6 +537,37 @@ test('invalid p~ tokens in an allowed header or a request body: the same 409 and
   }
 });
 
+test('a source echoing a decrypted token (Link, ETag, a body field) does not hand the caller its plaintext', async () => {
+  const s = await hostileStack({ RULES: TOKEN_RULES });
+  try {
+    const secret = 'KDcuGIm1QgePTO8WbOqwIQ';
+    const token = tokenFor(secret);
+    s.up.behave(({ res, rec }) => {
+      res.writeHead(200, {
+        'Content-Type': 'application/json',
+        Link: `<${s.up.url}${rec.rawUrl}&next_page_token=abc>; rel="next"`,
+        ETag: `"${secret}"`,
+        'X-RateLimit-Remaining': '9',
+      });
+      res.end(JSON.stringify({ ok: true }));
+    });
+    const res = await s.get(`/v2/things/${token}?q=1`);
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.equal(s.up.requests[0].path, `/v2/things/${secret}`, 'the source got the plaintext');
+    assert.equal(res.headers.get('link'), null);
+    assert.equal(res.headers.get('etag'), null);
+    assert.equal(res.headers.get('x-ratelimit-remaining'), '9', 'other headers still pass');
+    assert.ok(!(await res.text()).includes(secret));
+    s.up.behave(b.json(200, { echo: `you asked for ${secret}` }));
+    const echoed = await s.get(`/v2/things/${token}`);
+    const body = await refusal(echoed, 502, 'LEAK_GUARD_BLOCKED', 'body echo');
+    assert.ok(!body.includes(secret));
+    s.assertLogsClean([secret]);
+  } finally {
+    await s.close();
+  }
+});
+
 test('decrypted values are percent-encoded where they stand: no new path segment, query parameter or fragment', async () => {
   const s = await hostileStack();
   try {

@@ -9,7 +9,7 @@ import { TransientConfigError } from '../config/store.ts';
 import { splitRawUrl } from '../rules/url.ts';
 import { UNDECLARED_METHODS, type EndpointMatch } from '../rules/match.ts';
 import { BlockedByRulesError } from '../sanitizer/sanitizer.ts';
-import { MissingEncryptionKeyError } from '../pseudonym/pseudonymizer.ts';
+import { MissingEncryptionKeyError, REVERSIBLE_TOKEN } from '../pseudonym/pseudonymizer.ts';
 import { InvalidTokenError } from '../pseudonym/crypto.ts';
 import { TokenEndpointError } from '../auth/source-auth.ts';
 import type { TokenTimings } from '../auth/oauth-token-manager.ts';
@@ -95,10 +95,10 @@ async function handle(px: Proxy, request: Request, ctx: RequestContext): Promise
   checkRequestHeaders(request.headers, rt.limits);
   const call = await readCall(px, rt, request, ctx);
   const endpoint = checkRules(px, rt, call, clientIp);
-  const sourceRequest = buildSourceRequest(rt, request, call, endpoint);
+  const { sourceRequest, decrypted } = buildSourceRequest(rt, request, call, endpoint);
   return px.concurrency.run(rt.limits.maxConcurrentSourceRequests, deadline, async () => {
     const source = await sendWithAuth(px, rt, sourceRequest, call, endpoint, deadline);
-    return respond(rt, request, { source, endpointIndex: endpoint?.index ?? null, skipSanitizer: call.skipSanitizer }, px.logger);
+    return respond(rt, request, { source, endpointIndex: endpoint?.index ?? null, skipSanitizer: call.skipSanitizer, decrypted }, px.logger);
   });
 }
 
@@ -216,24 +216,33 @@ function checkRules(px: Proxy, rt: Runtime, call: Call, clientIp: string | null)
   return match;
 }
 
-/** The source request: tokens decrypted into URL, allowed headers and body, each encoded for its place. */
-function buildSourceRequest(rt: Runtime, request: Request, call: Call, endpoint: EndpointMatch | null): SourceRequest {
+/**
+ * The source request: tokens decrypted into URL, allowed headers and body, each encoded for its
+ * place; and the plaintexts decrypted, which the response must not reflect back to the caller.
+ */
+function buildSourceRequest(rt: Runtime, request: Request, call: Call, endpoint: EndpointMatch | null): { sourceRequest: SourceRequest; decrypted: string[] } {
   const pseudonymizer = rt.sanitizer.pseudonymizer;
+  const decrypted: string[] = [];
   return withTokenErrors(() => {
-    const reverse = (token: string) => pseudonymizer.reverse(token);
+    const reverse = (token: string) => {
+      const plaintext = pseudonymizer.reverse(token);
+      decrypted.push(plaintext);
+      return plaintext;
+    };
+    const reverseAll = (text: string) => (text.includes('p~') ? text.replace(REVERSIBLE_TOKEN, reverse) : text);
     const target = reverseTokensInTarget(call.target, reverse);
     const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Encoding': 'gzip', 'User-Agent': rt.userAgent };
     const forward = [...rt.allowedHeaders, ...[...(endpoint?.endpoint.allowedRequestHeaders ?? [])].sort(), ...(endpoint?.endpoint.allowedRequestHeadersToForward ?? [])];
     for (const name of forward) {
       const v = request.headers.get(name);
-      if (v !== null) headers[name] = checkHeaderValue(pseudonymizer.reverseAll(v));
+      if (v !== null) headers[name] = checkHeaderValue(reverseAll(v));
     }
     let body: string | undefined;
     if (call.body !== null) {
-      body = reverseTokensInBody(call.body, call.contentType, (s) => pseudonymizer.reverseAll(s));
+      body = reverseTokensInBody(call.body, call.contentType, reverseAll);
       headers['Content-Type'] = call.contentType ?? 'application/json';
     }
-    return { method: call.method, url: joinTarget(rt.base, target.path, target.query), headers, body };
+    return { sourceRequest: { method: call.method, url: joinTarget(rt.base, target.path, target.query), headers, body }, decrypted };
   });
 }
 

@@ -4,6 +4,7 @@
  * parser or the source's server would change or read two ways is refused before the rules check.
  */
 import { ProxyError } from './errors.ts';
+import { REVERSIBLE_TOKEN } from '../pseudonym/pseudonymizer.ts';
 
 export interface RequestTarget {
   /** Raw path, starting with `/`, still percent-encoded. */
@@ -13,7 +14,6 @@ export interface RequestTarget {
 }
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
-const REVERSIBLE_TOKEN = /p~[A-Za-z0-9_-]{43,}(?:@[A-Za-z0-9.-]+)?/g;
 /** Decoding rounds when looking for hidden dot segments (`%252e%252e` is two rounds deep). */
 const DECODE_ROUNDS = 4;
 

@@ -25,11 +25,18 @@ export interface Answer {
   endpointIndex: number | null;
   /** Development mode with `X-Psoxy-Skip-Sanitizer: true`. */
   skipSanitizer: boolean;
+  /** Plaintexts of the tokens this request carried: the caller must not learn them from the answer. */
+  decrypted: string[];
 }
+
+/** Shorter plaintexts (a count, a flag) occur by chance; only longer ones are looked for. */
+const MIN_REFLECTED_LENGTH = 8;
 
 export async function respond(rt: Runtime, request: Request, answer: Answer, logger: Logger): Promise<Response> {
   const { source } = answer;
-  const headers = passThroughHeaders(source.headers, (header, reason) => logger.warn('source response header dropped', { header, reason }));
+  const reflected = reflectionForms(answer.decrypted);
+  const headers = passThroughHeaders(source.headers, (header, reason) => logger.warn('source response header dropped', { header, reason }),
+    (value) => reflected.some((r) => value.includes(r)));
   if (source.status < 200 || source.status >= 300) {
     headers.set('X-Psoxy-Error', 'API_ERROR');
     logger.warn('source API error', { status: source.status });
@@ -38,10 +45,10 @@ export async function respond(rt: Runtime, request: Request, answer: Answer, log
       body = summarizeSourceError(source.status, source.body);
       headers.set('content-type', 'application/json');
     }
-    return finish(request, source.status, headers, guard(rt.leakGuard, body, logger));
+    return finish(request, source.status, headers, guard(rt.leakGuard, body, reflected, logger));
   }
   let text = await sanitizedText(rt, request, answer, logger);
-  if (!answer.skipSanitizer) text = guard(rt.leakGuard, text, logger);
+  if (!answer.skipSanitizer) text = guard(rt.leakGuard, text, reflected, logger);
   headers.set('X-Psoxy-Rules-SHA', rt.rulesSha);
   headers.set('X-Psoxy-Psoxy-Version', PSOXY_COMPAT_VERSION);
   headers.set('X-Psoxy-PII-Salt-Sha256', rt.saltHash);
@@ -76,17 +83,32 @@ function gunzipBounded(bytes: Buffer, limit: number): Buffer {
   }
 }
 
-/** The outbound leak guard: personal data not in token form is logged, redacted or blocked. */
-function guard(mode: LeakGuardMode, text: string, logger: Logger): string {
+/** How a decrypted plaintext could appear in a response: as is, URL-encoded once or twice, JSON-escaped. */
+function reflectionForms(decrypted: string[]): string[] {
+  const forms = decrypted.filter((p) => p.length >= MIN_REFLECTED_LENGTH).flatMap((p) => {
+    const once = encodeURIComponent(p);
+    return [p, once, encodeURIComponent(once), JSON.stringify(p).slice(1, -1)];
+  });
+  return [...new Set(forms)];
+}
+
+/**
+ * The outbound leak guard: personal data not in token form, and plaintexts of this request's
+ * tokens reflected back, are logged, redacted or blocked (counts only are logged).
+ */
+function guard(mode: LeakGuardMode, text: string, reflected: string[], logger: Logger): string {
   if (mode === 'off') return text;
+  const echoes = reflected.filter((r) => text.includes(r));
   if (mode === 'redact') {
-    const { text: redacted, counts } = redactLeaks(text);
-    if (counts.email + counts.phone + counts.ip > 0) logger.warn('leak guard redacted values that look like personal data', { ...counts });
+    let out = text;
+    for (const r of echoes) out = out.replaceAll(r, '[redacted-token-value]');
+    const { text: redacted, counts } = redactLeaks(out);
+    if (counts.email + counts.phone + counts.ip + echoes.length > 0) logger.warn('leak guard redacted values that look like personal data', { ...counts, reflectedTokenValues: echoes.length });
     return redacted;
   }
   const counts = scanForLeaks(text);
-  if (counts.email + counts.phone + counts.ip === 0) return text;
-  logger.warn(`leak guard found values that look like personal data${mode === 'block' ? '; response blocked' : ''}`, { ...counts });
+  if (counts.email + counts.phone + counts.ip + echoes.length === 0) return text;
+  logger.warn(`leak guard found values that look like personal data${mode === 'block' ? '; response blocked' : ''}`, { ...counts, reflectedTokenValues: echoes.length });
   if (mode === 'block') {
     throw new ProxyError(502, 'LEAK_GUARD_BLOCKED', 'The response held values that look like personal data and are not pseudonymized; it was blocked (LEAK_GUARD). Review the rules for this endpoint.');
   }

@@ -37,13 +37,16 @@ export function headerProblem(name: string, value: string): string | null {
   return null;
 }
 
-/** The headers that pass, lower-cased; `dropped` hears each refused header's name and reason. */
-export function passThroughHeaders(source: Headers, dropped: (name: string, reason: string) => void): Headers {
+/**
+ * The headers that pass, lower-cased; `dropped` hears each refused header's name and reason.
+ * `reflects` says whether a value echoes something the caller must not learn (a decrypted token).
+ */
+export function passThroughHeaders(source: Headers, dropped: (name: string, reason: string) => void, reflects: (value: string) => boolean = () => false): Headers {
   const out = new Headers();
   source.forEach((value, rawName) => {
     const name = rawName.toLowerCase();
     if (!isPassThroughHeader(name)) return;
-    const problem = headerProblem(name, value);
+    const problem = headerProblem(name, value) ?? (reflects(value) ? 'echoes a decrypted token' : null);
     if (problem === null) out.set(name, value);
     else dropped(name, problem);
   });

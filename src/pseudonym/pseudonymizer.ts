@@ -41,7 +41,8 @@ export interface Identity {
 export class MissingEncryptionKeyError extends Error {}
 
 const b64url = (b: Uint8Array) => base64url(b);
-const REVERSIBLE_TOKEN = /p~[A-Za-z0-9_-]{43,}(?:@[A-Za-z0-9.-]+)?/g;
+/** A reversible token in text, with its `@domain` (psoxy's grammar: 43+ base64url characters). */
+export const REVERSIBLE_TOKEN = /p~[A-Za-z0-9_-]{43,}(?:@[A-Za-z0-9.-]+)?/g;
 
 export class Pseudonymizer {
   readonly config: Required<Pick<PseudonymizerConfig, 'salt' | 'emailCanonicalization' | 'emailDomainHandling'>> & PseudonymizerConfig;
