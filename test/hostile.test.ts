@@ -537,6 +537,29 @@ test('invalid p~ tokens in an allowed header or a request body: the same 409 and
   }
 });
 
+test('caller headers the proxy acts on are checked up front and never echoed: X-Psoxy-Pseudonym-Implementation, Accept-Encoding q=0', async () => {
+  const s = await hostileStack();
+  try {
+    s.up.behave(BUILT_IN_OK);
+    const bad = await s.get('/v2/users', { headers: { 'X-Psoxy-Pseudonym-Implementation': `${EMAIL} p~abc` } });
+    const body = await refusal(bad, 400, 'INVALID_REQUEST', 'bad implementation header');
+    assert.ok(!body.includes(EMAIL));
+    assertNothingUpstream(s.up, 'refused before the source');
+    s.assertLogsClean();
+    s.up.behave(b.json(200, { users: Array.from({ length: 50 }, (_, i) => ({ id: `u-${i}`, status: 'active' })) }));
+    const raw = await rawCall(s.url, '/v2/users', { headers: { 'Accept-Encoding': 'gzip;q=0, identity' } });
+    assert.equal(raw.status, 200);
+    assert.equal(raw.headers['content-encoding'], undefined, 'gzip;q=0 refuses gzip');
+    s.up.behave(({ res }) => { const gz = gzipSync(JSON.stringify({ users: [{ id: 'u-1', email: EMAIL }] })); res.writeHead(200, { 'Content-Type': 'Application/GZIP; charset=binary' }); res.end(gz); });
+    const gz = await s.get('/v2/users');
+    const gzBody = await gz.text();
+    assert.equal(gz.status, 200, gzBody);
+    assert.ok(!gzBody.includes(EMAIL));
+  } finally {
+    await s.close();
+  }
+});
+
 test('a source echoing a decrypted token (Link, ETag, a body field) does not hand the caller its plaintext', async () => {
   const s = await hostileStack({ RULES: TOKEN_RULES });
   try {

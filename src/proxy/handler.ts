@@ -151,6 +151,8 @@ async function readCall(px: Proxy, rt: Runtime, request: Request, ctx: RequestCo
   if (!UTF8_COMPATIBLE.has(contentEncoding.trim().toLowerCase())) {
     throw new ProxyError(400, 'INVALID_REQUEST', `Content encoding ${contentEncoding} not supported; only UTF-8 compatible encodings are supported (utf-8, ascii, iso-8859-1, us-ascii)`);
   }
+  const impl = request.headers.get('X-Psoxy-Pseudonym-Implementation');
+  if (impl !== null && impl !== 'v0.4' && impl !== 'v0.3') throw new ProxyError(400, 'INVALID_REQUEST', 'X-Psoxy-Pseudonym-Implementation must be v0.4 or v0.3');
   const method = request.method.toUpperCase();
   const bodyText = (await readRequestBody(request, rt.limits.maxRequestBodyBytes)).toString('utf8').trim();
   const body = bodyText === '' ? null : bodyText;
@@ -177,7 +179,7 @@ function matchTarget(rt: Runtime, method: string, target: RequestTarget): Endpoi
 
 /** The raw target, after `X-Psoxy-Target*` overrides and prefix trimming; refused unless sendable as is. */
 function requestTarget(px: Proxy, rt: Runtime, request: Request, ctx: RequestContext): RequestTarget {
-  const rawUrl = ctx.rawUrl ?? new URL(request.url).pathname + new URL(request.url).search;
+  const rawUrl = ctx.rawUrl ?? (({ pathname, search }) => pathname + search)(new URL(request.url));
   // A fragment is never sent; one in the request line is refused rather than silently cut.
   if (rawUrl.includes('#')) throw new ProxyError(400, 'INVALID_REQUEST', 'Request target must not contain #');
   const raw = splitRawUrl(rawUrl);

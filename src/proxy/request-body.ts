@@ -5,6 +5,7 @@
 import type { BodySchema, Endpoint } from '../rules/types.ts';
 import { compileJavaRegex } from '../regex/java-regex.ts';
 import { ProxyError } from './errors.ts';
+import { isJsonNumber, parseJson } from '../json/json.ts';
 
 const PSEUDONYM = /p~[a-zA-Z0-9_-]{43,}/;
 
@@ -72,14 +73,15 @@ export function reverseTokensInBody(body: string, contentType: string | null, re
   if (type.includes('application/json')) {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(body);
+      // Big integers and doubles keep their text (JSON.rawJSON), as Jackson would.
+      parsed = parseJson(body);
     } catch {
       throw new ProxyError(500, 'CONNECTION_SETUP', 'Failed to parse request; review logs', 'request body is not valid JSON');
     }
     const walk = (x: unknown): unknown =>
       typeof x === 'string' ? reverse(x)
         : Array.isArray(x) ? x.map(walk)
-          : x !== null && typeof x === 'object' ? Object.fromEntries(Object.entries(x).map(([k, y]) => [k, walk(y)]))
+          : x !== null && typeof x === 'object' && !isJsonNumber(x) ? Object.fromEntries(Object.entries(x).map(([k, y]) => [k, walk(y)]))
             : x;
     return JSON.stringify(walk(parsed));
   }

@@ -34,6 +34,8 @@ const MIN_REFLECTED_LENGTH = 8;
 
 export async function respond(rt: Runtime, request: Request, answer: Answer, logger: Logger): Promise<Response> {
   const { source } = answer;
+  // A status a response cannot carry (fetch gives 200..599; anything else) is the source's fault.
+  if (source.status < 200 || source.status > 599) throw new ProxyError(502, 'API_ERROR', 'Source answered with an invalid HTTP status');
   const reflected = reflectionForms(answer.decrypted);
   const headers = passThroughHeaders(source.headers, (header, reason) => logger.warn('source response header dropped', { header, reason }),
     (value) => reflected.some((r) => value.includes(r)));
@@ -58,7 +60,7 @@ export async function respond(rt: Runtime, request: Request, answer: Answer, log
 async function sanitizedText(rt: Runtime, request: Request, answer: Answer, logger: Logger): Promise<string> {
   let bytes = answer.source.body;
   // psoxy: a body typed application/gzip is NDJSON to gunzip (bounded like any other body).
-  if ((answer.source.headers.get('content-type') ?? '').trim() === 'application/gzip') bytes = gunzipBounded(bytes, rt.limits.maxSourceResponseBytes);
+  if (mediaType(answer.source.headers.get('content-type')) === 'application/gzip') bytes = gunzipBounded(bytes, rt.limits.maxSourceResponseBytes);
   const text = bytes.toString('utf8');
   if (answer.skipSanitizer || answer.endpointIndex === null || text.trim() === '') return text;
   checkSourceJson(text, rt.limits);
@@ -115,10 +117,21 @@ function guard(mode: LeakGuardMode, text: string, reflected: string[], logger: L
   return text;
 }
 
+const mediaType = (contentType: string | null) => (contentType ?? '').split(';')[0].trim().toLowerCase();
+
+/** Whether the caller accepts gzip (`gzip;q=0` refuses it). */
+function acceptsGzip(request: Request): boolean {
+  return (request.headers.get('Accept-Encoding') ?? '').split(',').some((part) => {
+    const [coding, ...params] = part.split(';').map((x) => x.trim().toLowerCase());
+    const q = params.find((p) => p.startsWith('q='));
+    return (coding === 'gzip' || coding === '*') && (q === undefined || Number(q.slice(2)) > 0);
+  });
+}
+
 function finish(request: Request, status: number, headers: Headers, text: string): Response {
   const body = Buffer.from(text, 'utf8');
-  if (status === 204 || status === 304) return new Response(null, { status, headers });
-  if ((request.headers.get('Accept-Encoding') ?? '').includes('gzip') && body.length >= COMPRESSION_THRESHOLD) {
+  if (status === 204 || status === 205 || status === 304) return new Response(null, { status, headers });
+  if (acceptsGzip(request) && body.length >= COMPRESSION_THRESHOLD) {
     headers.set('Content-Encoding', 'gzip');
     return new Response(new Uint8Array(gzipSync(body)), { status, headers });
   }

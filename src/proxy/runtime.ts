@@ -72,7 +72,10 @@ export async function buildRuntime(config: ConfigService, deps: RuntimeDeps): Pr
   if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new InvalidConfigError('REQUEST_TIMEOUT_SECONDS must be a positive number');
   const userAgent = (await config.get('USER_AGENT')) ?? DEFAULT_USER_AGENT;
   // Key derivation overlaps the first upstream call; awaited before the first sanitization.
-  const keysReady = pseudonymizer.warmUp().catch(() => undefined);
+  const keysReady = pseudonymizer.warmUp().catch((e: unknown) => {
+    // The synchronous derivation on first use will fail the same way, closed; say why here.
+    deps.logger.warn('key derivation failed ahead of the first request', { reason: (e as Error).name });
+  });
   return {
     keysReady,
     sanitizer: new Sanitizer(rules, pseudonymizer),

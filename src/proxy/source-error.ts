@@ -15,8 +15,8 @@ export function parseSourceErrorBodyMode(value: string | undefined): SourceError
 
 /** Keys whose values are codes, never prose (compared lower-case, `-`/`_` ignored). */
 const CODE_KEYS = new Set(['code', 'error', 'errors', 'errorcode', 'status', 'reason', 'type', 'domain', 'subcode', 'errorsubcode', 'ok', 'retryafter']);
-/** A code: an identifier-like token, no spaces, no `@`, short. */
-const CODE_TEXT = /^[A-Za-z0-9_.:-]{1,64}$/;
+/** A code: letters, digits and `_` only (no `.`, `:`, `-`, `@`: no domains, names, phone numbers), short. */
+const CODE_TEXT = /^[A-Za-z0-9_]{1,48}$/;
 const MAX_DEPTH = 4;
 const MAX_ITEMS = 5;
 /** Error bodies are small; a larger one is not parsed at all (nothing of it is kept). */
@@ -41,12 +41,19 @@ export function summarizeSourceError(status: number, body: Buffer): string {
   });
 }
 
+/** Ids mix letters and digits at random (`KDcuGIm1QgePTO8WbOqwIQ`); codes do not (`E1001`, `invalid_auth`). */
+function looksGenerated(value: string): boolean {
+  let switches = 0;
+  for (let i = 1; i < value.length; i++) if (/\d/.test(value[i]) !== /\d/.test(value[i - 1])) switches++;
+  return switches >= 3;
+}
+
 function keepCodes(value: Json, depth: number): Json | undefined {
   if (depth > MAX_DEPTH) return undefined;
   // Long digit runs are ids (a user, a meeting, a phone number), not codes.
   if (typeof value === 'number') return Math.abs(value) < 1e6 ? value : undefined;
   if (typeof value === 'boolean') return value;
-  if (typeof value === 'string') return CODE_TEXT.test(value) && !/\d{6,}/.test(value) ? value : undefined;
+  if (typeof value === 'string') return CODE_TEXT.test(value) && !/\d{6,}/.test(value) && !looksGenerated(value) ? value : undefined;
   if (value === null) return undefined;
   if (Array.isArray(value)) {
     const kept = value.slice(0, MAX_ITEMS).map((v) => keepCodes(v, depth + 1)).filter((v) => v !== undefined);

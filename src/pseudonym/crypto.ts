@@ -63,14 +63,19 @@ export class AesCbc {
     return plaintext;
   }
 
-  /** The plaintext, or null when the ciphertext is not whole blocks or its padding is invalid. */
+  /**
+   * The plaintext, or null when the ciphertext is not whole blocks or its padding is invalid. The
+   * padding is checked without branching on its bytes or throwing, so good and bad padding take
+   * the same time.
+   */
   decryptOrNull(iv: Uint8Array, ciphertext: Uint8Array): Buffer | null {
     if (ciphertext.length === 0 || ciphertext.length % 16 !== 0) return null;
-    try {
-      const d = createDecipheriv('aes-256-cbc', this.key, iv);
-      return Buffer.concat([d.update(ciphertext), d.final()]);
-    } catch {
-      return null;
-    }
+    const d = createDecipheriv('aes-256-cbc', this.key, iv);
+    d.setAutoPadding(false);
+    const padded = Buffer.concat([d.update(ciphertext), d.final()]);
+    const pad = padded[padded.length - 1];
+    let bad = (pad === 0 ? 1 : 0) | (pad > 16 ? 1 : 0);
+    for (let i = 1; i <= 16; i++) bad |= (i <= pad ? 1 : 0) & (padded[padded.length - i] !== pad ? 1 : 0);
+    return bad === 0 ? padded.subarray(0, padded.length - pad) : null;
   }
 }

@@ -190,15 +190,6 @@ export class Pseudonymizer {
   }
 
   /**
-   * Decrypts one `p~` token (with or without `@domain`) as psoxy does: the hash half is not
-   * checked. Only for reading psoxy's own test vectors; requests go through `reverse`.
-   */
-  decryptToken(token: string): string {
-    const [iv, ciphertext] = this.tokenParts(token);
-    return this.mainCipher.decrypt(iv, ciphertext).toString('utf8');
-  }
-
-  /**
    * Decrypts one `p~` token and checks its hash half against the plaintext (psoxy never does):
    * without the salt nobody can forge or alter a token, so a decryption oracle learns nothing.
    * Every failure is the same `InvalidTokenError`, whatever was wrong.

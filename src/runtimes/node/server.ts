@@ -23,12 +23,8 @@ async function toRequest(req: IncomingMessage, origin: string): Promise<{ reques
     for (const one of Array.isArray(v) ? v : [v]) headers.append(k, one);
   }
   const method = req.method ?? 'GET';
-  let url: string;
-  try {
-    url = new URL(req.url ?? '/', origin).toString();
-  } catch {
-    url = origin + '/';
-  }
+  // Only a placeholder: the core reads the raw URL from the context.
+  const url = origin + '/';
   if (method === 'GET' || method === 'HEAD') return { request: new Request(url, { method, headers }), bodyOnGetOrHead: await hasNonBlankBody(req) };
   return { request: new Request(url, { method, headers, body: bodyStream(req), duplex: 'half' } as RequestInit), bodyOnGetOrHead: false };
 }
@@ -66,15 +62,18 @@ function hasNonBlankBody(req: IncomingMessage): Promise<boolean> {
     let seen = 0;
     const settle = (answer: boolean) => {
       req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', reject);
       req.pause();
       resolve(answer);
     };
+    const onEnd = () => settle(false);
     const onData = (c: Buffer) => {
       seen += c.length;
       if (c.toString('utf8').trim() !== '' || seen > GET_BODY_PROBE_BYTES) settle(true);
     };
     req.on('data', onData);
-    req.once('end', () => settle(false));
+    req.once('end', onEnd);
     req.once('error', reject);
   });
 }
@@ -100,7 +99,8 @@ export function nodeListener(handler: FetchHandler) {
         await writeResponse(res, unsendable, req);
         return;
       }
-      const origin = `http://${req.headers.host ?? '127.0.0.1'}`;
+      // The Host header plays no part in routing (the raw URL does): a fixed origin cannot fail to parse.
+      const origin = 'http://proxy.invalid';
       const clientIp = req.socket.remoteAddress ?? null;
       const { request, bodyOnGetOrHead } = await toRequest(req, origin);
       const proto = req.headers['x-forwarded-proto'];
