@@ -7,7 +7,7 @@
 import { ConfigService, InvalidConfigError, MissingConfigError } from '../config/config-service.ts';
 import { TransientConfigError } from '../config/store.ts';
 import { splitRawUrl } from '../rules/url.ts';
-import { UNDECLARED_METHODS, type EndpointMatch } from '../rules/match.ts';
+import type { EndpointMatch } from '../rules/match.ts';
 import { BlockedByRulesError } from '../sanitizer/sanitizer.ts';
 import { MissingEncryptionKeyError, REVERSIBLE_TOKEN } from '../pseudonym/pseudonymizer.ts';
 import { InvalidTokenError } from '../pseudonym/crypto.ts';
@@ -206,7 +206,7 @@ function checkRules(px: Proxy, rt: Runtime, call: Call, clientIp: string | null)
     return null;
   }
   const match = matchTarget(rt, call.method, call.target);
-  if (!match && !(rt.sanitizer.rules.allowAllEndpoints && UNDECLARED_METHODS.has(call.method))) {
+  if (!match && !rt.sanitizer.allowsUnmatched(call.method)) {
     px.logger.info(`${shape} blocked by rules`, { clientIp });
     throw new ProxyError(403, 'BLOCKED_BY_RULES', null);
   }

@@ -68,7 +68,12 @@ export class Sanitizer {
   }
 
   isAllowed(method: string, rawUrl: string): boolean {
-    return (this.rules.allowAllEndpoints && UNDECLARED_METHODS.has(method.toUpperCase())) || this.match(method, rawUrl) !== null;
+    return this.match(method, rawUrl) !== null || this.allowsUnmatched(method);
+  }
+
+  /** `allowAllEndpoints` lets a call no endpoint matches through, for the methods undeclared endpoints take. */
+  allowsUnmatched(method: string): boolean {
+    return this.rules.allowAllEndpoints && UNDECLARED_METHODS.has(method.toUpperCase());
   }
 
   /**
@@ -79,7 +84,7 @@ export class Sanitizer {
   sanitize(method: string, rawUrl: string, body: string, options: SanitizeOptions = {}): string {
     const match = this.match(method, rawUrl);
     if (match === null) {
-      if (this.isAllowed(method, rawUrl)) return body;
+      if (this.allowsUnmatched(method)) return body;
       throw new BlockedByRulesError(`${method} ${rawUrl} is not allowed by the rules`);
     }
     return this.sanitizeForEndpoint(match.index, body, options);
