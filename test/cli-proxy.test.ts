@@ -19,6 +19,29 @@ test('npm start (psoxy demo): simulator + proxy + calls, exits 0, shows removals
   assert.match(r.stdout, /OK: 1 token request/);
 });
 
+/** `psoxy check zoom` against a simulator: exit status and output. */
+async function checkZoomCli(env: Record<string, string>): Promise<{ status: number | null; out: string }> {
+  const child = spawn(process.execPath, [CLI, 'check', 'zoom'], { env: { ...process.env, ...env } });
+  let out = '';
+  child.stdout.on('data', (d) => { out += d; });
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { status, out };
+}
+
+test("an app set up as psoxy's Zoom guide says (three classic scopes) passes check zoom and serves the guide's endpoints", async () => {
+  const sim = new ZoomSimulator({ scopes: 'classic' });
+  await sim.start();
+  try {
+    const { status, out } = await checkZoomCli({ ...sim.targetSettings(), ...sim.credentialSettings(), PSOXY_LOCAL_STORE: '/nonexistent/dir/zoom.json' });
+    assert.equal(status, 0, out);
+    assert.match(out, /OK {4}scopes +classic scopes grant the 8 endpoints psoxy's Zoom guide covers/);
+    assert.match(out, /OK {4}optional scopes +not granted: recording:read:admin, meeting_summary:read:admin \(disables: List all recordings/);
+    assert.doesNotMatch(out, /granular|user:read:list_users:admin/, 'no granular advice for a classic app');
+  } finally {
+    await sim.stop();
+  }
+});
+
 test('psoxy check zoom reports token, scopes and plan with fixes', async () => {
   const sim = new ZoomSimulator({ plan: 'free', scopes: ['user:read:list_users:admin', 'report:read:user:admin'] });
   await sim.start();
@@ -30,7 +53,7 @@ test('psoxy check zoom reports token, scopes and plan with fixes', async () => {
     const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
     assert.equal(status, 1);
     assert.match(out, /OK {4}token/);
-    assert.match(out, /FAIL {2}scopes .*missing meeting:read:past_meeting:admin/);
+    assert.match(out, /FAIL {2}scopes +granular scopes: missing .*meeting:read:past_meeting:admin.*\(disables: .*Get past meeting details \/v2\/past_meetings\/\{meetingId\}/);
     assert.match(out, /FAIL {2}plan .*code 200: Only available for Paid account[\s\S]*Pro plan or higher/);
     const bad = spawn(process.execPath, [CLI, 'check', 'zoom'], { env: { ...process.env, ...env, PSOXY_ZOOM_CLIENT_SECRET: 'nope' } });
     let badOut = '';

@@ -354,3 +354,33 @@ test("free plan and missing scopes: Zoom's error codes reach the caller", async 
     await f.close();
   }
 });
+
+test("a classic-scope app (psoxy's Zoom guide) serves every endpoint its scopes grant; Zoom names the missing classic scope for the others", async () => {
+  const s = await zoomStack({ sim: { scopes: 'classic' } });
+  try {
+    const host = s.sim.org.users.find((u) => u.status === 'active' && s.sim.org.meetings.some((m) => m.host_id === u.id && m.summary))!;
+    const meeting = s.sim.org.meetings.find((m) => m.host_id === host.id && m.summary)!;
+    const users = (await (await s.get('/v2/users?page_size=300')).json()) as { users: Json[] };
+    const pId = users.users.find((u) => u.email === Pseudonymizer.urlSafeToken(pz.pseudonymize(host.email)!))!.id as string;
+    const granted = [
+      `/v2/users/${pId}/meetings`, `/v2/meetings/${meeting.id}`, `/v2/past_meetings/${meeting.id}`,
+      `/v2/past_meetings/${enc2(meeting.uuid)}/instances`, `/v2/past_meetings/${enc2(meeting.uuid)}/participants`,
+      `/v2/report/users/${pId}/meetings?from=2026-08-01&to=2026-11-01`, `/v2/report/meetings/${encodeURIComponent(meeting.uuid)}/participants`,
+    ];
+    for (const p of granted) assert.equal((await s.get(p)).status, 200, p);
+    for (const p of [`/v2/meetings/${enc2(meeting.uuid)}/meeting_summary`, `/v2/users/${pId}/recordings`]) {
+      const res = await s.get(p);
+      assert.equal(res.status, 400, p);
+      assert.deepEqual(((await res.json()) as Json).sourceError, { code: 4711 });
+    }
+    // What Zoom itself says (the proxy withholds the message): the classic scope, not the granular one.
+    const token = ((await (await fetch(`${s.sim.url}/oauth/token?grant_type=account_credentials&account_id=${s.sim.accountId}`, {
+      method: 'POST', headers: { Authorization: 'Basic ' + Buffer.from(`${s.sim.clientId}:${s.sim.clientSecret}`).toString('base64') },
+    })).json()) as { access_token: string; scope: string });
+    assert.equal(token.scope, 'user:read:admin meeting:read:admin report:read:admin');
+    const direct = await fetch(`${s.sim.url}/v2/users/${host.id}/recordings`, { headers: { Authorization: `Bearer ${token.access_token}` } });
+    assert.match(((await direct.json()) as { message: string }).message, /does not contain scopes:\[recording:read:admin\]/);
+  } finally {
+    await s.close();
+  }
+});

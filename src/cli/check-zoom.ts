@@ -1,12 +1,13 @@
 /**
  * `psoxy check zoom`: verifies a Zoom Server-to-Server OAuth app (or the simulator): a token can
- * be had, which scopes are granted, and whether the plan allows the report and past-participant
- * endpoints. Prints a table with what to fix in the Zoom Marketplace.
+ * be had, whether its scopes (classic, granular, or a mix) grant the endpoints psoxy's Zoom guide
+ * covers, which optional endpoints they leave out, and whether the plan allows the report and
+ * past-participant endpoints. Prints a table with what to fix in the Zoom Marketplace.
  */
 import { parseArgs } from 'node:util';
 import { localConfig } from '../runtimes/node/serve.ts';
 import { requestAccountCredentialsToken } from '../auth/account-credentials.ts';
-import { ZOOM_SCOPES } from '../sources/zoom/simulator/server.ts';
+import { endpointFor, scopeReport, ZOOM_ENDPOINTS, type ScopeFamily } from '../sources/zoom/connector.ts';
 import { silentLogger } from '../logging/logger.ts';
 
 interface Check { check: string; ok: boolean; detail: string; fix: string }
@@ -34,10 +35,9 @@ export async function checkZoom(options: { env?: Record<string, string | undefin
     return checks;
   }
   const granted = new Set((scope ?? '').split(/\s+/).filter(Boolean));
-  const absent = ZOOM_SCOPES.filter((s) => !granted.has(s));
-  checks.push(scope === undefined
-    ? { check: 'scopes', ok: true, detail: 'token response lists no scopes; not checked', fix: '' }
-    : { check: 'scopes', ok: absent.length === 0, detail: absent.length ? `missing ${absent.join(', ')}` : `all ${ZOOM_SCOPES.length} granted`, fix: absent.length ? 'Zoom Marketplace > your app > Scopes: add the missing scopes, then re-activate the app' : '' });
+  const family: ScopeFamily = scope === undefined ? 'granular' : scopeReport(granted).family;
+  checks.push(...scopeChecks(scope === undefined ? null : granted));
+  const scopeFor = (path: string) => endpointFor(path)!.scopes[family][0];
   const base = /^[a-z]+:\/\//i.test(host) ? host.replace(/\/+$/, '') : `https://${host}`;
   const api = async (path: string) => {
     const res = await fetch(base + path, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } });
@@ -45,7 +45,7 @@ export async function checkZoom(options: { env?: Record<string, string | undefin
   };
   const users = await api('/v2/users?page_size=1');
   const firstUser = (users.body.users as { id: string }[] | undefined)?.[0];
-  checks.push({ check: 'list users', ok: users.status === 200, detail: `HTTP ${users.status}${users.body.code ? ` code ${String(users.body.code)}: ${String(users.body.message)}` : ''}`, fix: users.status === 200 ? '' : 'add scope user:read:list_users:admin' });
+  checks.push({ check: 'list users', ok: users.status === 200, detail: `HTTP ${users.status}${users.body.code ? ` code ${String(users.body.code)}: ${String(users.body.message)}` : ''}`, fix: users.status === 200 ? '' : `add scope ${scopeFor('/v2/users')}` });
   if (firstUser) {
     const to = new Date().toISOString().slice(0, 10);
     const from = new Date(Date.now() - 28 * 86400000).toISOString().slice(0, 10);
@@ -54,9 +54,28 @@ export async function checkZoom(options: { env?: Record<string, string | undefin
     checks.push({
       check: 'plan (reports, past participants)', ok: report.status === 200,
       detail: report.status === 200 ? 'report endpoints available' : `HTTP ${report.status} code ${String(report.body.code)}: ${String(report.body.message)}`,
-      fix: freePlan ? 'the account needs a Pro plan or higher for report and past-participant endpoints' : report.status === 200 ? '' : 'add scope report:read:user:admin',
+      fix: freePlan ? 'the account needs a Pro plan or higher for report and past-participant endpoints' : report.status === 200 ? '' : `add scope ${scopeFor('/v2/report/users/x/meetings')}`,
     });
   }
+  return checks;
+}
+
+/**
+ * What the token's scopes grant, in the family the app uses: a failure when an endpoint psoxy's
+ * guide covers is left out, a note for the optional ones (meeting summaries, recordings).
+ */
+export function scopeChecks(granted: ReadonlySet<string> | null): Check[] {
+  if (granted === null) return [{ check: 'scopes', ok: true, detail: 'token response lists no scopes; not checked', fix: '' }];
+  const report = scopeReport(granted);
+  const family = `${report.family} scopes${report.mixed ? ' (mixed with the other family)' : ''}`;
+  const describe = (ds: typeof report.disabled) =>
+    `${[...new Set(ds.map((d) => d.add))].join(', ')} (disables: ${ds.map((d) => `${d.endpoint.name} ${d.endpoint.path}`).join('; ')})`;
+  const essential = report.disabled.filter((d) => d.endpoint.inGuide);
+  const optional = report.disabled.filter((d) => !d.endpoint.inGuide);
+  const checks: Check[] = [essential.length === 0
+    ? { check: 'scopes', ok: true, detail: `${family} grant the ${ZOOM_ENDPOINTS.filter((e) => e.inGuide).length} endpoints psoxy's Zoom guide covers`, fix: '' }
+    : { check: 'scopes', ok: false, detail: `${family}: missing ${describe(essential)}`, fix: 'Zoom Marketplace > your app > Scopes: add the missing scopes, then re-activate the app' }];
+  if (optional.length) checks.push({ check: 'optional scopes', ok: true, detail: `not granted: ${describe(optional)}; add them to collect those too`, fix: '' });
   return checks;
 }
 

@@ -4,6 +4,7 @@
  * next to what came out, checking that no personal data got through.
  */
 import { ZoomSimulator } from '../sources/zoom/simulator/server.ts';
+import { ZOOM_GUIDE_CLASSIC_SCOPES } from '../sources/zoom/connector.ts';
 import type { ZoomOrg } from '../sources/zoom/simulator/org.ts';
 import { serveLocalProxy } from '../runtimes/node/serve.ts';
 import { MemoryStore } from '../config/store.ts';
@@ -22,7 +23,8 @@ export function personalValues(org: ZoomOrg): string[] {
 }
 
 export async function runDemo(print: (line: string) => void = console.log): Promise<number> {
-  const sim = new ZoomSimulator({ orgOptions: { seed: 7, users: 12, meetingsPerUser: 2, participantsPerMeeting: 6 } });
+  // An app set up exactly as psoxy's Zoom guide says: the three classic scopes.
+  const sim = new ZoomSimulator({ scopes: 'classic', orgOptions: { seed: 7, users: 12, meetingsPerUser: 2, participantsPerMeeting: 6 } });
   await sim.start();
   const proxy = await serveLocalProxy({
     source: 'zoom',
@@ -47,7 +49,7 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
     print(`  ${field.padEnd(13)} ${String(before ?? '').slice(0, 36).padEnd(38)} → ${after === undefined ? '(removed)' : String(after).slice(0, 70)}`);
 
   try {
-    print(`Zoom simulator at ${sim.url} (${sim.org.users.length} users); proxy at ${proxy.url}; Zoom token obtained by the proxy itself.`);
+    print(`Zoom simulator at ${sim.url} (${sim.org.users.length} users; app scopes as psoxy's guide says: ${ZOOM_GUIDE_CLASSIC_SCOPES.join(' ')}); proxy at ${proxy.url}; Zoom token obtained by the proxy itself.`);
     const users = await call('/v2/users?page_size=5');
     const firstOut = (users.users as Json[])[0];
     const firstIn = sim.org.users.filter((u) => u.status === 'active')[0];
