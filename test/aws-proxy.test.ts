@@ -7,12 +7,12 @@ import { gunzipSync } from 'node:zlib';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { FakeAwsJson } from './fakes/aws-json-fake.ts';
+import { awsClientConfig } from './helpers/cloud-clients.ts';
 import { ZoomSimulator } from '../src/sources/zoom/simulator/server.ts';
 import { createAwsProxy } from '../src/runtimes/aws/lambda.ts';
 import { eventTarget, type LambdaEventV1, type LambdaEventV2 } from '../src/runtimes/aws/api-gateway.ts';
 import { SsmStore } from '../src/runtimes/aws/ssm-store.ts';
 
-const aws = (endpoint: string) => ({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
 
 function urlEvent(rawPath: string, rawQueryString = '', headers: Record<string, string> = {}): LambdaEventV2 {
   return {
@@ -34,7 +34,7 @@ async function setup(extraEnv: Record<string, string> = {}, secretsManager = fal
     AWS_LAMBDA_FUNCTION_NAME: 'psoxy-zoom', SOURCE: 'zoom', ...sim.targetSettings(),
     ...(secretsManager ? { SECRETS_STORE: 'AWS_SECRETS_MANAGER' } : {}), ...extraEnv,
   };
-  const handler = createAwsProxy({ env, ssm: new SSMClient(aws(endpoint)), secretsManager: new SecretsManagerClient(aws(endpoint)) });
+  const handler = createAwsProxy({ env, ssm: new SSMClient(awsClientConfig(endpoint)), secretsManager: new SecretsManagerClient(awsClientConfig(endpoint)) });
   return { fake, sim, handler, close: async () => { await sim.stop(); await fake.stop(); } };
 }
 
@@ -125,7 +125,7 @@ test('SSM lock semantics: exclusive, stale locks broken, release deletes', async
   const fake = new FakeAwsJson();
   const endpoint = await fake.start();
   try {
-    const store = new SsmStore(new SSMClient(aws(endpoint)));
+    const store = new SsmStore(new SSMClient(awsClientConfig(endpoint)));
     assert.equal(await store.tryLock('P_OAUTH_REFRESH_TOKEN', 60_000), true);
     assert.equal(fake.param('P_OAUTH_REFRESH_TOKEN_lock')?.startsWith('locked_'), true);
     assert.equal(await store.tryLock('P_OAUTH_REFRESH_TOKEN', 60_000), false);

@@ -5,22 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { request } from 'node:http';
-import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
-import { OAuth2Client } from 'google-auth-library';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { FakeSecretManager } from './fakes/secret-manager-fake.ts';
+import { secretManagerClient } from './helpers/cloud-clients.ts';
 import { ZoomSimulator } from '../src/sources/zoom/simulator/server.ts';
 import { registerApiFunction, gcpClientIp } from '../src/runtimes/gcp/api-function.ts';
 import { SecretManagerStore } from '../src/runtimes/gcp/secret-manager-store.ts';
 
-function client(endpoint: { host: string; port: number }): SecretManagerServiceClient {
-  // A real auth client holding a test token: no metadata server, no network.
-  const auth = new OAuth2Client();
-  auth.setCredentials({ access_token: 'test-token', expiry_date: Date.now() + 3_600_000 });
-  // Our google-auth-library is a newer minor than google-gax's own copy: same runtime API, distinct types.
-  const options = { fallback: true, apiEndpoint: endpoint.host, port: endpoint.port, protocol: 'http', authClient: auth };
-  return new SecretManagerServiceClient(options as unknown as ConstructorParameters<typeof SecretManagerServiceClient>[0]);
-}
 
 test('HTTP function on the functions framework: Secret Manager config, shared token as versions, lock as a label', async () => {
   const fake = new FakeSecretManager();
@@ -34,7 +25,7 @@ test('HTTP function on the functions framework: Secret Manager config, shared to
   fake.set('PSOXY_ZOOM_OAUTH_REFRESH_TOKEN');
   registerApiFunction('psoxyTest', {
     env: { K_SERVICE: 'psoxy-zoom', SOURCE: 'zoom', ...sim.targetSettings() },
-    secretManager: client(endpoint), project: 'my-project',
+    secretManager: secretManagerClient(endpoint), project: 'my-project',
   });
   const server = getTestServer('psoxyTest');
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -79,7 +70,7 @@ test('Secret Manager store: latest-version label, history, etag-guarded lock, tr
   const fake = new FakeSecretManager();
   const endpoint = await fake.start();
   try {
-    const store = new SecretManagerStore(client(endpoint), 'p');
+    const store = new SecretManagerStore(secretManagerClient(endpoint), 'p');
     fake.set('T', 'v1');
     fake.set('T', 'v2');
     assert.equal(await store.get('T'), 'v2');

@@ -61,7 +61,7 @@ export async function requestAccountCredentialsToken(
     } catch {
       // not an OAuth error body: the status alone guides the hint
     }
-    throw new TokenEndpointError(res.status, `token endpoint answered HTTP ${res.status}${detail ? ` (${detail})` : ''}: ${hint(res.status, detail)}`);
+    throw new TokenEndpointError(res.status, `token endpoint answered HTTP ${res.status}${detail ? ` (${detail})` : ''}: ${hint(res.status, detail)}`, detail || undefined);
   }
   let json: { access_token?: unknown; expires_in?: unknown; scope?: unknown };
   try {

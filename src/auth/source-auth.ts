@@ -13,9 +13,17 @@ export interface SourceAuth {
 /** The token endpoint refused or could not be reached; the message says what to check. */
 export class TokenEndpointError extends Error {
   readonly status: number;
-  constructor(status: number, message: string) {
+  /** The OAuth `error` code of the answer (`invalid_client`), when it had one. */
+  readonly oauthError: string | undefined;
+  constructor(status: number, message: string, oauthError?: string) {
     super(message);
     this.status = status;
+    this.oauthError = oauthError;
+  }
+
+  /** The endpoint refused the client credentials themselves (a wrong or regenerated secret). */
+  get clientRejected(): boolean {
+    return this.oauthError === 'invalid_client' || this.status === 401;
   }
 }
 

@@ -3,6 +3,7 @@ import { InvalidConfigError, MissingConfigError, type ConfigService } from '../c
 import { basicAuth, staticBearerAuth, type SourceAuth } from './source-auth.ts';
 import { OAuthTokenManager, type TokenTimings } from './oauth-token-manager.ts';
 import { requestAccountCredentialsToken } from './account-credentials.ts';
+import { rotatingGrant } from './credential-rotation.ts';
 import { isLoopback } from '../proxy/target-url.ts';
 import type { Logger } from '../logging/logger.ts';
 
@@ -53,16 +54,23 @@ async function oauthRefreshTokenAuth(config: ConfigService, deps: AuthDeps): Pro
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
     throw new InvalidConfigError('REFRESH_ENDPOINT must be an https URL');
   }
-  const creds = {
-    endpoint,
-    accountId: await config.require('ACCOUNT_ID'),
-    clientId: await config.require('CLIENT_ID'),
-    clientSecret: await config.require('CLIENT_SECRET'),
-  };
+  const grant = await rotatingGrant({
+    config,
+    properties: ['ACCOUNT_ID', 'CLIENT_ID', 'CLIENT_SECRET'],
+    secretProperty: 'CLIENT_SECRET',
+    read: async () => ({
+      endpoint,
+      accountId: await config.require('ACCOUNT_ID'),
+      clientId: await config.require('CLIENT_ID'),
+      clientSecret: await config.require('CLIENT_SECRET'),
+    }),
+    exchange: (creds) => requestAccountCredentialsToken(creds, { fetch: deps.fetch, userAgent: deps.userAgent, timeoutMs: deps.timeoutMs }),
+    logger: deps.logger,
+  });
   const store = config.writableInstanceStore();
   const useShared = await config.bool('USE_SHARED_TOKEN', grantType === 'account_credentials');
   const manager = new OAuthTokenManager({
-    grant: () => requestAccountCredentialsToken(creds, { fetch: deps.fetch, userAgent: deps.userAgent, timeoutMs: deps.timeoutMs }),
+    grant,
     shared: useShared && store
       ? { store, tokenName: `${config.instancePrefix}ACCESS_TOKEN`, lockName: `${config.instancePrefix}OAUTH_REFRESH_TOKEN` }
       : undefined,

@@ -78,6 +78,11 @@ class CachedStore {
     }
   }
 
+  /** Drops a cached value: the next `get` reads the store. */
+  forget(name: string): void {
+    this.cache.delete(name);
+  }
+
   async get(name: string): Promise<string | undefined> {
     const hit = this.cache.get(name);
     if (hit && this.now() - hit.at < this.ttlMs) return hit.value;
@@ -135,13 +140,32 @@ export class ConfigService {
   }
 
   async get(property: string): Promise<string | undefined> {
-    const fromEnv = this.envValue(property) ?? this.envValue(this.instancePrefix + property);
-    if (fromEnv !== undefined) return fromEnv;
+    return (await this.locate(property)).value;
+  }
+
+  /** The value and where it was found (`env PSOXY_ZOOM_CLIENT_SECRET`, `SSM Parameter Store: …`). */
+  async locate(property: string): Promise<{ value: string | undefined; from: string | null }> {
+    for (const name of [property, this.instancePrefix + property]) {
+      const fromEnv = this.envValue(name);
+      if (fromEnv !== undefined) return { value: fromEnv, from: `env ${name}` };
+    }
     const fromInstance = await this.instance?.get(this.instancePrefix + property);
-    if (fromInstance !== undefined) return fromInstance;
+    if (fromInstance !== undefined) return { value: fromInstance, from: `${this.instanceStore!.description}: ${this.instancePrefix}${property}` };
     const fromShared = await this.shared?.get(this.sharedPrefix + property);
-    if (fromShared !== undefined) return fromShared;
-    return this.defaults[property];
+    if (fromShared !== undefined) return { value: fromShared, from: `${this.sharedStore!.description}: ${this.sharedPrefix}${property}` };
+    const dflt = this.defaults[property];
+    return { value: dflt, from: dflt === undefined ? null : 'built-in connector defaults' };
+  }
+
+  /**
+   * Forgets cached values so the next read goes to the stores (a secret rotated by an admin:
+   * psoxy would keep the old one for up to 20 minutes).
+   */
+  refresh(properties: string[]): void {
+    for (const p of properties) {
+      this.instance?.forget(this.instancePrefix + p);
+      this.shared?.forget(this.sharedPrefix + p);
+    }
   }
 
   async require(property: string): Promise<string> {

@@ -1,0 +1,64 @@
+/**
+ * Client credentials an admin may rotate (Zoom: "Anytime the Client Secret is regenerated it needs
+ * to be updated in the Proxy too"). Updating the store must be all it takes: when the token
+ * endpoint refuses the credentials, they are re-read once from the stores, bypassing the cache,
+ * and the exchange retried with them. If the store still holds refused values, the error names
+ * the setting to update and where it was read.
+ */
+import type { ConfigService } from '../config/config-service.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { IssuedToken } from './account-credentials.ts';
+import { TokenEndpointError } from './source-auth.ts';
+
+export interface RotatingGrantOptions<C> {
+  config: ConfigService;
+  /** The properties that make up the credentials (re-read together). */
+  properties: string[];
+  /** The property an admin regenerates (named in the error). */
+  secretProperty: string;
+  read(): Promise<C>;
+  exchange(credentials: C): Promise<IssuedToken>;
+  logger: Logger;
+  /** Re-reads at most this often while the endpoint keeps refusing (the stores are not hammered). */
+  minRereadIntervalMs?: number;
+  now?: () => number;
+}
+
+/** A grant function for the token manager, reading the credentials once and again after a refusal. */
+export async function rotatingGrant<C>(o: RotatingGrantOptions<C>): Promise<() => Promise<IssuedToken>> {
+  let credentials = await o.read();
+  let lastReread = Number.NEGATIVE_INFINITY;
+  const now = o.now ?? Date.now;
+  const interval = o.minRereadIntervalMs ?? 2_000;
+  return async () => {
+    try {
+      return await o.exchange(credentials);
+    } catch (e) {
+      if (!(e instanceof TokenEndpointError && e.clientRejected)) throw e;
+      if (now() - lastReread >= interval) {
+        lastReread = now();
+        o.config.refresh(o.properties);
+        const fresh = await o.read();
+        if (JSON.stringify(fresh) !== JSON.stringify(credentials)) {
+          credentials = fresh;
+          o.logger.info('the token endpoint refused the cached client credentials; retrying with the values now in the store');
+          try {
+            return await o.exchange(credentials);
+          } catch (retry) {
+            if (!(retry instanceof TokenEndpointError && retry.clientRejected)) throw retry;
+          }
+        }
+      }
+      throw await staleSecretError(o, e);
+    }
+  };
+}
+
+async function staleSecretError<C>(o: RotatingGrantOptions<C>, e: TokenEndpointError): Promise<TokenEndpointError> {
+  const { from } = await o.config.locate(o.secretProperty);
+  const where = from ?? 'nowhere';
+  const redeploy = where.startsWith('env ') ? ' (an environment variable changes only with a redeploy)' : '';
+  return new TokenEndpointError(e.status,
+    `token endpoint refuses the client credentials${e.oauthError ? ` (${e.oauthError})` : ''}, also as just re-read: ` +
+    `update ${o.config.instancePrefix}${o.secretProperty} with the app's current Client Secret (read from ${where}${redeploy})`, e.oauthError);
+}
