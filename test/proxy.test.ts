@@ -154,7 +154,7 @@ test('token endpoint down or refusing: 500 CONNECTION_SETUP saying what to check
   try {
     const res = await wrong.get('/v2/users');
     assert.equal(res.status, 500);
-    assert.match(await res.text(), /invalid_client.*update PSOXY_ZOOM_CLIENT_SECRET .*read from env PSOXY_ZOOM_CLIENT_SECRET \(an environment variable changes only with a redeploy\)/);
+    assert.match(await res.text(), /HTTP 400, invalid_client.*update PSOXY_ZOOM_CLIENT_SECRET .*read from env PSOXY_ZOOM_CLIENT_SECRET \(an environment variable changes only with a redeploy\)/);
   } finally {
     await wrong.close();
   }

@@ -59,6 +59,6 @@ async function staleSecretError<C>(o: RotatingGrantOptions<C>, e: TokenEndpointE
   const where = from ?? 'nowhere';
   const redeploy = where.startsWith('env ') ? ' (an environment variable changes only with a redeploy)' : '';
   return new TokenEndpointError(e.status,
-    `token endpoint refuses the client credentials${e.oauthError ? ` (${e.oauthError})` : ''}, also as just re-read: ` +
+    `token endpoint refuses the client credentials (HTTP ${e.status}${e.oauthError ? `, ${e.oauthError}` : ''}), also as just re-read: ` +
     `update ${o.config.instancePrefix}${o.secretProperty} with the app's current Client Secret (read from ${where}${redeploy})`, e.oauthError);
 }
