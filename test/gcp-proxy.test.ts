@@ -9,7 +9,8 @@ import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { FakeSecretManager } from './fakes/secret-manager-fake.ts';
 import { secretManagerClient } from './helpers/cloud-clients.ts';
 import { ZoomSimulator } from '../src/sources/zoom/simulator/server.ts';
-import { registerApiFunction, gcpClientIp } from '../src/runtimes/gcp/api-function.ts';
+import { registerApiFunction, gcpClientIp, gcpConfig } from '../src/runtimes/gcp/api-function.ts';
+import { createProxyHandler } from '../src/proxy/handler.ts';
 import { SecretManagerStore } from '../src/runtimes/gcp/secret-manager-store.ts';
 
 
@@ -66,7 +67,7 @@ test('HTTP function on the functions framework: Secret Manager config, shared to
   }
 });
 
-test('Secret Manager store: latest-version label, history, etag-guarded lock, transient errors', async () => {
+test('Secret Manager store: reads latest with versions.access alone, history, etag-guarded lock, transient errors named', async () => {
   const fake = new FakeSecretManager();
   const endpoint = await fake.start();
   try {
@@ -75,7 +76,8 @@ test('Secret Manager store: latest-version label, history, etag-guarded lock, tr
     fake.set('T', 'v2');
     assert.equal(await store.get('T'), 'v2');
     fake.secrets.get('T')!.labels['latest-version'] = '1';
-    assert.equal(await store.get('T'), 'v1', 'the latest-version label wins');
+    assert.equal(await store.get('T'), 'v2', 'a read is the latest version (the label is for psoxy instances)');
+    assert.ok(!fake.calls.some((c) => c === 'GET /v1/projects/p/secrets/T'), 'no metadata read (secrets.get), which Secret Accessor lacks');
     await store.put('T', 'v3');
     assert.equal(await store.get('T'), 'v3');
     assert.deepEqual(await store.history('T', 5), ['v3'], 'older versions destroyed');
@@ -86,10 +88,40 @@ test('Secret Manager store: latest-version label, history, etag-guarded lock, tr
     await store.unlock('L');
     assert.equal(await store.tryLock('L', 60_000), true);
     fake.failNext(10);
-    await assert.rejects(() => store.get('T'), /Secret Manager read failed/);
+    await assert.rejects(() => store.get('T'), /Secret Manager \(project p\): reading T failed: unavailable \(code 503\)/);
     assert.equal(gcpClientIp('1.1.1.1'), '1.1.1.1');
     assert.equal(gcpClientIp('1.1.1.1, 2.2.2.2, 3.3.3.3'), '2.2.2.2');
   } finally {
+    await fake.stop();
+  }
+});
+
+test("psoxy's grants: Secret Accessor alone on the admin-filled secrets (no secrets.get) is enough; no call is denied", async () => {
+  const fake = new FakeSecretManager();
+  const endpoint = await fake.start();
+  const sim = new ZoomSimulator({ orgOptions: { seed: 9, users: 8, meetingsPerUser: 1 } });
+  await sim.start();
+  try {
+    const accessorOnly = { PSOXY_SALT: 'gcp-salt', PSOXY_ENCRYPTION_KEY: 'gcp-key', ...sim.credentialSettings() };
+    for (const [name, value] of Object.entries(accessorOnly)) {
+      fake.set(name, value);
+      fake.grant(name, 'secretAccessor');
+    }
+    for (const name of ['PSOXY_ZOOM_ACCESS_TOKEN', 'PSOXY_ZOOM_OAUTH_REFRESH_TOKEN']) {
+      fake.set(name);
+      fake.grant(name, 'secretVersionManager');
+    }
+    const proxy = createProxyHandler({ config: gcpConfig({ env: { K_SERVICE: 'psoxy-zoom', SOURCE: 'zoom', ...sim.targetSettings() }, secretManager: secretManagerClient(endpoint), project: 'p' }), tokenTimings: { settleMs: 0 } });
+    const health = await proxy(new Request('https://x/', { headers: { 'X-Psoxy-Health-Check': '1' } }), { rawUrl: '/' });
+    const facts = (await health.json()) as { missingConfigProperties: string[]; nonDefaultSalt: boolean };
+    assert.equal(health.status, 200, JSON.stringify(facts));
+    assert.deepEqual(facts.missingConfigProperties, []);
+    const res = await proxy(new Request('https://x/'), { rawUrl: '/v2/users?page_size=3' });
+    assert.equal(res.status, 200, await res.clone().text());
+    assert.deepEqual(fake.denied, [], 'no denied Secret Manager call');
+    assert.ok(fake.latest('PSOXY_ZOOM_ACCESS_TOKEN'), 'the token was written where the role allows it');
+  } finally {
+    await sim.stop();
     await fake.stop();
   }
 });

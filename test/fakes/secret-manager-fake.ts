@@ -5,9 +5,20 @@ import { listenWithBody } from './http.ts';
 
 interface Secret { labels: Record<string, string>; etag: number; versions: { data: Buffer; state: string }[] }
 
+/** psoxy's roles on secrets: Secret Accessor on admin-filled ones, its custom version manager on the token's. */
+export type SecretRole = 'secretAccessor' | 'secretVersionManager';
+const ROLE_PERMISSIONS: Record<SecretRole, string[]> = {
+  secretAccessor: ['secretmanager.versions.access'],
+  secretVersionManager: ['secretmanager.secrets.get', 'secretmanager.secrets.update', 'secretmanager.versions.access', 'secretmanager.versions.add', 'secretmanager.versions.list', 'secretmanager.versions.destroy'],
+};
+
 export class FakeSecretManager {
   readonly secrets = new Map<string, Secret>();
   readonly calls: string[] = [];
+  /** Calls refused by the IAM grants (`grant`): a deployment that works makes none. */
+  readonly denied: string[] = [];
+  /** Per secret, the permissions granted; a secret absent here is unrestricted (no IAM modelled). */
+  private readonly grants = new Map<string, Set<string>>();
   private unavailable = 0;
   private server: RunningServer | null = null;
 
@@ -16,6 +27,13 @@ export class FakeSecretManager {
     const s = this.secrets.get(id) ?? { labels: {}, etag: 1, versions: [] };
     if (value !== undefined) s.versions.push({ data: Buffer.from(value), state: 'ENABLED' });
     this.secrets.set(id, s);
+  }
+
+  /** Grants the proxy's service account a role on a secret (from then on, only what it grants is allowed). */
+  grant(id: string, role: SecretRole): void {
+    const g = this.grants.get(id) ?? new Set<string>();
+    for (const p of ROLE_PERMISSIONS[role]) g.add(p);
+    this.grants.set(id, g);
   }
 
   latest(id: string): string | undefined {
@@ -39,6 +57,16 @@ export class FakeSecretManager {
       if (!m) return error(404, 'NOT_FOUND', `unsupported ${path}`);
       const [, project, id, version, verb] = m;
       const name = `projects/${project}/secrets/${id}`;
+      const permission = req.method === 'PATCH' ? 'secretmanager.secrets.update'
+        : verb === 'access' ? 'secretmanager.versions.access'
+          : verb === 'addVersion' ? 'secretmanager.versions.add'
+            : verb === 'destroy' ? 'secretmanager.versions.destroy'
+              : path.endsWith('/versions') ? 'secretmanager.versions.list' : 'secretmanager.secrets.get';
+      const granted = this.grants.get(id);
+      if (granted && !granted.has(permission)) {
+        this.denied.push(`${permission} ${id}`);
+        return error(403, 'PERMISSION_DENIED', `Permission '${permission}' denied on resource '${name}'.`);
+      }
       const s = this.secrets.get(id);
       if (!s) return error(404, 'NOT_FOUND', `Secret [${name}] not found.`);
       const secretJson = () => ({ name, labels: s.labels, etag: `"${s.etag}"`, replication: { automatic: {} } });

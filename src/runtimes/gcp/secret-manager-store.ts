@@ -1,7 +1,10 @@
 /**
- * Config and secrets in GCP Secret Manager with psoxy's conventions (zoom-and-cloud.md §2.4–2.5):
- * reads follow the `latest-version` label (else `latest`); the shared token is written as a new
- * version, labelled as latest, older enabled versions destroyed; the token lock is a `locked`
+ * Config and secrets in GCP Secret Manager with psoxy's conventions (zoom-and-cloud.md §2.4–2.5).
+ * A value is the secret's `latest` version, read with `versions.access` alone: the Secret Accessor
+ * role psoxy's Terraform grants on the admin-filled secrets has no `secrets.get`, so psoxy's
+ * metadata read first (for its `latest-version` label) is denied there. The shared token, which
+ * is read through `history` (every enabled version, newest first), is written as a new version,
+ * labelled as latest for psoxy instances, older versions destroyed; the token lock is a `locked`
  * label on the `..._OAUTH_REFRESH_TOKEN` secret, updated with its etag so concurrent takers fail.
  */
 import type { SecretManagerServiceClient } from '@google-cloud/secret-manager';
@@ -10,8 +13,13 @@ import { TransientConfigError, type WritableConfigStore } from '../../config/sto
 const code = (e: unknown) => (e as { code?: number }).code;
 // gRPC codes, or HTTP statuses on the REST transport.
 const TRANSIENT = new Set([4, 8, 14, 429, 503, 504]); // deadline, exhausted, unavailable
-const NOT_FOUND = new Set([5, 404]);
 const CONFLICT = new Set([9, 10, 409, 412]); // failed precondition / aborted: the etag moved
+
+/** A failure's cause in words, for messages that name parameter, store and cause. */
+function causeOf(e: unknown): string {
+  const c = code(e);
+  return c === 8 || c === 429 ? `throttled (code ${c})` : c === 4 || c === 504 ? `timed out (code ${c})` : `unavailable (code ${c ?? 'none'})`;
+}
 
 export class SecretManagerStore implements WritableConfigStore {
   readonly description: string;
@@ -46,16 +54,9 @@ export class SecretManagerStore implements WritableConfigStore {
 
   async get(name: string): Promise<string | undefined> {
     try {
-      const [s] = await this.client.getSecret({ name: this.secret(name) });
-      const labelled = s.labels?.['latest-version'];
-      try {
-        return await this.access(`${this.secret(name)}/versions/${labelled ?? 'latest'}`);
-      } catch (e) {
-        if (labelled !== undefined && NOT_FOUND.has(code(e) ?? -1)) return await this.access(`${this.secret(name)}/versions/latest`);
-        throw e;
-      }
+      return await this.access(`${this.secret(name)}/versions/latest`);
     } catch (e) {
-      if (TRANSIENT.has(code(e) ?? -1)) throw new TransientConfigError(`Secret Manager read failed (code ${code(e)})`);
+      if (TRANSIENT.has(code(e) ?? -1)) throw new TransientConfigError(`${this.description}: reading ${name} failed: ${causeOf(e)}`);
       return undefined; // not found, no access, no enabled version: absent, as in psoxy
     }
   }
