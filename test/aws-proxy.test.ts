@@ -84,10 +84,11 @@ test('SSM throttling is retried; "fill me" placeholders count as missing in the 
   }
 });
 
-test('Secrets Manager as the secret store: token written with PutSecretValue, lock in SSM', async () => {
+test("Secrets Manager as psoxy lays it out: secrets there, CLIENT_ID / ACCOUNT_ID in SSM; token written with PutSecretValue, lock in SSM", async () => {
   const s = await setup({}, true);
   try {
-    for (const name of ['PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY', 'PSOXY_ZOOM_ACCOUNT_ID', 'PSOXY_ZOOM_CLIENT_ID', 'PSOXY_ZOOM_CLIENT_SECRET']) {
+    // psoxy's Terraform: only secret values move to Secrets Manager; the client and account ids stay parameters.
+    for (const name of ['PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY', 'PSOXY_ZOOM_CLIENT_SECRET']) {
       s.fake.secrets.set(name, [{ value: s.fake.param(name)!, version: 1, type: 'secret', modified: new Date(), id: name, stages: ['AWSCURRENT'] }]);
       s.fake.params.delete(name);
     }
@@ -95,6 +96,7 @@ test('Secrets Manager as the secret store: token written with PutSecretValue, lo
     assert.equal(res.statusCode, 200, res.body);
     assert.ok(s.fake.secrets.get('PSOXY_ZOOM_ACCESS_TOKEN')?.length === 1);
     assert.ok(s.fake.calls.includes('AmazonSSM.PutParameter'), 'the lock is an SSM parameter');
+    assert.ok(s.fake.param('PSOXY_ZOOM_CLIENT_ID') && !s.fake.secrets.has('PSOXY_ZOOM_CLIENT_ID'), 'CLIENT_ID read from SSM');
   } finally {
     await s.close();
   }
@@ -163,6 +165,24 @@ test('the same bounds and refusals through the Lambda adapter: body over the lim
     assert.equal(traversal.statusCode, 400);
     assert.equal(traversal.headers['x-psoxy-error'], 'INVALID_REQUEST');
     assert.equal(s.sim.stats.apiRequests, 0, 'nothing reached Zoom');
+  } finally {
+    await s.close();
+  }
+});
+
+test("a cold start under psoxy's IAM grants makes no denied SSM call (shared namespace: the salt and key only)", async () => {
+  const s = await setup();
+  try {
+    const instance = ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParameterHistory', 'ssm:GetParametersByPath', 'ssm:PutParameter', 'ssm:DeleteParameter'];
+    const policy: Record<string, string[]> = Object.fromEntries(instance.map((a) => [a, ['PSOXY_ZOOM_*']]));
+    for (const a of ['ssm:GetParameter', 'ssm:GetParameters']) policy[a].push('PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY');
+    s.fake.enforce(policy);
+    const health = await s.handler(urlEvent('/', '', { 'x-psoxy-health-check': '1' }));
+    assert.equal(health.statusCode, 200, health.body);
+    const res = await s.handler(urlEvent('/v2/users', 'page_size=2'));
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(s.fake.denied, [], 'no call outside the grants');
+    assert.ok(s.fake.calls.length <= 12, `a cold start makes few store calls (${s.fake.calls.length}: ${s.fake.calls.join(', ')})`);
   } finally {
     await s.close();
   }

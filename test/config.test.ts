@@ -5,13 +5,14 @@ import { ConfigService, InvalidConfigError, MissingConfigError } from '../src/co
 import { pseudonymizerFromConfig } from '../src/config/pseudonymizer-config.ts';
 import { MemoryStore, TransientConfigError, type ConfigStore } from '../src/config/store.ts';
 
-test('env, then instance-prefixed env, then instance store, then shared store, then defaults', async () => {
+test('env, then instance-prefixed env, then instance store, then shared store (shared properties only), then defaults', async () => {
   const c = new ConfigService({
     env: { A: 'env-a', PSOXY_ZOOM_B: 'env-prefixed-b', EMPTY: '  ' },
     instancePrefix: 'PSOXY_ZOOM_',
     instanceStore: new MemoryStore({ PSOXY_ZOOM_A: 'store-a', PSOXY_ZOOM_C: 'store-c', PSOXY_ZOOM_F: 'fill me' }, { description: 'SSM' }),
-    sharedStore: new MemoryStore({ D: 'shared-d', C: 'shared-c' }, { description: 'SSM shared' }),
+    sharedStore: new MemoryStore({ D: 'shared-d', C: 'shared-c', CLIENT_ID: 'not shared' }, { description: 'SSM shared' }),
     defaults: { E: 'default-e', A: 'default-a' },
+    sharedProperties: ['C', 'D', 'CLIENT_SECRET'],
   });
   assert.equal(await c.get('A'), 'env-a');
   assert.equal(await c.get('B'), 'env-prefixed-b');
@@ -20,6 +21,7 @@ test('env, then instance-prefixed env, then instance store, then shared store, t
   assert.equal(await c.get('E'), 'default-e');
   assert.equal(await c.get('F'), undefined, "the 'fill me' placeholder is absent");
   assert.equal(await c.get('EMPTY'), undefined);
+  assert.equal(await c.get('CLIENT_ID'), undefined, 'not a shared property: the shared namespace is not read');
   await assert.rejects(() => c.require('CLIENT_SECRET'), (e: MissingConfigError) =>
     e.property === 'CLIENT_SECRET' && /looked in: env CLIENT_SECRET; env PSOXY_ZOOM_CLIENT_SECRET; SSM: PSOXY_ZOOM_CLIENT_SECRET; SSM shared: CLIENT_SECRET/.test(e.message));
 });

@@ -18,6 +18,9 @@ export class MissingConfigError extends Error {
 
 export class InvalidConfigError extends Error {}
 
+/** What psoxy keeps in the shared namespace (one salt and key for every connector). */
+export const SHARED_PROPERTIES = ['PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY'];
+
 /** psoxy's instance namespace for a function name: `psoxy-zoom` → `PSOXY_ZOOM_`. */
 export function instancePrefixFor(name: string): string {
   return `${name.toUpperCase().replace(/-/g, '_')}_`;
@@ -38,6 +41,12 @@ export interface ConfigServiceOptions {
   sharedStore?: ConfigStore;
   /** Lowest-priority values (a built-in connector's settings). */
   defaults?: Record<string, string>;
+  /**
+   * The properties looked up in the shared namespace (default: the salt and key, which psoxy's
+   * Terraform creates there and grants read on, name by name; reading anything else there would
+   * be denied).
+   */
+  sharedProperties?: readonly string[];
   /** Cache lifetimes (psoxy: instance 5 min, shared 20 min). */
   instanceTtlMs?: number;
   sharedTtlMs?: number;
@@ -112,8 +121,10 @@ export class ConfigService {
   private readonly instanceStore?: ConfigStore;
   private readonly sharedStore?: ConfigStore;
   private readonly defaults: Record<string, string>;
+  private readonly sharedProperties: ReadonlySet<string>;
 
   constructor(o: ConfigServiceOptions) {
+    this.sharedProperties = new Set(o.sharedProperties ?? SHARED_PROPERTIES);
     this.env = o.env;
     this.instancePrefix = o.instancePrefix;
     this.sharedPrefix = o.sharedPrefix ?? '';
@@ -135,7 +146,7 @@ export class ConfigService {
     const remote = properties.filter((p) => this.envValue(p) === undefined && this.envValue(this.instancePrefix + p) === undefined);
     await Promise.all([
       this.instance?.prefetch(remote.map((p) => this.instancePrefix + p)),
-      this.shared?.prefetch(remote.map((p) => this.sharedPrefix + p)),
+      this.shared?.prefetch(remote.filter((p) => this.sharedProperties.has(p)).map((p) => this.sharedPrefix + p)),
     ]);
   }
 
@@ -151,7 +162,7 @@ export class ConfigService {
     }
     const fromInstance = await this.instance?.get(this.instancePrefix + property);
     if (fromInstance !== undefined) return { value: fromInstance, from: `${this.instanceStore!.description}: ${this.instancePrefix}${property}` };
-    const fromShared = await this.shared?.get(this.sharedPrefix + property);
+    const fromShared = this.sharedProperties.has(property) ? await this.shared?.get(this.sharedPrefix + property) : undefined;
     if (fromShared !== undefined) return { value: fromShared, from: `${this.sharedStore!.description}: ${this.sharedPrefix}${property}` };
     const dflt = this.defaults[property];
     return { value: dflt, from: dflt === undefined ? null : 'built-in connector defaults' };
@@ -164,7 +175,7 @@ export class ConfigService {
   refresh(properties: string[]): void {
     for (const p of properties) {
       this.instance?.forget(this.instancePrefix + p);
-      this.shared?.forget(this.sharedPrefix + p);
+      if (this.sharedProperties.has(p)) this.shared?.forget(this.sharedPrefix + p);
     }
   }
 
@@ -183,7 +194,7 @@ export class ConfigService {
   lookedIn(property: string): string[] {
     const places = [`env ${property}`, `env ${this.instancePrefix}${property}`];
     if (this.instanceStore) places.push(`${this.instanceStore.description}: ${this.instancePrefix}${property}`);
-    if (this.sharedStore) places.push(`${this.sharedStore.description}: ${this.sharedPrefix}${property}`);
+    if (this.sharedStore && this.sharedProperties.has(property)) places.push(`${this.sharedStore.description}: ${this.sharedPrefix}${property}`);
     return places;
   }
 

@@ -5,6 +5,7 @@ import { loadApiRules } from '../rules/load.ts';
 import { requiredAuthProperties } from '../auth/strategies.ts';
 import { loadRulesText, needsEncryptionKey } from './rules-source.ts';
 import { targetBase } from './target-url.ts';
+import { RUNTIME_PROPERTIES } from './properties.ts';
 
 export const PSOXY_COMPAT_VERSION = 'v0.6.9';
 export const DEFAULT_USER_AGENT = `psoxy-ts (API Data Sanitization; psoxy ${PSOXY_COMPAT_VERSION} compatible; Node/${process.versions.node})`;
@@ -60,6 +61,7 @@ export function healthResponse(f: HealthFacts): Response {
 
 /** Gathers the health facts from config: what is missing, what the rules need, who is asking. */
 export async function healthCheck(config: ConfigService, clientIp: string | null, clientIpAuthorized: boolean | null): Promise<Response> {
+  await config.prefetch([...RUNTIME_PROPERTIES, 'BUNDLE_FILENAME']);
   const warnings: string[] = [];
   const missing: string[] = [];
   const targetHost = await config.get('TARGET_HOST');

@@ -17,21 +17,12 @@ import { ProxyError } from './errors.ts';
 import { targetBase } from './target-url.ts';
 import { DEFAULT_USER_AGENT, saltSha256Hash } from './health.ts';
 import { loadRulesText } from './rules-source.ts';
-import { LIMIT_SETTINGS, limitsFromConfig, type ProxyLimits } from './limits.ts';
+import { limitsFromConfig, type ProxyLimits } from './limits.ts';
+import { RUNTIME_PROPERTIES } from './properties.ts';
 import { parseSourceErrorBodyMode, type SourceErrorBodyMode } from './source-error.ts';
 
 /** The strictest mode under which psoxy's conformance outputs and the demo pass (SECURITY.md). */
 export const DEFAULT_LEAK_GUARD: LeakGuardMode = 'block';
-
-/** Every property the runtime reads, fetched together on a cold start. */
-const PREFETCH = [
-  'TARGET_HOST', 'RULES', 'SOURCE', 'PSEUDONYMIZE_APP_IDS', 'PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY', 'EMAIL_CANONICALIZATION',
-  'EMAIL_DOMAIN_HANDLING', 'PSEUDONYM_IMPLEMENTATION', 'SALT_IP', 'ENCRYPTION_KEY_IP', 'SALT_EMAIL_DOMAINS',
-  'ENCRYPTION_KEY_EMAIL_DOMAINS', 'REQUEST_TIMEOUT_SECONDS', 'USER_AGENT', 'FOLLOW_REDIRECTS', 'IS_DEVELOPMENT_MODE',
-  'REQUEST_PATH_PREFIX_TO_TRIM', 'SOURCE_AUTH_STRATEGY_IDENTIFIER', 'GRANT_TYPE', 'REFRESH_ENDPOINT', 'ACCOUNT_ID',
-  'CLIENT_ID', 'CLIENT_SECRET', 'USE_SHARED_TOKEN', 'ALLOWED_DATA_ACCESS_IP_BLOCKS', 'SOURCE_ERROR_BODY', 'LEAK_GUARD',
-  ...LIMIT_SETTINGS,
-];
 
 export interface Runtime {
   sanitizer: Sanitizer;
@@ -61,7 +52,7 @@ export interface RuntimeDeps {
 
 export async function buildRuntime(config: ConfigService, deps: RuntimeDeps): Promise<Runtime> {
   // One batch read from the remote stores instead of one call per property.
-  await config.prefetch(PREFETCH);
+  await config.prefetch(RUNTIME_PROPERTIES);
   const base = targetBase(await config.require('TARGET_HOST'));
   const { text, file } = await loadRulesText(config);
   const rules = compileRules(text, file, deps.logger);

@@ -11,7 +11,24 @@ export class FakeAwsJson {
   readonly secrets = new Map<string, Version[]>();
   readonly calls: string[] = [];
   private failures: { target: RegExp; type: string; status: number; times: number }[] = [];
+  /** IAM as a policy grants it: action → name patterns (`PSOXY_ZOOM_*` or exact); absent = unrestricted. */
+  private policy: Map<string, string[]> | null = null;
+  /** Calls the policy refused (`action name`): a deployment that works makes none. */
+  readonly denied: string[] = [];
   private server: RunningServer | null = null;
+
+  /**
+   * From now on, only what the statements allow (e.g. `{ 'ssm:GetParameters': ['PSOXY_ZOOM_*', 'PSOXY_SALT'] }`);
+   * a call naming anything else fails with AccessDeniedException, as IAM answers.
+   */
+  enforce(statements: Record<string, string[]>): void {
+    this.policy = new Map(Object.entries(statements));
+  }
+
+  private allowed(action: string, name: string): boolean {
+    if (this.policy === null) return true;
+    return (this.policy.get(action) ?? []).some((p) => (p.endsWith('*') ? name.startsWith(p.slice(0, -1)) : name === p));
+  }
 
   /** The next `times` calls whose target matches fail with `type` (e.g. ThrottlingException). */
   fail(target: RegExp, type: string, times: number, status = 400): void {
@@ -41,6 +58,13 @@ export class FakeAwsJson {
       const f = this.failures.find((x) => x.times > 0 && x.target.test(target));
       if (f) { f.times--; return error(f.type, 'injected failure', f.status); }
       const name = String(input.Name ?? input.SecretId ?? '');
+      const action = target.replace(/^AmazonSSM\./, 'ssm:').replace(/^secretsmanager\./, 'secretsmanager:');
+      const named = (input.Names as string[] | undefined) ?? [name];
+      const refused = named.filter((n) => !this.allowed(action, n));
+      if (refused.length) {
+        this.denied.push(...refused.map((n) => `${action} ${n}`));
+        return error('AccessDeniedException', `User is not authorized to perform: ${action} on resource: ${refused[0]}`);
+      }
       const epoch = (d: Date) => d.getTime() / 1000;
       switch (target) {
         case 'AmazonSSM.GetParameter': {

@@ -11,6 +11,7 @@ import { connectorDefaults } from '../../sources/index.ts';
 import { jsonLogger } from '../../logging/logger.ts';
 import { SsmStore } from './ssm-store.ts';
 import { SecretsManagerStore } from './secrets-manager-store.ts';
+import { SplitStore } from './split-store.ts';
 import { lambdaAdapter, type LambdaEventV1, type LambdaEventV2, type LambdaResult } from './api-gateway.ts';
 
 export interface AwsProxyOptions {
@@ -23,7 +24,7 @@ export interface AwsProxyOptions {
 export function awsConfig(o: AwsProxyOptions): ConfigService {
   const ssm = new SsmStore(o.ssm);
   const useSecretsManager = (o.env.SECRETS_STORE ?? '').toUpperCase() === 'AWS_SECRETS_MANAGER';
-  const instanceStore = useSecretsManager ? new SecretsManagerStore(o.secretsManager ?? new SecretsManagerClient({}), ssm) : ssm;
+  const instanceStore = useSecretsManager ? new SplitStore(new SecretsManagerStore(o.secretsManager ?? new SecretsManagerClient({}), ssm), ssm) : ssm;
   const source = o.env.SOURCE;
   return new ConfigService({
     env: o.env,
