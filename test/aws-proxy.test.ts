@@ -187,3 +187,31 @@ test("a cold start under psoxy's IAM grants makes no denied SSM call (shared nam
     await s.close();
   }
 });
+
+test('store failures name the parameter, the store and the cause: denied in the health check, unreachable in the health check and data calls', async () => {
+  const s = await setup();
+  try {
+    const everythingBut = ['ssm:GetParameter', 'ssm:GetParameters'];
+    s.fake.enforce(Object.fromEntries(everythingBut.map((a) => [a, ['PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY', 'PSOXY_ZOOM_CLIENT_ID', 'PSOXY_ZOOM_ACCOUNT_ID']])));
+    const health = await s.handler(urlEvent('/', '', { 'x-psoxy-health-check': '1' }));
+    const facts = JSON.parse(health.body) as { missingConfigProperties: string[]; warningMessages: string[] };
+    assert.equal(health.statusCode, 412);
+    assert.deepEqual(facts.missingConfigProperties, ['CLIENT_SECRET']);
+    assert.ok(facts.warningMessages.includes('CLIENT_SECRET could not be read: SSM Parameter Store: PSOXY_ZOOM_CLIENT_SECRET (denied)'), facts.warningMessages.join(' | '));
+  } finally {
+    await s.close();
+  }
+  const down = await setup();
+  await down.fake.stop(); // SSM unreachable
+  try {
+    const health = await down.handler(urlEvent('/', '', { 'x-psoxy-health-check': '1' }));
+    assert.equal(health.statusCode, 412);
+    assert.match(health.body, /SSM Parameter Store: reading PSOXY_ZOOM_\w+ failed: unreachable \(ECONNREFUSED\)/);
+    const data = await down.handler(urlEvent('/v2/users'));
+    assert.equal(data.statusCode, 503);
+    assert.equal(data.headers['x-psoxy-error'], 'CONFIGURATION_FAILURE');
+    assert.match(data.body, /SSM Parameter Store: reading \S+ failed: unreachable \(ECONNREFUSED\)/);
+  } finally {
+    await down.sim.stop();
+  }
+});

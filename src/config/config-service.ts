@@ -193,8 +193,12 @@ export class ConfigService {
   /** Every place a property is looked up, in order, for error messages. */
   lookedIn(property: string): string[] {
     const places = [`env ${property}`, `env ${this.instancePrefix}${property}`];
-    if (this.instanceStore) places.push(`${this.instanceStore.description}: ${this.instancePrefix}${property}`);
-    if (this.sharedStore && this.sharedProperties.has(property)) places.push(`${this.sharedStore.description}: ${this.sharedPrefix}${property}`);
+    const inStore = (store: ConfigStore, name: string) => {
+      const problem = store.problemWith?.(name);
+      return `${store.description}: ${name}${problem ? ` (${problem})` : ''}`;
+    };
+    if (this.instanceStore) places.push(inStore(this.instanceStore, this.instancePrefix + property));
+    if (this.sharedStore && this.sharedProperties.has(property)) places.push(inStore(this.sharedStore, this.sharedPrefix + property));
     return places;
   }
 

@@ -11,6 +11,8 @@ export interface ConfigStore {
   get(name: string): Promise<string | undefined>;
   /** Several values in few round trips (optional; stores without it are read one by one). */
   getMany?(names: string[]): Promise<Map<string, string | undefined>>;
+  /** Why the last read of a name came back absent when it was not simply missing (e.g. `denied`). */
+  problemWith?(name: string): string | undefined;
 }
 
 export interface WritableConfigStore extends ConfigStore {

@@ -86,9 +86,10 @@ export function createProxyHandler(options: ProxyOptions): ProxyHandler {
 async function handle(px: Proxy, request: Request, ctx: RequestContext): Promise<Response> {
   requireHttps(ctx);
   const clientIp = ctx.clientIp ?? null;
-  const allowList = px.allowListFor(await px.config.get('ALLOWED_DATA_ACCESS_IP_BLOCKS'));
-  if (request.headers.has('X-Psoxy-Health-Check')) return healthCheck(px.config, clientIp, allowList ? allowList.allows(clientIp) : null);
-  if (allowList && !allowList.allows(clientIp)) throw new ProxyError(403, 'UNAUTHORIZED_IP_ADDRESS', 'Client IP is not authorized to access this proxy instance.');
+  const allowList = async () => px.allowListFor(await px.config.get('ALLOWED_DATA_ACCESS_IP_BLOCKS'));
+  if (request.headers.has('X-Psoxy-Health-Check')) return healthCheck(px.config, clientIp, async () => (await allowList())?.allows(clientIp) ?? null, px.logger);
+  const list = await allowList();
+  if (list && !list.allows(clientIp)) throw new ProxyError(403, 'UNAUTHORIZED_IP_ADDRESS', 'Client IP is not authorized to access this proxy instance.');
   const rt = await px.runtime();
   // One deadline for everything this request waits on: a slot, the source, a retry, redirects.
   const deadline = AbortSignal.timeout(rt.timeoutMs);
@@ -307,8 +308,9 @@ function errorResponse(e: unknown, logger: Logger): Response {
     return new ProxyError(500, 'CONFIGURATION_FAILURE', e.message).toResponse();
   }
   if (e instanceof TransientConfigError) {
+    // The message names the store, the parameter and the cause; never a value.
     logger.error('configuration store unavailable', { reason: e.message });
-    return new ProxyError(503, 'CONFIGURATION_FAILURE', null).toResponse();
+    return new ProxyError(503, 'CONFIGURATION_FAILURE', e.message).toResponse();
   }
   if (e instanceof BlockedByRulesError) return new ProxyError(403, 'BLOCKED_BY_RULES', null).toResponse();
   logger.error('unexpected error', { reason: (e as Error).name });

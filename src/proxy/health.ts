@@ -1,6 +1,8 @@
 /** The health check (api-proxy.md §1.9): psoxy's fields, alphabetical, compact JSON + CRLF. */
 import { createHash } from 'node:crypto';
 import type { ConfigService } from '../config/config-service.ts';
+import { TransientConfigError } from '../config/store.ts';
+import type { Logger } from '../logging/logger.ts';
 import { loadApiRules } from '../rules/load.ts';
 import { requiredAuthProperties } from '../auth/strategies.ts';
 import { loadRulesText, needsEncryptionKey } from './rules-source.ts';
@@ -60,7 +62,25 @@ export function healthResponse(f: HealthFacts): Response {
 }
 
 /** Gathers the health facts from config: what is missing, what the rules need, who is asking. */
-export async function healthCheck(config: ConfigService, clientIp: string | null, clientIpAuthorized: boolean | null): Promise<Response> {
+/**
+ * The health check; a store that cannot be read answers 412 naming the store, the parameter
+ * and the cause (psoxy: an empty 503).
+ */
+export async function healthCheck(config: ConfigService, clientIp: string | null, ipAuthorized: () => Promise<boolean | null>, logger: Logger): Promise<Response> {
+  try {
+    return await gatherHealth(config, clientIp, await ipAuthorized());
+  } catch (e) {
+    if (!(e instanceof TransientConfigError)) throw e;
+    logger.error('health check: configuration store unavailable', { reason: e.message });
+    return healthResponse({
+      bundleFilename: null, callerIp: clientIp, clientIpAuthorized: null, configuredHost: null, configuredSource: null,
+      missingConfigProperties: [], salt: null, pseudonymImplementation: null, pseudonymizeAppIds: null, rules: null,
+      sourceAuthGrantType: null, sourceAuthStrategy: null, userAgent: DEFAULT_USER_AGENT, warningMessages: [e.message],
+    });
+  }
+}
+
+async function gatherHealth(config: ConfigService, clientIp: string | null, clientIpAuthorized: boolean | null): Promise<Response> {
   await config.prefetch([...RUNTIME_PROPERTIES, 'BUNDLE_FILENAME']);
   const warnings: string[] = [];
   const missing: string[] = [];
@@ -80,6 +100,10 @@ export async function healthCheck(config: ConfigService, clientIp: string | null
     if (needsEncryptionKey(loadApiRules(text, file)) && (await config.get('PSOXY_ENCRYPTION_KEY')) === undefined) missing.push('PSOXY_ENCRYPTION_KEY');
   } catch (e) {
     warnings.push(`${rules !== undefined ? 'RULES configuration error' : 'rules'}: ${(e as Error).message}`);
+  }
+  for (const p of missing) {
+    const refused = config.lookedIn(p).filter((place) => place.endsWith(')'));
+    if (refused.length) warnings.push(`${p} could not be read: ${refused.join('; ')}`);
   }
   if (clientIpAuthorized === false) warnings.push('Client IP is not authorized to access this proxy instance.');
   const salt = (await config.get('PSOXY_SALT')) ?? null;

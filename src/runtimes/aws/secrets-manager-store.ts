@@ -7,10 +7,11 @@ import {
   GetSecretValueCommand, ListSecretVersionIdsCommand, PutSecretValueCommand, type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { TransientConfigError, type WritableConfigStore } from '../../config/store.ts';
-import { awsErrorName } from './error-name.ts';
+import { awsErrorName, awsFailureCause } from './error-name.ts';
 
 export class SecretsManagerStore implements WritableConfigStore {
   readonly description = 'Secrets Manager';
+  private readonly denied = new Set<string>();
   private readonly sm: SecretsManagerClient;
   private readonly locks: Pick<WritableConfigStore, 'tryLock' | 'unlock'>;
 
@@ -24,9 +25,17 @@ export class SecretsManagerStore implements WritableConfigStore {
       return (await this.sm.send(new GetSecretValueCommand({ SecretId: name }))).SecretString;
     } catch (e) {
       const n = awsErrorName(e);
-      if (n === 'ResourceNotFoundException' || n === 'AccessDeniedException') return undefined;
-      throw new TransientConfigError(`Secrets Manager GetSecretValue failed: ${n || 'error'}`);
+      if (n === 'ResourceNotFoundException') return undefined;
+      if (n === 'AccessDeniedException') {
+        this.denied.add(name);
+        return undefined;
+      }
+      throw new TransientConfigError(`${this.description}: reading ${name} failed: ${awsFailureCause(e)}`);
     }
+  }
+
+  problemWith(name: string): string | undefined {
+    return this.denied.has(name) ? 'denied' : undefined;
   }
 
   async put(name: string, value: string): Promise<void> {

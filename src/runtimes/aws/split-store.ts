@@ -34,6 +34,10 @@ export class SplitStore implements WritableConfigStore {
     return this.storeFor(name).get(name);
   }
 
+  problemWith(name: string): string | undefined {
+    return this.storeFor(name).problemWith?.(name);
+  }
+
   async getMany(names: string[]): Promise<Map<string, string | undefined>> {
     const out = new Map<string, string | undefined>();
     const [secret, other] = [names.filter(isSecretName), names.filter((n) => !isSecretName(n))];

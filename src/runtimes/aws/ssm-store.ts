@@ -7,7 +7,7 @@ import {
   DeleteParameterCommand, GetParameterCommand, GetParameterHistoryCommand, GetParametersCommand, PutParameterCommand,
   type ParameterHistory, type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { awsErrorName } from './error-name.ts';
+import { awsErrorName, awsFailureCause } from './error-name.ts';
 import { presentValue, TransientConfigError, type WritableConfigStore } from '../../config/store.ts';
 
 /** psoxy: a name containing `/` but not starting with it gets a leading `/`. */
@@ -17,6 +17,8 @@ export function ssmName(name: string): string {
 
 export class SsmStore implements WritableConfigStore {
   readonly description: string;
+  /** Names the IAM policy refused: absent, as in psoxy (optional ones have no grant), but said in errors. */
+  private readonly denied = new Set<string>();
   private readonly ssm: SSMClient;
   constructor(ssm: SSMClient, options: { description?: string } = {}) {
     this.ssm = ssm;
@@ -30,9 +32,17 @@ export class SsmStore implements WritableConfigStore {
     } catch (e) {
       const n = awsErrorName(e);
       // Not found, or not granted (optional parameters have no grant): absent, as in psoxy.
-      if (n === 'ParameterNotFound' || n === 'AccessDeniedException' || n === 'ParameterVersionNotFound') return undefined;
-      throw new TransientConfigError(`SSM GetParameter failed: ${n || 'error'}`);
+      if (n === 'ParameterNotFound' || n === 'ParameterVersionNotFound') return undefined;
+      if (n === 'AccessDeniedException') {
+        this.denied.add(name);
+        return undefined;
+      }
+      throw new TransientConfigError(`${this.description}: reading ${ssmName(name)} failed: ${awsFailureCause(e)}`);
     }
+  }
+
+  problemWith(name: string): string | undefined {
+    return this.denied.has(name) ? 'denied' : undefined;
   }
 
   /** GetParameters, 10 names per call (SSM's limit), all calls in parallel. */
@@ -45,7 +55,7 @@ export class SsmStore implements WritableConfigStore {
         const r = await this.ssm.send(new GetParametersCommand({ Names: batch.map(ssmName), WithDecryption: true }));
         for (const p of r.Parameters ?? []) out.set(batch.find((n) => ssmName(n) === p.Name) ?? p.Name!, p.Value);
       } catch (e) {
-        throw new TransientConfigError(`SSM GetParameters failed: ${awsErrorName(e) || 'error'}`);
+        throw new TransientConfigError(`${this.description}: reading ${batch.map(ssmName).join(', ')} failed: ${awsFailureCause(e)}`);
       }
     }));
     for (const n of names) if (!out.has(n)) out.set(n, undefined);
