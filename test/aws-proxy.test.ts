@@ -215,3 +215,22 @@ test('store failures name the parameter, the store and the cause: denied in the 
     await down.sim.stop();
   }
 });
+
+test('SECRETS_STORE=ENV: every setting in the environment, and no store is called (SSM unreachable: any call would fail the request)', async () => {
+  const sim = new ZoomSimulator({ orgOptions: { seed: 5, users: 10, meetingsPerUser: 1 } });
+  await sim.start();
+  try {
+    const env = {
+      AWS_LAMBDA_FUNCTION_NAME: 'psoxy-zoom', SOURCE: 'zoom', SECRETS_STORE: 'ENV', PSOXY_SALT: 'env-salt', PSOXY_ENCRYPTION_KEY: 'env-key',
+      ...sim.targetSettings(), ...sim.credentialSettings(),
+    };
+    const handler = createAwsProxy({ env, ssm: new SSMClient(awsClientConfig('http://127.0.0.1:9')) });
+    const health = await handler(urlEvent('/', '', { 'x-psoxy-health-check': '1' }));
+    assert.equal(health.statusCode, 200, health.body);
+    const res = await handler(urlEvent('/v2/users', 'page_size=2'));
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal((JSON.parse(res.body) as { users: unknown[] }).users.length, 2);
+  } finally {
+    await sim.stop();
+  }
+});

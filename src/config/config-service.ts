@@ -18,6 +18,15 @@ export class MissingConfigError extends Error {
 
 export class InvalidConfigError extends Error {}
 
+/**
+ * `SECRETS_STORE=ENV` (our addition to psoxy's AWS_SSM_PARAMETER_STORE / AWS_SECRETS_MANAGER):
+ * every setting and secret is in the environment, and no store is called at all (the token is
+ * then kept per instance, not shared).
+ */
+export function configFromEnvOnly(env: Record<string, string | undefined>): boolean {
+  return (env.SECRETS_STORE ?? '').trim().toUpperCase() === 'ENV';
+}
+
 /** What psoxy keeps in the shared namespace (one salt and key for every connector). */
 export const SHARED_PROPERTIES = ['PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY'];
 

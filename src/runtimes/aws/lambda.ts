@@ -5,7 +5,7 @@
  */
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ConfigService, configPrefixes } from '../../config/config-service.ts';
+import { ConfigService, configFromEnvOnly, configPrefixes } from '../../config/config-service.ts';
 import { createProxyHandler } from '../../proxy/handler.ts';
 import { connectorDefaults } from '../../sources/index.ts';
 import { jsonLogger } from '../../logging/logger.ts';
@@ -22,17 +22,13 @@ export interface AwsProxyOptions {
 }
 
 export function awsConfig(o: AwsProxyOptions): ConfigService {
+  const source = o.env.SOURCE;
+  const base = { env: o.env, ...configPrefixes(o.env, o.env.AWS_LAMBDA_FUNCTION_NAME ?? 'psoxy'), defaults: source ? connectorDefaults(source) : {} };
+  if (configFromEnvOnly(o.env)) return new ConfigService(base);
   const ssm = new SsmStore(o.ssm);
   const useSecretsManager = (o.env.SECRETS_STORE ?? '').toUpperCase() === 'AWS_SECRETS_MANAGER';
   const instanceStore = useSecretsManager ? new SplitStore(new SecretsManagerStore(o.secretsManager ?? new SecretsManagerClient({}), ssm), ssm) : ssm;
-  const source = o.env.SOURCE;
-  return new ConfigService({
-    env: o.env,
-    ...configPrefixes(o.env, o.env.AWS_LAMBDA_FUNCTION_NAME ?? 'psoxy'),
-    instanceStore,
-    sharedStore: instanceStore,
-    defaults: source ? connectorDefaults(source) : {},
-  });
+  return new ConfigService({ ...base, instanceStore, sharedStore: instanceStore });
 }
 
 export function createAwsProxy(o: AwsProxyOptions) {

@@ -6,7 +6,7 @@
 import * as functions from '@google-cloud/functions-framework';
 import type { Request as ExpressRequest, Response as ExpressResponse } from '@google-cloud/functions-framework';
 import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
-import { ConfigService, configPrefixes } from '../../config/config-service.ts';
+import { ConfigService, configFromEnvOnly, configPrefixes } from '../../config/config-service.ts';
 import { createProxyHandler, unsendableMethodResponse, type ProxyHandler } from '../../proxy/handler.ts';
 import { connectorDefaults } from '../../sources/index.ts';
 import { jsonLogger } from '../../logging/logger.ts';
@@ -46,14 +46,10 @@ export interface GcpProxyOptions {
 }
 
 export function gcpConfig(o: GcpProxyOptions): ConfigService {
+  const base = { env: o.env, ...configPrefixes(o.env, o.env.K_SERVICE ?? 'psoxy'), defaults: o.env.SOURCE ? connectorDefaults(o.env.SOURCE) : {} };
+  if (configFromEnvOnly(o.env)) return new ConfigService(base);
   const store = new SecretManagerStore(o.secretManager, o.project);
-  return new ConfigService({
-    env: o.env,
-    ...configPrefixes(o.env, o.env.K_SERVICE ?? 'psoxy'),
-    instanceStore: store,
-    sharedStore: store,
-    defaults: o.env.SOURCE ? connectorDefaults(o.env.SOURCE) : {},
-  });
+  return new ConfigService({ ...base, instanceStore: store, sharedStore: store });
 }
 
 export function createGcpProxy(o: GcpProxyOptions) {
