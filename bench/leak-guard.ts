@@ -3,21 +3,15 @@
  * pages, timed against sanitizing the same page in the same run (`ratio`, target < 0.10).
  */
 import { scanForLeaks } from '../src/guard/leak-guard.ts';
-import { sanitizeCases, timeIt } from './sanitize.ts';
-import { median, emit } from './stats.ts';
+import { interleavedMedians, sanitizeCases } from './sanitize.ts';
+import { emit } from './stats.ts';
 
 export function benchLeakGuard(): void {
   const { sanitizer, cases } = sanitizeCases();
   for (const c of cases) {
     const out = sanitizer.sanitize('GET', c.url, c.body);
     const found = scanForLeaks(out);
-    const sanitizeMs: number[] = [], guardMs: number[] = [];
-    for (let round = 0; round < 10; round++) {
-      sanitizeMs.push(...timeIt(() => sanitizer.sanitize('GET', c.url, c.body), 30));
-      guardMs.push(...timeIt(() => scanForLeaks(out), 30));
-    }
-    const sanitize = median(sanitizeMs);
-    const guard = median(guardMs);
+    const [sanitize, guard] = interleavedMedians(() => sanitizer.sanitize('GET', c.url, c.body), () => scanForLeaks(out));
     emit({
       name: 'leak-guard-' + c.name,
       ratio: guard / sanitize,

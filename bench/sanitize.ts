@@ -10,6 +10,16 @@ import { generateOrg } from '../src/sources/zoom/simulator/org.ts';
 import { paginate, participantsPage, usersPage } from '../src/sources/zoom/simulator/responses.ts';
 import { median, emit } from './stats.ts';
 
+/** Medians (ms) of two functions timed in interleaved rounds, so machine noise hits both alike. */
+export function interleavedMedians(a: () => void, b: () => void): [number, number] {
+  const as: number[] = [], bs: number[] = [];
+  for (let round = 0; round < 10; round++) {
+    as.push(...timeIt(a, 30));
+    bs.push(...timeIt(b, 30));
+  }
+  return [median(as), median(bs)];
+}
+
 export function timeIt(fn: () => void, iterations: number): number[] {
   for (let i = 0; i < Math.min(10, iterations); i++) fn(); // warm-up
   const samples: number[] = [];
@@ -45,14 +55,7 @@ export function benchSanitize(): void {
 
   const { sanitizer, cases } = sanitizeCases();
   for (const c of cases) {
-    // Interleaved rounds, so machine noise hits the baseline and our code alike.
-    const base: number[] = [], ours: number[] = [];
-    for (let round = 0; round < 10; round++) {
-      base.push(...timeIt(() => JSON.stringify(JSON.parse(c.body)), 30));
-      ours.push(...timeIt(() => sanitizer.sanitize('GET', c.url, c.body), 30));
-    }
-    const baseline = median(base);
-    const sanitize = median(ours);
+    const [baseline, sanitize] = interleavedMedians(() => JSON.stringify(JSON.parse(c.body)), () => sanitizer.sanitize('GET', c.url, c.body));
     emit({
       name: 'sanitize-' + c.name,
       ratio: sanitize / baseline,
