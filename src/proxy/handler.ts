@@ -22,6 +22,7 @@ import { requestBodyAllowed, reverseTokensInBody } from './request-body.ts';
 import { checkHeaderValue, checkTarget, reverseTokensInTarget, targetProblem, UnplaceableTokenError, type RequestTarget } from './request-target.ts';
 import { checkRequestHeaders, checkRequestJson, ConcurrencyLimit, readRequestBody } from './limits.ts';
 import { buildRuntime, type Runtime } from './runtime.ts';
+import { RUNTIME_PROPERTIES } from './properties.ts';
 import { callSource, type SourceRequest, type SourceResponse } from './source-call.ts';
 import { respond } from './respond.ts';
 
@@ -117,7 +118,10 @@ function proxyState(options: ProxyOptions): Proxy {
     concurrency: new ConcurrencyLimit(),
     runtime: () => {
       runtime ??= buildRuntime(options.config, { fetch: upstreamFetch, logger, tokenTimings: options.tokenTimings }).catch((e: unknown) => {
-        runtime = null; // not cached on failure: the next request tries again
+        // Not cached on failure: the next request tries again, reading the configuration afresh
+        // (an admin filling a missing secret sees it work at once; psoxy: up to 5 minutes later).
+        runtime = null;
+        options.config.refresh(RUNTIME_PROPERTIES);
         throw e;
       });
       return runtime;

@@ -101,6 +101,8 @@ async function gatherHealth(config: ConfigService, clientIp: string | null, clie
   } catch (e) {
     warnings.push(`${rules !== undefined ? 'RULES configuration error' : 'rules'}: ${(e as Error).message}`);
   }
+  // What is missing is read again next time: an admin filling it sees the result at once.
+  config.refresh(missing);
   for (const p of missing) {
     const refused = config.lookedIn(p).filter((place) => place.endsWith(')'));
     if (refused.length) warnings.push(`${p} could not be read: ${refused.join('; ')}`);
