@@ -49,6 +49,9 @@ export interface ProxyOptions {
   tokenTimings?: Partial<TokenTimings>;
 }
 
+/** How often a failing runtime build may drop the cached configuration to read it again. */
+const CONFIG_REFRESH_INTERVAL_MS = 5_000;
+
 const UTF8_COMPATIBLE = new Set(['utf-8', 'utf8', 'utf_8', 'ascii', 'us-ascii', 'us_ascii', 'iso-8859-1', 'iso_8859_1', 'latin1', 'latin-1']);
 
 /** What one request asks of the source, as read from the caller. */
@@ -108,6 +111,7 @@ function proxyState(options: ProxyOptions): Proxy {
   const logger = options.logger ?? silentLogger;
   const upstreamFetch = options.fetch ?? fetch;
   let runtime: Promise<Runtime> | null = null;
+  let lastConfigRefresh = Number.NEGATIVE_INFINITY;
   // Parsed once per distinct ALLOWED_DATA_ACCESS_IP_BLOCKS value, not on every request.
   let allowListCache: { spec: string; list: IpAllowList } | null = null;
   return {
@@ -121,7 +125,11 @@ function proxyState(options: ProxyOptions): Proxy {
         // Not cached on failure: the next request tries again, reading the configuration afresh
         // (an admin filling a missing secret sees it work at once; psoxy: up to 5 minutes later).
         runtime = null;
-        options.config.refresh(RUNTIME_PROPERTIES);
+        // At most every few seconds: a broken configuration must not turn traffic into store reads.
+        if (Date.now() - lastConfigRefresh >= CONFIG_REFRESH_INTERVAL_MS) {
+          lastConfigRefresh = Date.now();
+          options.config.refresh(RUNTIME_PROPERTIES);
+        }
         throw e;
       });
       return runtime;
