@@ -234,3 +234,30 @@ test('SECRETS_STORE=ENV: every setting in the environment, and no store is calle
     await sim.stop();
   }
 });
+
+test("the CDK construct's layout and grants work end to end: no denied call (secrets and ids in the function's namespace)", async () => {
+  const s = await setup({ SECRETS_STORE: 'AWS_SECRETS_MANAGER', PATH_TO_SHARED_CONFIG: 'PSOXY_ZOOM_' }, true);
+  try {
+    const secret = (name: string, value: string) => s.fake.secrets.set(name, [{ value, version: 1, type: 'secret', modified: new Date(), id: name, stages: ['AWSCURRENT'] }]);
+    secret('PSOXY_ZOOM_PSOXY_SALT', 'cdk-salt');
+    secret('PSOXY_ZOOM_PSOXY_ENCRYPTION_KEY', 'cdk-key');
+    secret('PSOXY_ZOOM_CLIENT_SECRET', s.fake.param('PSOXY_ZOOM_CLIENT_SECRET')!);
+    secret('PSOXY_ZOOM_ACCESS_TOKEN', 'fill me');
+    for (const n of ['PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY', 'PSOXY_ZOOM_CLIENT_SECRET']) s.fake.params.delete(n);
+    // The statements infra/aws/psoxy-zoom-proxy.ts grants.
+    s.fake.enforce({
+      'secretsmanager:GetSecretValue': ['PSOXY_ZOOM_*'],
+      'secretsmanager:PutSecretValue': ['PSOXY_ZOOM_ACCESS_TOKEN'],
+      'secretsmanager:ListSecretVersionIds': ['PSOXY_ZOOM_ACCESS_TOKEN'],
+      'ssm:GetParameter': ['PSOXY_ZOOM_*'],
+      'ssm:GetParameters': ['PSOXY_ZOOM_*'],
+      'ssm:PutParameter': ['PSOXY_ZOOM_OAUTH_REFRESH_TOKEN_lock'],
+      'ssm:DeleteParameter': ['PSOXY_ZOOM_OAUTH_REFRESH_TOKEN_lock'],
+    });
+    const res = await s.handler(urlEvent('/v2/users', 'page_size=1'));
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(s.fake.denied, []);
+  } finally {
+    await s.close();
+  }
+});

@@ -22,10 +22,13 @@ test('Lambda: arm64, Node 24, small memory, function URL with AWS_IAM auth, psox
   t.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM' });
 });
 
-test('secrets: Zoom placeholders to fill, salt and key generated', () => {
+test("secrets in psoxy's Secrets Manager layout: the secret and token there, the ids as SSM parameters, salt and key generated", () => {
   const t = synth();
-  for (const k of ['ACCOUNT_ID', 'CLIENT_ID', 'CLIENT_SECRET', 'ACCESS_TOKEN']) {
+  for (const k of ['CLIENT_SECRET', 'ACCESS_TOKEN']) {
     t.hasResourceProperties('AWS::SecretsManager::Secret', { Name: `PSOXY_ZOOM_${k}`, SecretString: 'fill me' });
+  }
+  for (const k of ['ACCOUNT_ID', 'CLIENT_ID']) {
+    t.hasResourceProperties('AWS::SSM::Parameter', { Name: `PSOXY_ZOOM_${k}`, Type: 'String', Value: 'fill me' });
   }
   t.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'PSOXY_ZOOM_PSOXY_SALT', GenerateSecretString: Match.objectLike({ PasswordLength: 20 }) });
   t.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'PSOXY_ZOOM_PSOXY_ENCRYPTION_KEY', GenerateSecretString: Match.objectLike({ PasswordLength: 32 }) });
@@ -41,6 +44,9 @@ test('least privilege: reads its own secrets, writes only the token and its lock
   assert.equal(byAction('secretsmanager:PutSecretValue').length, 1);
   assert.match(JSON.stringify(byAction('secretsmanager:PutSecretValue')[0].Resource), /ACCESSTOKEN/);
   assert.match(JSON.stringify(byAction('ssm:PutParameter')[0].Resource), /parameter\/PSOXY_ZOOM_OAUTH_REFRESH_TOKEN_lock/);
+  // Reads: the function's own namespace in both stores (the runtime's SplitStore reads ids from SSM).
+  assert.match(JSON.stringify(byAction('ssm:GetParameters').map((x) => x.Resource)), /parameter\/PSOXY_ZOOM_\*/);
+  assert.match(JSON.stringify(byAction('secretsmanager:GetSecretValue').map((x) => x.Resource)), /secret:PSOXY_ZOOM_\*/);
   assert.ok(byAction('lambda:InvokeFunctionUrl').length >= 1, 'the caller role can invoke the function URL');
   t.hasResourceProperties('AWS::IAM::Role', {
     RoleName: 'psoxy-zoom-caller',
@@ -53,5 +59,6 @@ test('outputs: URL, caller role, how to fill the Zoom secrets, a ready psoxy cal
   const outputs = JSON.stringify(t.toJSON().Outputs);
   for (const k of ['ProxyUrl', 'CallerRoleArn', 'FillZoomSecrets', 'TestCall']) assert.match(outputs, new RegExp(k));
   assert.match(outputs, /aws secretsmanager put-secret-value --secret-id PSOXY_ZOOM_CLIENT_SECRET/);
+  assert.match(outputs, /aws ssm put-parameter --overwrite --name PSOXY_ZOOM_CLIENT_ID/);
   assert.match(outputs, /npm run -s psoxy -- call .*--role-arn/);
 });

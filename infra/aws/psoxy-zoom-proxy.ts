@@ -3,12 +3,13 @@
  * function URL with AWS_IAM auth; its secrets; least-privilege IAM; a role the analytics client
  * assumes to call it; and outputs that say exactly what the administrator does next.
  *
- * Secrets live in Secrets Manager (`SECRETS_STORE=AWS_SECRETS_MANAGER`): CloudFormation can create
- * neither SecureString SSM parameters nor random values in SSM, and Secrets Manager generates the
- * salt and encryption key at deploy time. The token lock is an SSM parameter the proxy creates and
- * deletes, as psoxy does.
+ * psoxy's Secrets Manager layout (`SECRETS_STORE=AWS_SECRETS_MANAGER`): secret values (client
+ * secret, token, salt, key) in Secrets Manager, since CloudFormation can create neither SecureString
+ * SSM parameters nor random values in SSM; the account and client ids as plain SSM parameters. The
+ * token lock is an SSM parameter the proxy creates and deletes, as psoxy does.
  */
-import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -47,13 +48,21 @@ export class PsoxyZoomProxy extends Construct {
       description: `psoxy ${key}: generated at deploy time; keep it, it defines the pseudonyms`,
       generateSecretString: { passwordLength: length, excludePunctuation: true },
     });
-    const salt = generated('PSOXY_SALT', 20);
-    const encryptionKey = generated('PSOXY_ENCRYPTION_KEY', 32);
-    const zoom = ['ACCOUNT_ID', 'CLIENT_ID', 'CLIENT_SECRET'].map((k) => new secretsmanager.CfnSecret(this, k, {
-      name: `${prefix}${k}`,
-      description: `Zoom ${k.replace('_', ' ').toLowerCase()} from the Server-to-Server OAuth app (replace the placeholder)`,
+    generated('PSOXY_SALT', 20);
+    generated('PSOXY_ENCRYPTION_KEY', 32);
+    // psoxy's Secrets Manager layout: the secret in Secrets Manager, the ids as (plain) parameters.
+    new secretsmanager.CfnSecret(this, 'CLIENT_SECRET', {
+      name: `${prefix}CLIENT_SECRET`,
+      description: 'Zoom client secret from the Server-to-Server OAuth app (replace the placeholder)',
       secretString: PLACEHOLDER,
-    }));
+    });
+    for (const k of ['ACCOUNT_ID', 'CLIENT_ID']) {
+      new ssm.StringParameter(this, k, {
+        parameterName: `${prefix}${k}`,
+        description: `Zoom ${k.replace('_', ' ').toLowerCase()} from the Server-to-Server OAuth app (replace the placeholder)`,
+        stringValue: PLACEHOLDER,
+      });
+    }
     const token = new secretsmanager.CfnSecret(this, 'ACCESS_TOKEN', {
       name: `${prefix}ACCESS_TOKEN`,
       description: 'Zoom access token shared by the proxy instances (written by the proxy)',
@@ -82,8 +91,15 @@ export class PsoxyZoomProxy extends Construct {
     });
     // The shared prefix is the instance prefix here, so the salt is `PSOXY_ZOOM_PSOXY_SALT`.
     const role = this.function.role!;
-    const readable = [salt.secretArn, encryptionKey.secretArn, ...zoom.map((z) => z.ref), token.ref];
-    role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'ReadOwnSecrets', actions: ['secretsmanager:GetSecretValue'], resources: readable }));
+    // Reads stay inside the function's own namespace; optional settings there read as absent, not denied.
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReadOwnSecrets', actions: ['secretsmanager:GetSecretValue'],
+      resources: [stack.formatArn({ service: 'secretsmanager', resource: 'secret', resourceName: `${prefix}*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      sid: 'ReadOwnParameters', actions: ['ssm:GetParameter', 'ssm:GetParameters'],
+      resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: `${prefix}*` })],
+    }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'WriteToken', actions: ['secretsmanager:PutSecretValue', 'secretsmanager:ListSecretVersionIds'], resources: [token.ref] }));
     role.addToPrincipalPolicy(new iam.PolicyStatement({
       sid: 'TokenLock',
@@ -100,8 +116,10 @@ export class PsoxyZoomProxy extends Construct {
     this.functionUrl.grantInvokeUrl(this.callerRole);
 
     // Secret names in the form `secret:<name>` resolve in the region and account of the stack.
-    const fill = ['ACCOUNT_ID', 'CLIENT_ID', 'CLIENT_SECRET']
-      .map((k) => `aws secretsmanager put-secret-value --secret-id ${prefix}${k} --secret-string '<Zoom ${k}>'`).join(' && ');
+    const fill = [
+      ...['ACCOUNT_ID', 'CLIENT_ID'].map((k) => `aws ssm put-parameter --overwrite --name ${prefix}${k} --value '<Zoom ${k}>'`),
+      `aws secretsmanager put-secret-value --secret-id ${prefix}CLIENT_SECRET --secret-string '<Zoom CLIENT_SECRET>'`,
+    ].join(' && ');
     new CfnOutput(this, 'ProxyUrl', { value: this.functionUrl.url, description: 'Psoxy base URL (give it to the analytics client)' });
     new CfnOutput(this, 'CallerRoleArn', { value: this.callerRole.roleArn, description: 'Role the analytics client assumes' });
     new CfnOutput(this, 'FillZoomSecrets', { value: fill, description: 'Step 1: copy Account ID, Client ID and Client Secret from your Zoom Server-to-Server OAuth app' });
