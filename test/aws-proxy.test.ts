@@ -261,3 +261,9 @@ test("the CDK construct's layout and grants work end to end: no denied call (sec
     await s.close();
   }
 });
+
+test('Secrets Manager layout: which names are secrets, also under path-style namespaces', async () => {
+  const { isSecretName } = await import('../src/runtimes/aws/split-store.ts');
+  for (const n of ['PSOXY_ZOOM_CLIENT_SECRET', 'PSOXY_SALT', '/psoxy/PSOXY_SALT', '/psoxy/zoom/CLIENT_SECRET', 'PSOXY_ZOOM_ACCESS_TOKEN', 'PSOXY_GONG_BASIC_AUTH_PASSWORD']) assert.ok(isSecretName(n), n);
+  for (const n of ['PSOXY_ZOOM_CLIENT_ID', 'PSOXY_ZOOM_ACCOUNT_ID', 'PSOXY_ZOOM_OAUTH_REFRESH_TOKEN', '/psoxy/zoom/CLIENT_ID', 'PSOXY_ZOOM_CLIENT_SECRET_ID', 'RULES']) assert.ok(!isSecretName(n), n);
+});

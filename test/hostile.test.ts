@@ -1278,10 +1278,11 @@ test('a hostile token endpoint: a gzip bomb is cut at 64 KiB, a hang ends within
 test('token endpoint errors: 500 CONNECTION_SETUP naming the status only; its error and reason text never reach the caller or the logs', async () => {
   const s = await hostileStack();
   try {
+    // The 401 last: a refusal of the client credentials is repeated for 2 s without asking again.
     const cases: [number, Json][] = [
-      [401, { error: 'invalid_client', reason: `Invalid client_secret for ${EMAIL}` }],
       [400, { error: EMAIL, reason: 'Invalid client_secret for this account', error_description: `account of ${EMAIL}` }],
       [403, { error: 'access denied for alice.hostile', message: `no access: ${EMAIL}` }],
+      [401, { error: 'invalid_client', reason: `Invalid client_secret for ${EMAIL}` }],
     ];
     for (const [status, answer] of cases) {
       s.up.tokenBehaviour = b.json(status, answer);

@@ -106,6 +106,11 @@ test('a store still holding the old secret: the error names PSOXY_ZOOM_CLIENT_SE
     assert.equal(stale.status, 500);
     assert.match(stale.body, /update PSOXY_ZOOM_CLIENT_SECRET with the app's current Client Secret \(read from local store \.psoxy-local\/zoom\.json: PSOXY_ZOOM_CLIENT_SECRET\)/);
     assert.ok(!stale.body.includes(fresh) && !stale.body.includes('sim-client-secret'));
+    // While refused, requests fail fast: the token endpoint is not asked again by each of them.
+    const refusedBefore = sim.stats.refusedClients;
+    const burst = await Promise.all(Array.from({ length: 10 }, () => call(d.proxies[0])));
+    assert.ok(burst.every((r) => r.status === 500));
+    assert.ok(sim.stats.refusedClients - refusedBefore <= 1, `${sim.stats.refusedClients - refusedBefore} token requests for 10 calls`);
     await d.put('PSOXY_ZOOM_CLIENT_SECRET', fresh);
     await new Promise((r) => setTimeout(r, 2_100)); // the store is re-read at most every 2 s while refused
     assert.equal((await call(d.proxies[0])).status, 200, 'picked up without a restart');

@@ -28,37 +28,50 @@ export interface RotatingGrantOptions<C> {
 export async function rotatingGrant<C>(o: RotatingGrantOptions<C>): Promise<() => Promise<IssuedToken>> {
   let credentials = await o.read();
   let lastReread = Number.NEGATIVE_INFINITY;
+  // While the credentials are refused, the refusal is repeated for a moment rather than the
+  // token endpoint (and the stores) being asked again by every request.
+  let refused: { at: number; error: TokenEndpointError } | null = null;
   const now = o.now ?? Date.now;
   const interval = o.minRereadIntervalMs ?? 2_000;
   return async () => {
+    if (refused && now() - refused.at < interval) throw refused.error;
     try {
-      return await o.exchange(credentials);
+      const token = await o.exchange(credentials);
+      refused = null;
+      return token;
     } catch (e) {
       if (!(e instanceof TokenEndpointError && e.clientRejected)) throw e;
+      let reread = false;
       if (now() - lastReread >= interval) {
         lastReread = now();
+        reread = true;
         o.config.refresh(o.properties);
         const fresh = await o.read();
         if (JSON.stringify(fresh) !== JSON.stringify(credentials)) {
           credentials = fresh;
           o.logger.info('the token endpoint refused the cached client credentials; retrying with the values now in the store');
           try {
-            return await o.exchange(credentials);
+            const token = await o.exchange(credentials);
+            refused = null;
+            return token;
           } catch (retry) {
             if (!(retry instanceof TokenEndpointError && retry.clientRejected)) throw retry;
           }
         }
       }
-      throw await staleSecretError(o, e);
+      refused = { at: now(), error: await staleSecretError(o, e, reread) };
+      throw refused.error;
     }
   };
 }
 
-async function staleSecretError<C>(o: RotatingGrantOptions<C>, e: TokenEndpointError): Promise<TokenEndpointError> {
+async function staleSecretError<C>(o: RotatingGrantOptions<C>, e: TokenEndpointError, reread: boolean): Promise<TokenEndpointError> {
+  // A 401 without an OAuth error (a proxy in between, say) is not evidence of a stale secret.
+  if (e.oauthError === undefined) return e;
   const { from } = await o.config.locate(o.secretProperty);
   const where = from ?? 'nowhere';
   const redeploy = where.startsWith('env ') ? ' (an environment variable changes only with a redeploy)' : '';
   return new TokenEndpointError(e.status,
-    `token endpoint refuses the client credentials (HTTP ${e.status}${e.oauthError ? `, ${e.oauthError}` : ''}), also as just re-read: ` +
+    `token endpoint refuses the client credentials (HTTP ${e.status}, ${e.oauthError})${reread ? ', also as just re-read' : ''}: ` +
     `update ${o.config.instancePrefix}${o.secretProperty} with the app's current Client Secret (read from ${where}${redeploy})`, e.oauthError);
 }

@@ -122,10 +122,11 @@ function proxyState(options: ProxyOptions): Proxy {
     concurrency: new ConcurrencyLimit(),
     runtime: () => {
       runtime ??= buildRuntime(options.config, { fetch: upstreamFetch, logger, tokenTimings: options.tokenTimings }).catch((e: unknown) => {
-        // Not cached on failure: the next request tries again, reading the configuration afresh
-        // (an admin filling a missing secret sees it work at once; psoxy: up to 5 minutes later).
+        // Not cached on failure: a later request tries again with the configuration read afresh
+        // (an admin filling a missing secret sees it work within seconds; psoxy: up to 5 minutes),
+        // at most every few seconds, so a broken configuration does not turn traffic into store reads.
         runtime = null;
-        // At most every few seconds: a broken configuration must not turn traffic into store reads.
+        if (e instanceof MissingConfigError) options.config.refresh([e.property]);
         if (Date.now() - lastConfigRefresh >= CONFIG_REFRESH_INTERVAL_MS) {
           lastConfigRefresh = Date.now();
           options.config.refresh(RUNTIME_PROPERTIES);

@@ -62,6 +62,9 @@ export function healthResponse(f: HealthFacts): Response {
 }
 
 /** Gathers the health facts from config: what is missing, what the rules need, who is asking. */
+const MISSING_REFRESH_INTERVAL_MS = 5_000;
+let lastMissingRefresh = Number.NEGATIVE_INFINITY;
+
 /**
  * The health check; a store that cannot be read answers 412 naming the store, the parameter
  * and the cause (psoxy: an empty 503).
@@ -101,9 +104,14 @@ async function gatherHealth(config: ConfigService, clientIp: string | null, clie
   } catch (e) {
     warnings.push(`${rules !== undefined ? 'RULES configuration error' : 'rules'}: ${(e as Error).message}`);
   }
-  // What is missing is read again next time: an admin filling it sees the result at once.
-  config.refresh(missing);
-  for (const p of missing) {
+  // What is missing is read again next time (at most every few seconds): an admin filling it
+  // sees the result at once.
+  if (Date.now() - lastMissingRefresh >= MISSING_REFRESH_INTERVAL_MS) {
+    lastMissingRefresh = Date.now();
+    config.refresh(missing);
+  }
+  // Where a refused value was looked for is for callers the allow-list admits.
+  for (const p of clientIpAuthorized === false ? [] : missing) {
     const refused = config.lookedIn(p).filter((place) => place.endsWith(')'));
     if (refused.length) warnings.push(`${p} could not be read: ${refused.join('; ')}`);
   }

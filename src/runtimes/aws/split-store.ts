@@ -7,13 +7,15 @@ import type { WritableConfigStore } from '../../config/store.ts';
 
 /** Properties psoxy's Terraform keeps in Secrets Manager when it is selected (matched as name suffixes). */
 export const SECRET_PROPERTIES = [
-  'CLIENT_SECRET', 'ACCESS_TOKEN', 'REFRESH_TOKEN', 'PRIVATE_KEY', 'SERVICE_ACCOUNT_KEY', 'API_KEY',
+  'CLIENT_SECRET', 'ACCESS_TOKEN', 'REFRESH_TOKEN', 'PRIVATE_KEY', 'SERVICE_ACCOUNT_KEY', 'API_KEY', 'BASIC_AUTH_PASSWORD',
   'PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY', 'SALT_IP', 'ENCRYPTION_KEY_IP', 'SALT_EMAIL_DOMAINS', 'ENCRYPTION_KEY_EMAIL_DOMAINS',
 ];
 
 export function isSecretName(name: string): boolean {
+  // Path-style namespaces (`/psoxy/zoom/`): the property is what follows the last `/`.
+  const last = name.slice(name.lastIndexOf('/') + 1);
   // OAUTH_REFRESH_TOKEN names psoxy's lock, an SSM parameter; it is not the REFRESH_TOKEN secret.
-  return !name.endsWith('OAUTH_REFRESH_TOKEN') && SECRET_PROPERTIES.some((p) => name === p || name.endsWith(`_${p}`));
+  return !last.endsWith('OAUTH_REFRESH_TOKEN') && SECRET_PROPERTIES.some((p) => last === p || last.endsWith(`_${p}`));
 }
 
 export class SplitStore implements WritableConfigStore {
