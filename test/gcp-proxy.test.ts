@@ -125,3 +125,22 @@ test("psoxy's grants: Secret Accessor alone on the admin-filled secrets (no secr
     await fake.stop();
   }
 });
+
+test('Secret Manager: a value IAM refuses reads as absent, and "looked in" says it was denied', async () => {
+  const fake = new FakeSecretManager();
+  const endpoint = await fake.start();
+  try {
+    fake.set('psoxy_ZOOM_CLIENT_SECRET', 'x');
+    fake.grant('psoxy_ZOOM_CLIENT_SECRET', 'secretVersionManager');
+    fake.set('psoxy_ZOOM_CLIENT_ID', 'id');
+    fake.grant('psoxy_ZOOM_CLIENT_ID', 'secretAccessor');
+    const config = gcpConfig({ env: { K_SERVICE: 'psoxy-zoom', PATH_TO_INSTANCE_CONFIG: 'psoxy_ZOOM_', PATH_TO_SHARED_CONFIG: 'psoxy_' }, secretManager: secretManagerClient(endpoint), project: 'p' });
+    // A grant that lacks versions.access on the account id.
+    fake.set('psoxy_ZOOM_ACCOUNT_ID', 'acct');
+    fake.grant('psoxy_ZOOM_ACCOUNT_ID', 'viewer');
+    assert.equal(await config.get('CLIENT_ID'), 'id');
+    await assert.rejects(() => config.require('ACCOUNT_ID'), /Secret Manager \(project p\): psoxy_ZOOM_ACCOUNT_ID \(denied\)/);
+  } finally {
+    await fake.stop();
+  }
+});

@@ -6,9 +6,10 @@ import { listenWithBody } from './http.ts';
 interface Secret { labels: Record<string, string>; etag: number; versions: { data: Buffer; state: string }[] }
 
 /** psoxy's roles on secrets: Secret Accessor on admin-filled ones, its custom version manager on the token's. */
-export type SecretRole = 'secretAccessor' | 'secretVersionManager';
+export type SecretRole = 'secretAccessor' | 'secretVersionManager' | 'viewer';
 const ROLE_PERMISSIONS: Record<SecretRole, string[]> = {
   secretAccessor: ['secretmanager.versions.access'],
+  viewer: ['secretmanager.secrets.get', 'secretmanager.versions.list'],
   secretVersionManager: ['secretmanager.secrets.get', 'secretmanager.secrets.update', 'secretmanager.versions.access', 'secretmanager.versions.add', 'secretmanager.versions.list', 'secretmanager.versions.destroy'],
 };
 

@@ -22,7 +22,9 @@ export class SecretsManagerStore implements WritableConfigStore {
 
   async get(name: string): Promise<string | undefined> {
     try {
-      return (await this.sm.send(new GetSecretValueCommand({ SecretId: name }))).SecretString;
+      const value = (await this.sm.send(new GetSecretValueCommand({ SecretId: name }))).SecretString;
+      this.denied.delete(name);
+      return value;
     } catch (e) {
       const n = awsErrorName(e);
       if (n === 'ResourceNotFoundException') return undefined;

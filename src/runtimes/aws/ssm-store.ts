@@ -28,6 +28,7 @@ export class SsmStore implements WritableConfigStore {
   async get(name: string): Promise<string | undefined> {
     try {
       const r = await this.ssm.send(new GetParameterCommand({ Name: ssmName(name), WithDecryption: true }));
+      this.denied.delete(name);
       return r.Parameter?.Value;
     } catch (e) {
       const n = awsErrorName(e);

@@ -14,6 +14,7 @@ const code = (e: unknown) => (e as { code?: number }).code;
 // gRPC codes, or HTTP statuses on the REST transport.
 const TRANSIENT = new Set([4, 8, 14, 429, 503, 504]); // deadline, exhausted, unavailable
 const CONFLICT = new Set([9, 10, 409, 412]); // failed precondition / aborted: the etag moved
+const DENIED = new Set([7, 403]); // permission denied
 
 /** A failure's cause in words, for messages that name parameter, store and cause. */
 function causeOf(e: unknown): string {
@@ -25,6 +26,8 @@ export class SecretManagerStore implements WritableConfigStore {
   readonly description: string;
   private readonly client: SecretManagerServiceClient;
   private readonly project: string;
+  /** Names whose last read was refused by IAM. */
+  private readonly denied = new Set<string>();
 
   constructor(client: SecretManagerServiceClient, project: string) {
     this.client = client;
@@ -54,11 +57,19 @@ export class SecretManagerStore implements WritableConfigStore {
 
   async get(name: string): Promise<string | undefined> {
     try {
-      return await this.access(`${this.secret(name)}/versions/latest`);
+      const value = await this.access(`${this.secret(name)}/versions/latest`);
+      this.denied.delete(name);
+      return value;
     } catch (e) {
       if (TRANSIENT.has(code(e) ?? -1)) throw new TransientConfigError(`${this.description}: reading ${name} failed: ${causeOf(e)}`);
-      return undefined; // not found, no access, no enabled version: absent, as in psoxy
+      // Not found, no access, no enabled version: absent, as in psoxy; a refusal is remembered for errors.
+      if (DENIED.has(code(e) ?? -1)) this.denied.add(name);
+      return undefined;
     }
+  }
+
+  problemWith(name: string): string | undefined {
+    return this.denied.has(name) ? 'denied' : undefined;
   }
 
   async put(name: string, value: string): Promise<void> {
