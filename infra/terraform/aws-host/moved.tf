@@ -1,0 +1,82 @@
+# Switching from psoxy: a root module whose `module "psoxy"` called psoxy's aws-host points its
+# `source` here; these blocks carry psoxy's state (salt, key, Zoom values, token, function URL,
+# caller role) to this module's addresses, so `terraform plan` replaces no secret value and keeps
+# the URL and the role ARN the analytics client holds. Addresses are psoxy's (environment psoxy,
+# connector key "zoom", SSM store).
+
+moved {
+  from = module.psoxy.random_password.pseudonym_salt
+  to   = random_password.pseudonym_salt
+}
+
+moved {
+  from = module.psoxy.random_password.encryption_key
+  to   = random_password.encryption_key
+}
+
+moved {
+  from = module.global_secrets_ssm[0].aws_ssm_parameter.secret["PSOXY_SALT"]
+  to   = aws_ssm_parameter.shared["PSOXY_SALT"]
+}
+
+moved {
+  from = module.global_secrets_ssm[0].aws_ssm_parameter.secret["PSOXY_ENCRYPTION_KEY"]
+  to   = aws_ssm_parameter.shared["PSOXY_ENCRYPTION_KEY"]
+}
+
+moved {
+  from = module.instance_ssm_parameters["zoom"].aws_ssm_parameter.secret_with_externally_managed_value
+  to   = aws_ssm_parameter.zoom
+}
+
+moved {
+  from = module.api_connector["zoom"].module.psoxy_lambda.aws_lambda_function.instance
+  to   = aws_lambda_function.instance
+}
+
+moved {
+  from = module.api_connector["zoom"].module.psoxy_lambda.aws_cloudwatch_log_group.lambda_log
+  to   = aws_cloudwatch_log_group.lambda_log
+}
+
+moved {
+  from = module.api_connector["zoom"].module.psoxy_lambda.aws_iam_role.iam_for_lambda
+  to   = aws_iam_role.iam_for_lambda
+}
+
+moved {
+  from = module.api_connector["zoom"].aws_lambda_function_url.lambda_url
+  to   = aws_lambda_function_url.lambda_url
+}
+
+moved {
+  from = module.psoxy.aws_iam_role.api-caller
+  to   = aws_iam_role.api_caller
+}
+
+# IAM names are unique per account: the policies and attachments move too, rather than being created
+# again beside psoxy's.
+moved {
+  from = module.api_connector["zoom"].module.psoxy_lambda.aws_iam_policy.required_resource_access
+  to   = aws_iam_policy.required_resource_access
+}
+
+moved {
+  from = module.api_connector["zoom"].module.psoxy_lambda.aws_iam_role_policy_attachment.attach_policy
+  to   = aws_iam_role_policy_attachment.attach_policy
+}
+
+moved {
+  from = module.api_connector["zoom"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
+  to   = aws_iam_role_policy_attachment.basic
+}
+
+moved {
+  from = aws_iam_policy.psoxy_caller_access[0]
+  to   = aws_iam_policy.psoxy_caller_access
+}
+
+moved {
+  from = aws_iam_role_policy_attachment.psoxy_caller_access[0]
+  to   = aws_iam_role_policy_attachment.psoxy_caller_access
+}
