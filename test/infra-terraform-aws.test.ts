@@ -4,39 +4,21 @@
 // no denied call.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { parse } from '@cdktf/hcl2json';
+import { loadModule, movedMap, resolver } from './helpers/hcl-module.ts';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { ZoomSimulator } from '../src/sources/zoom/simulator/server.ts';
 import { createAwsProxy } from '../src/runtimes/aws/lambda.ts';
 import { FakeAwsJson } from './fakes/aws-json-fake.ts';
 import { awsClientConfig } from './helpers/cloud-clients.ts';
 
-type Block = Record<string, unknown>;
-type Module = { resource: Record<string, Record<string, Block[]>>; data: Record<string, Record<string, Block[]>>; locals: Block[]; moved: { from: string; to: string }[]; variable: Record<string, Block[]> };
 const dir = new URL('../infra/terraform/aws-host/', import.meta.url);
-async function load(): Promise<Module> {
-  const out: Module = { resource: {}, data: {}, locals: [], moved: [], variable: {} };
-  for (const f of ['main.tf', 'variables.tf', 'moved.tf', 'outputs.tf', 'versions.tf']) {
-    const parsed = (await parse(f, readFileSync(new URL(f, dir), 'utf8'))) as Partial<Module>;
-    for (const [k, v] of Object.entries(parsed.resource ?? {})) out.resource[k] = { ...out.resource[k], ...v };
-    for (const [k, v] of Object.entries(parsed.data ?? {})) out.data[k] = { ...out.data[k], ...v };
-    out.locals.push(...(parsed.locals ?? []));
-    out.moved.push(...(parsed.moved ?? []));
-    Object.assign(out.variable, parsed.variable ?? {});
-  }
-  return out;
-}
+const load = () => loadModule(dir);
 
-/** The module's locals with psoxy's defaults (environment psoxy, no root path), for reading its expressions. */
-const DEFAULTS: Record<string, string> = {
-  '${local.ssm_arn_path}': 'arn:aws:ssm:us-east-1:123456789012:parameter/',
-  '${local.instance_prefix}': 'PSOXY_ZOOM_',
-  '${local.shared_prefix}': '',
-  '${local.function_name}': 'psoxy-zoom',
-  '${local.deployment_id}': 'psoxy',
-};
-const resolve = (expr: string) => Object.entries(DEFAULTS).reduce((s, [k, v]) => s.replaceAll(k, v), expr);
+/** The module's locals with psoxy's defaults. */
+const resolve = resolver({
+  ssm_arn_path: 'arn:aws:ssm:us-east-1:123456789012:parameter/', instance_prefix: 'PSOXY_ZOOM_', shared_prefix: '',
+  function_name: 'psoxy-zoom', deployment_id: 'psoxy',
+});
 
 test("psoxy's names: PSOXY_SALT / PSOXY_ZOOM_* SecureString parameters Terraform never overwrites, psoxy-zoom, its _Exec role and log group", async () => {
   const m = await load();
@@ -62,7 +44,7 @@ test("psoxy's names: PSOXY_SALT / PSOXY_ZOOM_* SecureString parameters Terraform
 
 test("switching: psoxy's salt, key, Zoom values, token, function, URL, roles and policies are moved, none created again", async () => {
   const m = await load();
-  const moved = new Map(m.moved.map((x) => [x.from.slice(2, -1), x.to.slice(2, -1)]));
+  const moved = movedMap(m);
   const expected: Record<string, string> = {
     'module.psoxy.random_password.pseudonym_salt': 'random_password.pseudonym_salt',
     'module.psoxy.random_password.encryption_key': 'random_password.encryption_key',

@@ -3,35 +3,18 @@
 // fake while the runtime goes through the seed's flow with no denied call.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { parse } from '@cdktf/hcl2json';
+import { loadModule, movedMap, resolver } from './helpers/hcl-module.ts';
 import { ZoomSimulator } from '../src/sources/zoom/simulator/server.ts';
 import { createProxyHandler } from '../src/proxy/handler.ts';
 import { gcpConfig } from '../src/runtimes/gcp/api-function.ts';
 import { FakeSecretManager } from './fakes/secret-manager-fake.ts';
 import { secretManagerClient } from './helpers/cloud-clients.ts';
 
-type Block = Record<string, unknown>;
-type Module = { resource: Record<string, Record<string, Block[]>>; locals: Block[]; moved: { from: string; to: string }[]; variable: Record<string, Block[]> };
 const dir = new URL('../infra/terraform/gcp-host/', import.meta.url);
-async function load(): Promise<Module> {
-  const out: Module = { resource: {}, locals: [], moved: [], variable: {} };
-  for (const f of ['main.tf', 'variables.tf', 'moved.tf', 'outputs.tf', 'versions.tf']) {
-    const parsed = (await parse(f, readFileSync(new URL(f, dir), 'utf8'))) as Partial<Module>;
-    for (const [k, v] of Object.entries(parsed.resource ?? {})) out.resource[k] = { ...out.resource[k], ...v };
-    out.locals.push(...(parsed.locals ?? []));
-    out.moved.push(...(parsed.moved ?? []));
-    Object.assign(out.variable, parsed.variable ?? {});
-  }
-  return out;
-}
+const load = () => loadModule(dir);
 
-/** The module's locals with psoxy's defaults (environment psoxy). */
-const DEFAULTS: Record<string, string> = {
-  '${local.secret_prefix}': 'psoxy_', '${local.zoom_prefix}': 'psoxy_ZOOM_', '${local.env_prefix}': 'psoxy-',
-  '${local.function_name}': 'psoxy-zoom', '${local.role_prefix}': 'psoxy_',
-};
-const resolve = (expr: string) => Object.entries(DEFAULTS).reduce((s, [k, v]) => s.replaceAll(k, v), expr);
+/** The module's locals with psoxy's defaults. */
+const resolve = resolver({ secret_prefix: 'psoxy_', zoom_prefix: 'psoxy_ZOOM_', env_prefix: 'psoxy-', function_name: 'psoxy-zoom', role_prefix: 'psoxy_' });
 
 test("psoxy's names: psoxy_PSOXY_SALT / psoxy_ZOOM_* secrets, psoxy-fn-zoom, psoxy_secretVersionManager, psoxy-zoom; salt and key never regenerated", async () => {
   const r = (await load()).resource;
@@ -50,7 +33,7 @@ test("psoxy's names: psoxy_PSOXY_SALT / psoxy_ZOOM_* secrets, psoxy-fn-zoom, pso
 });
 
 test("switching: psoxy's salt and key (with versions), Zoom secrets, service account, role, function and invokers are moved", async () => {
-  const moved = new Map((await load()).moved.map((x) => [x.from.slice(2, -1), x.to.slice(2, -1)]));
+  const moved = movedMap(await load());
   const expected: Record<string, string> = {
     'module.psoxy.random_password.pseudonym_salt': 'random_password.pseudonym_salt',
     'module.psoxy.google_secret_manager_secret.pseudonym_salt': 'google_secret_manager_secret.pseudonym_salt',
