@@ -87,3 +87,14 @@ test("the module's grants on the Secret Manager fake: the seed's flow works with
     await fake.stop();
   }
 });
+
+test('every resource uses only attributes and blocks the Google provider schema has', async () => {
+  const { unknownAttributes } = await import('./helpers/provider-schema.ts');
+  const m = await load();
+  const problems: string[] = [];
+  for (const [type, byName] of Object.entries(m.resource)) {
+    for (const [name, blocks] of Object.entries(byName)) for (const b of blocks) problems.push(...unknownAttributes('resource', type, b).map((p) => `${type}.${name}: ${p}`));
+  }
+  assert.deepEqual(problems, []);
+  assert.deepEqual(unknownAttributes('resource', 'google_cloudfunctions2_function', { service_config: [{ env_vars: {} }] }), ['service_config.env_vars']);
+});
