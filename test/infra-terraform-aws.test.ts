@@ -60,6 +60,8 @@ test("switching: psoxy's salt, key, Zoom values, token, function, URL, roles and
   for (const t of ['aws_iam_policy.required_resource_access', 'aws_iam_policy.psoxy_caller_access', 'aws_cloudwatch_log_group.lambda_log', 'aws_iam_role.iam_for_lambda']) {
     assert.ok([...moved.values()].includes(t), `${t} is moved, not created beside psoxy's`);
   }
+  assert.equal(moved.get('module.custom_api_connector_rules["zoom"].aws_ssm_parameter.rules'), 'aws_ssm_parameter.rules[0]', 'custom rules kept');
+  assert.equal(resolve((m.resource.aws_ssm_parameter.rules[0] as { name: string }).name), 'PSOXY_ZOOM_RULES', 'where the runtime reads RULES');
   const role = m.resource.aws_iam_role.api_caller[0] as { lifecycle: { ignore_changes: string[] }[] };
   assert.ok(role.lifecycle[0].ignore_changes.some((x) => x.includes('name')), "the caller role keeps psoxy's name (Worklytics holds its ARN)");
 });

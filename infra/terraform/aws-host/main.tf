@@ -207,3 +207,18 @@ resource "aws_iam_role_policy_attachment" "psoxy_caller_access" {
   role       = aws_iam_role.api_caller.name
   policy_arn = aws_iam_policy.psoxy_caller_access.arn
 }
+
+# Custom rules (psoxy's custom_api_connector_rules): the RULES parameter the runtime reads before the
+# built-in rules; over SSM's 8 KB limit for plain text, gzipped and base64-encoded as psoxy does.
+locals {
+  custom_rules = try(file(var.custom_api_connector_rules["zoom"]), null)
+}
+
+resource "aws_ssm_parameter" "rules" {
+  count       = local.custom_rules == null ? 0 : 1
+  name        = "${local.instance_prefix}RULES"
+  type        = "String"
+  tier        = length(local.custom_rules) > 4096 ? "Advanced" : "Standard"
+  value       = length(local.custom_rules) > 8192 ? base64gzip(local.custom_rules) : local.custom_rules
+  description = "Rules for psoxy-zoom (replace the built-in Zoom rules)"
+}

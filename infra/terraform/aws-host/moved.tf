@@ -80,3 +80,8 @@ moved {
   from = aws_iam_role_policy_attachment.psoxy_caller_access[0]
   to   = aws_iam_role_policy_attachment.psoxy_caller_access
 }
+
+moved {
+  from = module.custom_api_connector_rules["zoom"].aws_ssm_parameter.rules
+  to   = aws_ssm_parameter.rules[0]
+}

@@ -76,3 +76,9 @@ variable "email_canonicalization" {
   default     = "STRICT"
   description = "EMAIL_CANONICALIZATION (psoxy's): STRICT or IGNORE_DOTS; changing it changes pseudonyms"
 }
+
+variable "custom_api_connector_rules" {
+  type        = map(string)
+  default     = {}
+  description = "Connector id → path of a rules YAML replacing the built-in rules (psoxy's); stored as the RULES parameter"
+}

@@ -165,6 +165,8 @@ resource "google_cloudfunctions2_function" "function" {
       PATH_TO_INSTANCE_CONFIG         = local.zoom_prefix
       GOOGLE_CLOUD_PROJECT            = var.gcp_project_id
       }, length(var.allowed_data_access_ip_blocks) == 0 ? {} : { ALLOWED_DATA_ACCESS_IP_BLOCKS = join(",", var.allowed_data_access_ip_blocks) },
+      # Custom rules, as psoxy passes them: base64 of the gzipped YAML (the runtime decodes either form).
+      contains(keys(var.custom_api_connector_rules), "zoom") ? { RULES = base64gzip(file(var.custom_api_connector_rules["zoom"])) } : {},
     )
   }
 
