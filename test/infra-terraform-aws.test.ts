@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadModule, movedMap, resolver } from './helpers/hcl-module.ts';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ZoomSimulator } from '../src/sources/zoom/simulator/server.ts';
 import { createAwsProxy } from '../src/runtimes/aws/lambda.ts';
 import { FakeAwsJson } from './fakes/aws-json-fake.ts';
@@ -23,9 +24,10 @@ const resolve = resolver({
 test("psoxy's names: PSOXY_SALT / PSOXY_ZOOM_* SecureString parameters Terraform never overwrites, psoxy-zoom, its _Exec role and log group", async () => {
   const m = await load();
   const r = m.resource;
-  const shared = r.aws_ssm_parameter.shared[0] as { name: string; type: string; for_each: object; lifecycle: { ignore_changes: string[] }[] };
+  const shared = r.aws_ssm_parameter.shared[0] as { name: string; type: string; for_each: string; lifecycle: { ignore_changes: string[] }[] };
   assert.equal(resolve(shared.name), '${each.key}', 'at the root of the shared path: PSOXY_SALT, PSOXY_ENCRYPTION_KEY');
-  assert.deepEqual(Object.keys(shared.for_each).sort(), ['PSOXY_ENCRYPTION_KEY', 'PSOXY_SALT']);
+  assert.match(shared.for_each, /local\.shared_values/);
+  assert.deepEqual(Object.keys(m.locals.shared_values as object).sort(), ['PSOXY_ENCRYPTION_KEY', 'PSOXY_SALT']);
   const zoom = r.aws_ssm_parameter.zoom[0] as { name: string; value: string; type: string; lifecycle: { ignore_changes: string[] }[] };
   assert.equal(resolve(zoom.name), 'PSOXY_ZOOM_${each.key}');
   assert.equal(zoom.value, 'fill me');
@@ -117,4 +119,46 @@ test('every resource and data block uses only attributes and blocks the AWS prov
   // The check can fail: a misspelt attribute is caught.
   assert.deepEqual(unknownAttributes('resource', 'aws_ssm_parameter', { name: 'x', vlaue: 'y' }), ['vlaue']);
   assert.deepEqual(unknownAttributes('resource', 'aws_lambda_function', { environment: [{ varaibles: {} }] }), ['environment.varaibles']);
+});
+
+test("Secrets Manager mode: psoxy's split (the secret and token there, the rest in SSM) under the module's own policy, no denied call", async () => {
+  const m = await load();
+  const statements = [
+    ...(m.data.aws_iam_policy_document.required_resource_access[0] as { statement: { actions: string[]; resources: string[] }[] }).statement,
+    ...(m.data.aws_iam_policy_document.secrets_manager_access[0] as { statement: { actions: string[]; resources: string[] }[] }).statement,
+  ];
+  const name = (arn: string) => resolve(arn).replace('${local.secret_arn}:', '').replace('${var.aws_secrets_manager_path}', '')
+    .replace(/^arn:aws:ssm:[^:]+:\d+:parameter\//, '').replace(/-\?{6}$/, '');
+  const policy: Record<string, string[]> = {};
+  for (const st of statements) for (const a of st.actions) policy[a] = [...(policy[a] ?? []), ...st.resources.map(name)];
+  assert.deepEqual(policy['secretsmanager:GetSecretValue'], ['PSOXY_ZOOM_*', 'PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY']);
+  assert.ok(m.resource.aws_secretsmanager_secret.zoom, 'the Zoom secret values as Secrets Manager secrets');
+  const sim = new ZoomSimulator({ orgOptions: { seed: 14, users: 5, meetingsPerUser: 1 } });
+  await sim.start();
+  const fake = new FakeAwsJson();
+  const endpoint = await fake.start();
+  try {
+    const secret = (n: string, v?: string) => fake.secrets.set(n, v === undefined ? [] : [{ value: v, version: 1, type: 'secret', modified: new Date(), id: n, stages: ['AWSCURRENT'] }]);
+    secret('PSOXY_SALT', 'generated-salt-00000');
+    secret('PSOXY_ENCRYPTION_KEY', 'generated-key-000000000000000000');
+    secret('PSOXY_ZOOM_CLIENT_SECRET'); // no version, as psoxy creates it
+    secret('PSOXY_ZOOM_ACCESS_TOKEN');
+    for (const n of ['CLIENT_ID', 'ACCOUNT_ID', 'OAUTH_REFRESH_TOKEN']) fake.putParam(`PSOXY_ZOOM_${n}`, 'fill me');
+    fake.enforce(policy);
+    const env = { AWS_LAMBDA_FUNCTION_NAME: 'psoxy-zoom', SOURCE: 'zoom', SECRETS_STORE: 'AWS_SECRETS_MANAGER', PATH_TO_INSTANCE_CONFIG: 'PSOXY_ZOOM_', ...sim.targetSettings() };
+    const handler = createAwsProxy({ env, ssm: new SSMClient(awsClientConfig(endpoint)), secretsManager: new SecretsManagerClient(awsClientConfig(endpoint)) });
+    const event = (rawPath: string, headers: Record<string, string> = {}) => ({ version: '2.0', rawPath, rawQueryString: 'page_size=2', headers, requestContext: { http: { method: 'GET', sourceIp: '203.0.113.9' } } });
+    const health = await handler(event('/', { 'x-psoxy-health-check': '1' }));
+    assert.deepEqual((JSON.parse(health.body) as { missingConfigProperties: string[] }).missingConfigProperties.sort(), ['ACCOUNT_ID', 'CLIENT_ID', 'CLIENT_SECRET']);
+    fake.putParam('PSOXY_ZOOM_ACCOUNT_ID', sim.accountId);
+    fake.putParam('PSOXY_ZOOM_CLIENT_ID', sim.clientId);
+    secret('PSOXY_ZOOM_CLIENT_SECRET', sim.clientSecret);
+    const res = await handler(event('/v2/users'));
+    assert.equal(res.statusCode, 200, res.body);
+    assert.equal(fake.secrets.get('PSOXY_ZOOM_ACCESS_TOKEN')!.length, 1, 'the token written to Secrets Manager');
+    assert.deepEqual(fake.denied, []);
+  } finally {
+    await fake.stop();
+    await sim.stop();
+  }
 });

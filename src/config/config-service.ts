@@ -131,6 +131,8 @@ export class ConfigService {
   private readonly sharedStore?: ConfigStore;
   private readonly defaults: Record<string, string>;
   private readonly sharedProperties: ReadonlySet<string>;
+  private readonly lastRefresh = new Map<string, number>();
+  private readonly now: () => number;
 
   constructor(o: ConfigServiceOptions) {
     this.sharedProperties = new Set(o.sharedProperties ?? SHARED_PROPERTIES);
@@ -139,6 +141,7 @@ export class ConfigService {
     this.sharedPrefix = o.sharedPrefix ?? '';
     this.defaults = o.defaults ?? {};
     const now = o.now ?? Date.now;
+    this.now = now;
     const sleep = o.sleep ?? sleepMs;
     this.instanceStore = o.instanceStore;
     this.sharedStore = o.sharedStore;
@@ -181,6 +184,14 @@ export class ConfigService {
    * Forgets cached values so the next read goes to the stores (a secret rotated by an admin:
    * psoxy would keep the old one for up to 20 minutes).
    */
+  /** `refresh`, at most once per `intervalMs` for a given purpose (so traffic does not become store reads). */
+  refreshAtMostEvery(purpose: string, intervalMs: number, properties: string[]): void {
+    const last = this.lastRefresh.get(purpose) ?? Number.NEGATIVE_INFINITY;
+    if (this.now() - last < intervalMs) return;
+    this.lastRefresh.set(purpose, this.now());
+    this.refresh(properties);
+  }
+
   refresh(properties: string[]): void {
     for (const p of properties) {
       this.instance?.forget(this.instancePrefix + p);

@@ -111,7 +111,6 @@ function proxyState(options: ProxyOptions): Proxy {
   const logger = options.logger ?? silentLogger;
   const upstreamFetch = options.fetch ?? fetch;
   let runtime: Promise<Runtime> | null = null;
-  let lastConfigRefresh = Number.NEGATIVE_INFINITY;
   // Parsed once per distinct ALLOWED_DATA_ACCESS_IP_BLOCKS value, not on every request.
   let allowListCache: { spec: string; list: IpAllowList } | null = null;
   return {
@@ -127,10 +126,7 @@ function proxyState(options: ProxyOptions): Proxy {
         // at most every few seconds, so a broken configuration does not turn traffic into store reads.
         runtime = null;
         if (e instanceof MissingConfigError) options.config.refresh([e.property]);
-        if (Date.now() - lastConfigRefresh >= CONFIG_REFRESH_INTERVAL_MS) {
-          lastConfigRefresh = Date.now();
-          options.config.refresh(RUNTIME_PROPERTIES);
-        }
+        options.config.refreshAtMostEvery('runtime build', CONFIG_REFRESH_INTERVAL_MS, RUNTIME_PROPERTIES);
         throw e;
       });
       return runtime;

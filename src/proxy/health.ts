@@ -63,7 +63,6 @@ export function healthResponse(f: HealthFacts): Response {
 
 /** Gathers the health facts from config: what is missing, what the rules need, who is asking. */
 const MISSING_REFRESH_INTERVAL_MS = 5_000;
-let lastMissingRefresh = Number.NEGATIVE_INFINITY;
 
 /**
  * The health check; a store that cannot be read answers 412 naming the store, the parameter
@@ -106,10 +105,7 @@ async function gatherHealth(config: ConfigService, clientIp: string | null, clie
   }
   // What is missing is read again next time (at most every few seconds): an admin filling it
   // sees the result at once.
-  if (Date.now() - lastMissingRefresh >= MISSING_REFRESH_INTERVAL_MS) {
-    lastMissingRefresh = Date.now();
-    config.refresh(missing);
-  }
+  config.refreshAtMostEvery('health check', MISSING_REFRESH_INTERVAL_MS, missing);
   // Where a refused value was looked for is for callers the allow-list admits.
   for (const p of clientIpAuthorized === false ? [] : missing) {
     const refused = config.lookedIn(p).filter((place) => place.endsWith(')'));

@@ -9,15 +9,18 @@ export interface HclModule {
   data: Record<string, Record<string, Block[]>>;
   moved: { from: string; to: string }[];
   variable: Record<string, Block[]>;
+  /** Every `locals` block merged. */
+  locals: Block;
 }
 
 export async function loadModule(dir: URL): Promise<HclModule> {
-  const out: HclModule = { resource: {}, data: {}, moved: [], variable: {} };
+  const out: HclModule = { resource: {}, data: {}, moved: [], variable: {}, locals: {} };
   for (const f of readdirSync(dir).filter((n) => n.endsWith('.tf')).sort()) {
     const parsed = (await parse(f, readFileSync(new URL(f, dir), 'utf8'))) as Partial<HclModule>;
     for (const [k, v] of Object.entries(parsed.resource ?? {})) out.resource[k] = { ...out.resource[k], ...v };
     for (const [k, v] of Object.entries(parsed.data ?? {})) out.data[k] = { ...out.data[k], ...v };
     out.moved.push(...(parsed.moved ?? []));
+    for (const l of (parsed.locals ?? []) as unknown as Block[]) Object.assign(out.locals, l);
     Object.assign(out.variable, parsed.variable ?? {});
   }
   return out;

@@ -11,10 +11,21 @@ locals {
   ssm_root        = var.aws_ssm_param_root_path != "" && strcontains(var.aws_ssm_param_root_path, "/") && !startswith(var.aws_ssm_param_root_path, "/") ? "/${var.aws_ssm_param_root_path}" : var.aws_ssm_param_root_path
   instance_prefix = "${local.ssm_root}${upper(replace(local.deployment_id, "-", "_"))}_ZOOM_"
   shared_prefix   = local.ssm_root
+  # Where the runtime finds the shared salt and key: the SSM root, or the Secrets Manager path.
+  shared_config = var.secrets_store_implementation == "aws_secrets_manager" ? var.aws_secrets_manager_path : local.ssm_root
   ssm_arn         = "arn:aws:ssm:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:parameter"
   # psoxy names parameters without a leading slash; ARNs need exactly one.
   ssm_arn_path = startswith(local.ssm_root, "/") ? local.ssm_arn : "${local.ssm_arn}/"
   zoom_values  = toset(["CLIENT_SECRET", "CLIENT_ID", "ACCOUNT_ID", "ACCESS_TOKEN", "OAUTH_REFRESH_TOKEN"])
+  # psoxy's Secrets Manager mode: the secret values there; ids, settings and the lock in SSM.
+  use_secrets_manager = var.secrets_store_implementation == "aws_secrets_manager"
+  zoom_secrets        = local.use_secrets_manager ? toset(["CLIENT_SECRET", "ACCESS_TOKEN"]) : toset([])
+  zoom_parameters     = setsubtract(local.zoom_values, local.zoom_secrets)
+  shared_values = {
+    PSOXY_SALT           = random_password.pseudonym_salt.result
+    PSOXY_ENCRYPTION_KEY = random_password.encryption_key.result
+  }
+  secret_arn = "arn:aws:secretsmanager:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:secret"
 }
 
 # Salt and key: generated once; they define every pseudonym. Never regenerated: an existing psoxy
@@ -28,10 +39,7 @@ resource "random_password" "encryption_key" {
 }
 
 resource "aws_ssm_parameter" "shared" {
-  for_each = {
-    PSOXY_SALT           = random_password.pseudonym_salt.result
-    PSOXY_ENCRYPTION_KEY = random_password.encryption_key.result
-  }
+  for_each    = local.use_secrets_manager ? {} : local.shared_values
   name        = "${local.shared_prefix}${each.key}"
   type        = "SecureString"
   key_id      = coalesce(var.aws_ssm_key_id, "alias/aws/ssm")
@@ -45,7 +53,7 @@ resource "aws_ssm_parameter" "shared" {
 # The Zoom app's values (filled by the administrator) and the shared token with its lock (written
 # by the proxy): created as psoxy's 'fill me' placeholder, never overwritten by Terraform.
 resource "aws_ssm_parameter" "zoom" {
-  for_each    = local.zoom_values
+  for_each    = local.zoom_parameters
   name        = "${local.instance_prefix}${each.key}"
   type        = "SecureString"
   key_id      = coalesce(var.aws_ssm_key_id, "alias/aws/ssm")
@@ -54,6 +62,29 @@ resource "aws_ssm_parameter" "zoom" {
   lifecycle {
     ignore_changes = [value, tags]
   }
+}
+
+# Secrets Manager mode: the shared salt and key with their generated values, and the Zoom secret
+# values created without a version (psoxy's), for the administrator to fill.
+resource "aws_secretsmanager_secret" "shared" {
+  for_each    = local.use_secrets_manager ? local.shared_values : {}
+  name        = "${var.aws_secrets_manager_path}${each.key}"
+  description = "psoxy ${each.key}: keep it, it defines the pseudonyms"
+}
+
+resource "aws_secretsmanager_secret_version" "shared" {
+  for_each      = aws_secretsmanager_secret.shared
+  secret_id     = each.value.id
+  secret_string = local.shared_values[each.key]
+  lifecycle {
+    ignore_changes = [secret_string]
+  }
+}
+
+resource "aws_secretsmanager_secret" "zoom" {
+  for_each    = local.zoom_secrets
+  name        = "${local.instance_prefix}${each.key}"
+  description = "Zoom ${each.key} for psoxy-zoom"
 }
 
 resource "aws_cloudwatch_log_group" "lambda_log" {
@@ -104,9 +135,25 @@ data "aws_iam_policy_document" "required_resource_access" {
   }
 }
 
+# Secrets Manager mode: its own namespace (reads, the token's writes), the shared salt and key.
+data "aws_iam_policy_document" "secrets_manager_access" {
+  count                   = local.use_secrets_manager ? 1 : 0
+  source_policy_documents = [data.aws_iam_policy_document.required_resource_access.json]
+  statement {
+    sid       = "ReadWriteInstanceSecretsManagerSecrets"
+    actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:ListSecretVersionIds", "secretsmanager:PutSecretValue"]
+    resources = ["${local.secret_arn}:${local.instance_prefix}*"]
+  }
+  statement {
+    sid       = "ReadSharedSecrets"
+    actions   = ["secretsmanager:GetSecretValue"]
+    resources = ["${local.secret_arn}:${var.aws_secrets_manager_path}PSOXY_SALT-??????", "${local.secret_arn}:${var.aws_secrets_manager_path}PSOXY_ENCRYPTION_KEY-??????"]
+  }
+}
+
 resource "aws_iam_policy" "required_resource_access" {
   name   = "${local.function_name}_resourceAccess"
-  policy = data.aws_iam_policy_document.required_resource_access.json
+  policy = local.use_secrets_manager ? data.aws_iam_policy_document.secrets_manager_access[0].json : data.aws_iam_policy_document.required_resource_access.json
 }
 
 resource "aws_iam_role_policy_attachment" "attach_policy" {
@@ -137,9 +184,9 @@ resource "aws_lambda_function" "instance" {
       PSEUDONYMIZE_APP_IDS            = tostring(var.pseudonymize_app_ids)
       EMAIL_CANONICALIZATION          = var.email_canonicalization
       IS_DEVELOPMENT_MODE             = "false"
-      SECRETS_STORE                   = "AWS_SSM_PARAMETER_STORE"
+      SECRETS_STORE                   = upper(var.secrets_store_implementation)
       PATH_TO_INSTANCE_CONFIG         = local.instance_prefix
-      }, local.shared_prefix == "" ? {} : { PATH_TO_SHARED_CONFIG = local.shared_prefix },
+      }, local.shared_config == "" ? {} : { PATH_TO_SHARED_CONFIG = local.shared_config },
       length(var.allowed_data_access_ip_blocks) == 0 ? {} : { ALLOWED_DATA_ACCESS_IP_BLOCKS = join(",", var.allowed_data_access_ip_blocks) },
     )
   }

@@ -85,3 +85,19 @@ moved {
   from = module.custom_api_connector_rules["zoom"].aws_ssm_parameter.rules
   to   = aws_ssm_parameter.rules[0]
 }
+
+# Secrets Manager mode (psoxy's addresses).
+moved {
+  from = module.global_secrets_secrets_manager[0].aws_secretsmanager_secret.secret
+  to   = aws_secretsmanager_secret.shared
+}
+
+moved {
+  from = module.global_secrets_secrets_manager[0].aws_secretsmanager_secret_version.terraform_managed
+  to   = aws_secretsmanager_secret_version.shared
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["zoom"].aws_secretsmanager_secret.secret
+  to   = aws_secretsmanager_secret.zoom
+}

@@ -82,3 +82,19 @@ variable "custom_api_connector_rules" {
   default     = {}
   description = "Connector id → path of a rules YAML replacing the built-in rules (psoxy's); stored as the RULES parameter"
 }
+
+variable "secrets_store_implementation" {
+  type        = string
+  default     = "aws_ssm_parameter_store"
+  description = "Where secret values live (psoxy's): aws_ssm_parameter_store, or aws_secrets_manager (secret values there, ids and settings in SSM)"
+  validation {
+    condition     = contains(["aws_ssm_parameter_store", "aws_secrets_manager"], var.secrets_store_implementation)
+    error_message = "secrets_store_implementation must be aws_ssm_parameter_store or aws_secrets_manager."
+  }
+}
+
+variable "aws_secrets_manager_path" {
+  type        = string
+  default     = ""
+  description = "Prefix of the shared salt and key in Secrets Manager mode (psoxy's)"
+}
