@@ -9,7 +9,7 @@ import { TransientConfigError } from '../config/store.ts';
 import { splitRawUrl } from '../rules/url.ts';
 import type { EndpointMatch } from '../rules/match.ts';
 import { BlockedByRulesError } from '../sanitizer/sanitizer.ts';
-import { MissingEncryptionKeyError, REVERSIBLE_TOKEN } from '../pseudonym/pseudonymizer.ts';
+import { MissingEncryptionKeyError, replaceTokens } from '../pseudonym/pseudonymizer.ts';
 import { InvalidTokenError } from '../pseudonym/crypto.ts';
 import { TokenEndpointError } from '../auth/source-auth.ts';
 import type { TokenTimings } from '../auth/oauth-token-manager.ts';
@@ -241,7 +241,7 @@ function buildSourceRequest(rt: Runtime, request: Request, call: Call, endpoint:
       decrypted.push(plaintext);
       return plaintext;
     };
-    const reverseAll = (text: string) => (text.includes('p~') ? text.replace(REVERSIBLE_TOKEN, reverse) : text);
+    const reverseAll = (text: string) => replaceTokens(text, reverse);
     const target = reverseTokensInTarget(call.target, reverse);
     const headers: Record<string, string> = { Accept: 'application/json', 'Accept-Encoding': 'gzip', 'User-Agent': rt.userAgent };
     const forward = [...rt.allowedHeaders, ...[...(endpoint?.endpoint.allowedRequestHeaders ?? [])].sort(), ...(endpoint?.endpoint.allowedRequestHeadersToForward ?? [])];

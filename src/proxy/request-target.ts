@@ -4,7 +4,7 @@
  * parser or the source's server would change or read two ways is refused before the rules check.
  */
 import { ProxyError } from './errors.ts';
-import { REVERSIBLE_TOKEN } from '../pseudonym/pseudonymizer.ts';
+import { replaceTokens } from '../pseudonym/pseudonymizer.ts';
 
 export interface RequestTarget {
   /** Raw path, starting with `/`, still percent-encoded. */
@@ -100,7 +100,7 @@ export class UnplaceableTokenError extends Error {}
  * `.` / `..`, or lone surrogates that cannot be encoded, raise `UnplaceableTokenError`.
  */
 export function reverseTokensInTarget(target: RequestTarget, reverse: (token: string) => string): RequestTarget {
-  const place = (text: string, safe: RegExp) => text.replace(REVERSIBLE_TOKEN, (token) => {
+  const place = (text: string, safe: RegExp) => replaceTokens(text, (token) => {
     try {
       return encodeWith(reverse(token), safe);
     } catch (e) {
@@ -108,8 +108,8 @@ export function reverseTokensInTarget(target: RequestTarget, reverse: (token: st
       throw e;
     }
   });
-  const path = target.path.includes('p~') ? place(target.path, PATH_SAFE) : target.path;
-  const query = target.query?.includes('p~') ? place(target.query, QUERY_SAFE) : target.query;
+  const path = place(target.path, PATH_SAFE);
+  const query = target.query === null ? null : place(target.query, QUERY_SAFE);
   if (path !== target.path && targetProblem({ path, query: null }) !== null) throw new UnplaceableTokenError('plaintext cannot stand in a path segment');
   return { path, query };
 }

@@ -42,7 +42,12 @@ export class MissingEncryptionKeyError extends Error {}
 
 const b64url = (b: Uint8Array) => base64url(b);
 /** A reversible token in text, with its `@domain` (psoxy's grammar: 43+ base64url characters). */
-export const REVERSIBLE_TOKEN = /p~[A-Za-z0-9_-]{43,}(?:@[A-Za-z0-9.-]+)?/g;
+const REVERSIBLE_TOKEN = /p~[A-Za-z0-9_-]{43,}(?:@[A-Za-z0-9.-]+)?/g;
+
+/** Every reversible token in `text` (with its `@domain`) replaced by what `replace` makes of it. */
+export function replaceTokens(text: string, replace: (token: string) => string): string {
+  return text.includes('p~') ? text.replace(REVERSIBLE_TOKEN, replace) : text;
+}
 
 export class Pseudonymizer {
   readonly config: Required<Pick<PseudonymizerConfig, 'salt' | 'emailCanonicalization' | 'emailDomainHandling'>> & PseudonymizerConfig;
@@ -231,7 +236,6 @@ export class Pseudonymizer {
 
   /** Replaces every reversible token (and its `@domain` suffix) in a string by its plaintext. */
   reverseAll(text: string): string {
-    if (!text.includes('p~')) return text;
-    return text.replace(REVERSIBLE_TOKEN, (token) => this.reverse(token));
+    return replaceTokens(text, (token) => this.reverse(token));
   }
 }
