@@ -205,6 +205,19 @@ export class ConfigService {
     return v;
   }
 
+  /**
+   * A setting read through `parse`; whatever `parse` throws becomes a configuration error that
+   * also says where the setting was looked for.
+   */
+  async parsed<T>(property: string, parse: (value: string | undefined) => T): Promise<T> {
+    const raw = await this.get(property);
+    try {
+      return parse(raw);
+    } catch (e) {
+      throw new InvalidConfigError(`${(e as Error).message} (looked in: ${this.lookedIn(property).join('; ')})`);
+    }
+  }
+
   async bool(property: string, dflt: boolean): Promise<boolean> {
     const v = await this.get(property);
     return v === undefined ? dflt : v.trim().toLowerCase() === 'true';

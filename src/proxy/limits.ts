@@ -3,7 +3,7 @@
  * the source's response (as received and decompressed), and concurrent source calls. Each refusal
  * has its own status and `X-Psoxy-Error` code, and nothing is buffered past its limit.
  */
-import { InvalidConfigError, type ConfigService } from '../config/config-service.ts';
+import type { ConfigService } from '../config/config-service.ts';
 import { ProxyError } from './errors.ts';
 import { readAtMost } from '../http/read-bounded.ts';
 import { jsonBudgetProblem } from '../json/budget.ts';
@@ -44,11 +44,12 @@ export const LIMIT_SETTINGS = Object.values(SETTINGS);
 export async function limitsFromConfig(config: ConfigService): Promise<ProxyLimits> {
   const limits = { ...DEFAULT_LIMITS };
   for (const [key, name] of Object.entries(SETTINGS) as [keyof ProxyLimits, string][]) {
-    const raw = await config.get(name);
-    if (raw === undefined) continue;
-    const n = Number(raw.trim());
-    if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidConfigError(`${name} must be a positive whole number (was ${JSON.stringify(raw.slice(0, 40))}; looked in: ${config.lookedIn(name).join('; ')})`);
-    limits[key] = n;
+    limits[key] = await config.parsed(name, (raw) => {
+      if (raw === undefined) return DEFAULT_LIMITS[key];
+      const n = Number(raw.trim());
+      if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`${name} must be a positive whole number (was ${JSON.stringify(raw.slice(0, 40))})`);
+      return n;
+    });
   }
   return limits;
 }

@@ -81,8 +81,8 @@ export async function buildRuntime(config: ConfigService, deps: RuntimeDeps): Pr
     prefixToTrim: await config.get('REQUEST_PATH_PREFIX_TO_TRIM'),
     userAgent,
     limits: await limitsFromConfig(config),
-    sourceErrorBody: await setting(config, 'SOURCE_ERROR_BODY', parseSourceErrorBodyMode),
-    leakGuard: await setting(config, 'LEAK_GUARD', (v) => parseLeakGuardMode(v, DEFAULT_LEAK_GUARD)),
+    sourceErrorBody: await config.parsed('SOURCE_ERROR_BODY', parseSourceErrorBodyMode),
+    leakGuard: await config.parsed('LEAK_GUARD', (v) => parseLeakGuardMode(v, DEFAULT_LEAK_GUARD)),
     logVocabulary: new Set(rules.endpoints.flatMap((e) => `${e.pathTemplate ?? ''} ${e.pathRegex ?? ''}`.match(/[A-Za-z0-9_]+/g) ?? [])),
   };
 }
@@ -94,15 +94,5 @@ function compileRules(text: string, file: string, logger: Logger): ApiRules {
     if (!(e instanceof RulesError)) throw e;
     logger.error('rules are invalid', { reason: e.message });
     throw new ProxyError(500, e.problem.startsWith('invalid YAML') ? 'RULES_INVALID_YAML' : 'RULES_INVALID', 'Error loading sanitizer rules', e.message);
-  }
-}
-
-/** A setting parsed by `parse`; a bad value is a configuration error naming where it was read. */
-async function setting<T>(config: ConfigService, name: string, parse: (v: string | undefined) => T): Promise<T> {
-  const raw = await config.get(name);
-  try {
-    return parse(raw);
-  } catch (e) {
-    throw new InvalidConfigError(`${(e as Error).message} (looked in: ${config.lookedIn(name).join('; ')})`);
   }
 }
