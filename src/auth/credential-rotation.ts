@@ -33,14 +33,18 @@ export async function rotatingGrant<C>(o: RotatingGrantOptions<C>): Promise<() =
   let refused: { at: number; error: TokenEndpointError } | null = null;
   const now = o.now ?? Date.now;
   const interval = o.minRereadIntervalMs ?? 2_000;
+  const exchange = async () => {
+    const token = await o.exchange(credentials);
+    refused = null;
+    return token;
+  };
+  const isRefusal = (e: unknown): e is TokenEndpointError => e instanceof TokenEndpointError && e.clientRejected;
   return async () => {
     if (refused && now() - refused.at < interval) throw refused.error;
     try {
-      const token = await o.exchange(credentials);
-      refused = null;
-      return token;
+      return await exchange();
     } catch (e) {
-      if (!(e instanceof TokenEndpointError && e.clientRejected)) throw e;
+      if (!isRefusal(e)) throw e;
       let reread = false;
       if (now() - lastReread >= interval) {
         lastReread = now();
@@ -51,11 +55,9 @@ export async function rotatingGrant<C>(o: RotatingGrantOptions<C>): Promise<() =
           credentials = fresh;
           o.logger.info('the token endpoint refused the cached client credentials; retrying with the values now in the store');
           try {
-            const token = await o.exchange(credentials);
-            refused = null;
-            return token;
+            return await exchange();
           } catch (retry) {
-            if (!(retry instanceof TokenEndpointError && retry.clientRejected)) throw retry;
+            if (!isRefusal(retry)) throw retry;
           }
         }
       }
