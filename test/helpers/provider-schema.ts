@@ -65,3 +65,14 @@ export function unknownAttributes(kind: 'resource' | 'data', type: string, block
   walk(block, schema.attributes, '');
   return problems;
 }
+
+/** Every unknown attribute or block in a module's resources and data sources, as `type.name: path`. */
+export function moduleSchemaProblems(m: { resource: Record<string, Record<string, Record<string, unknown>[]>>; data: Record<string, Record<string, Record<string, unknown>[]>> }): string[] {
+  const problems: string[] = [];
+  for (const [kind, groups] of [['resource', m.resource], ['data', m.data]] as const) {
+    for (const [type, byName] of Object.entries(groups)) {
+      for (const [name, blocks] of Object.entries(byName)) for (const b of blocks) problems.push(...unknownAttributes(kind, type, b).map((p) => `${type}.${name}: ${p}`));
+    }
+  }
+  return problems;
+}
