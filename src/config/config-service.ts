@@ -226,12 +226,20 @@ export class ConfigService {
   /** Every place a property is looked up, in order, for error messages. */
   lookedIn(property: string): string[] {
     const places = [`env ${property}`, `env ${this.instancePrefix}${property}`];
-    const inStore = (store: ConfigStore, name: string) => {
-      const problem = store.problemWith?.(name);
-      return `${store.description}: ${name}${problem ? ` (${problem})` : ''}`;
-    };
-    if (this.instanceStore) places.push(inStore(this.instanceStore, this.instancePrefix + property));
-    if (this.sharedStore && this.sharedProperties.has(property)) places.push(inStore(this.sharedStore, this.sharedPrefix + property));
+    for (const { place, problem } of this.storePlaces(property)) places.push(problem ? `${place} (${problem})` : place);
+    return places;
+  }
+
+  /** The store places where the last read of a property was refused (e.g. `denied`), for health checks. */
+  refusedPlaces(property: string): string[] {
+    return this.storePlaces(property).filter((p) => p.problem).map(({ place, problem }) => `${place} (${problem})`);
+  }
+
+  private storePlaces(property: string): { place: string; problem: string | undefined }[] {
+    const at = (store: ConfigStore, name: string) => ({ place: `${store.description}: ${name}`, problem: store.problemWith?.(name) });
+    const places = [];
+    if (this.instanceStore) places.push(at(this.instanceStore, this.instancePrefix + property));
+    if (this.sharedStore && this.sharedProperties.has(property)) places.push(at(this.sharedStore, this.sharedPrefix + property));
     return places;
   }
 

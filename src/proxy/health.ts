@@ -108,7 +108,7 @@ async function gatherHealth(config: ConfigService, clientIp: string | null, clie
   config.refreshAtMostEvery('health check', MISSING_REFRESH_INTERVAL_MS, missing);
   // Where a refused value was looked for is for callers the allow-list admits.
   for (const p of clientIpAuthorized === false ? [] : missing) {
-    const refused = config.lookedIn(p).filter((place) => place.endsWith(')'));
+    const refused = config.refusedPlaces(p);
     if (refused.length) warnings.push(`${p} could not be read: ${refused.join('; ')}`);
   }
   if (clientIpAuthorized === false) warnings.push('Client IP is not authorized to access this proxy instance.');
