@@ -27,6 +27,9 @@ export function configFromEnvOnly(env: Record<string, string | undefined>): bool
   return (env.SECRETS_STORE ?? '').trim().toUpperCase() === 'ENV';
 }
 
+/** The resource psoxy reads when RULES is not configured. */
+export const RULES_RESOURCE = 'rules.yaml';
+
 /** What psoxy keeps in the shared namespace (one salt and key for every connector). */
 export const SHARED_PROPERTIES = ['PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY'];
 
@@ -56,6 +59,11 @@ export interface ConfigServiceOptions {
    * be denied).
    */
   sharedProperties?: readonly string[];
+  /**
+   * Where named resources (`rules.yaml`) are read when the configuration has no value for them, in
+   * order: psoxy's local directory, then the instance's path in REMOTE_RESOURCE_BUCKET.
+   */
+  resourceStores?: ConfigStore[];
   /** Cache lifetimes (psoxy: instance 5 min, shared 20 min). */
   instanceTtlMs?: number;
   sharedTtlMs?: number;
@@ -131,6 +139,7 @@ export class ConfigService {
   private readonly sharedStore?: ConfigStore;
   private readonly defaults: Record<string, string>;
   private readonly sharedProperties: ReadonlySet<string>;
+  private readonly resourceStores: { store: ConfigStore; cached: CachedStore }[];
   private readonly lastRefresh = new Map<string, number>();
   private readonly now: () => number;
 
@@ -147,6 +156,7 @@ export class ConfigService {
     this.sharedStore = o.sharedStore;
     if (o.instanceStore) this.instance = new CachedStore(o.instanceStore, o.instanceTtlMs ?? 5 * 60_000, now, sleep);
     if (o.sharedStore) this.shared = new CachedStore(o.sharedStore, o.sharedTtlMs ?? 20 * 60_000, now, sleep);
+    this.resourceStores = (o.resourceStores ?? []).map((store) => ({ store, cached: new CachedStore(store, o.instanceTtlMs ?? 5 * 60_000, now, sleep) }));
   }
 
   private envValue(name: string): string | undefined {
@@ -180,10 +190,23 @@ export class ConfigService {
     return { value: dflt, from: dflt === undefined ? null : 'built-in connector defaults' };
   }
 
-  /**
-   * Forgets cached values so the next read goes to the stores (a secret rotated by an admin:
-   * psoxy would keep the old one for up to 20 minutes).
-   */
+  /** The first place holding a named resource (`rules.yaml`), and which place that was. */
+  async resource(name: string): Promise<{ value: string; from: string } | undefined> {
+    for (const { store, cached } of this.resourceStores) {
+      const value = await cached.get(name);
+      if (value !== undefined) return { value, from: `${store.description}: ${name}` };
+    }
+    return undefined;
+  }
+
+  /** Every place a named resource is looked for, for error messages. */
+  resourcePlaces(name: string): string[] {
+    return this.resourceStores.map(({ store }) => {
+      const problem = store.problemWith?.(name);
+      return `${store.description}: ${name}${problem ? ` (${problem})` : ''}`;
+    });
+  }
+
   /** `refresh`, at most once per `intervalMs` for a given purpose (so traffic does not become store reads). */
   refreshAtMostEvery(purpose: string, intervalMs: number, properties: string[]): void {
     const last = this.lastRefresh.get(purpose) ?? Number.NEGATIVE_INFINITY;
@@ -192,7 +215,12 @@ export class ConfigService {
     this.refresh(properties);
   }
 
+  /**
+   * Forgets cached values so the next read goes to the stores (a secret rotated by an admin:
+   * psoxy would keep the old one for up to 20 minutes). Resources count as RULES.
+   */
   refresh(properties: string[]): void {
+    if (properties.includes('RULES')) for (const { cached } of this.resourceStores) cached.forget(RULES_RESOURCE);
     for (const p of properties) {
       this.instance?.forget(this.instancePrefix + p);
       if (this.sharedProperties.has(p)) this.shared?.forget(this.sharedPrefix + p);

@@ -1,17 +1,18 @@
 /** Where the proxy's rules come from, and what they need of the configuration. */
 import { InvalidConfigError, MissingConfigError, type ConfigService } from '../config/config-service.ts';
+import { configuredRules, rulesLookedIn, type RulesText } from '../config/configured-rules.ts';
 import type { ApiRules } from '../rules/types.ts';
 import { builtInRulesYaml } from '../sources/index.ts';
 
-/** RULES as configured, else the built-in rules of SOURCE (its `_no-app-ids` variant when asked). */
-export async function loadRulesText(config: ConfigService): Promise<{ text: string; file: string }> {
-  const custom = await config.get('RULES');
-  if (custom !== undefined) return { text: custom, file: 'RULES' };
+/** The configured rules (RULES, then `rules.yaml`), else the built-in rules of SOURCE (`_no-app-ids` when asked). */
+export async function loadRulesText(config: ConfigService): Promise<RulesText> {
+  const configured = await configuredRules(config);
+  if (configured) return configured;
   const source = await config.get('SOURCE');
-  if (source === undefined) throw new MissingConfigError('SOURCE', config.lookedIn('SOURCE'));
+  if (source === undefined) throw new MissingConfigError('RULES', [...rulesLookedIn(config), `or SOURCE naming built-in rules (looked in: ${config.lookedIn('SOURCE').join('; ')})`]);
   const appIds = (await config.bool('PSEUDONYMIZE_APP_IDS', false)) ? builtInRulesYaml(`${source}_no-app-ids`) : undefined;
   const builtIn = appIds ?? builtInRulesYaml(source);
-  if (builtIn === undefined) throw new InvalidConfigError(`no built-in rules for SOURCE ${source}: set RULES`);
+  if (builtIn === undefined) throw new InvalidConfigError(`no built-in rules for SOURCE ${source}: set RULES (looked in: ${rulesLookedIn(config).join('; ')})`);
   return { text: builtIn, file: `built-in rules for ${source}` };
 }
 

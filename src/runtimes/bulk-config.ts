@@ -6,13 +6,16 @@ import { parseAdditionalTransforms, type StorageHandlerConfig } from '../bulk/st
 import type { Pseudonymizer } from '../pseudonym/pseudonymizer.ts';
 import { pseudonymizerFromConfig } from '../config/pseudonymizer-config.ts';
 import { builtInBulkRulesYaml } from '../sources/index.ts';
+import { configuredRules, rulesLookedIn } from '../config/configured-rules.ts';
 
 export async function bulkConfig(config: ConfigService, instanceId: string): Promise<{ handler: StorageHandlerConfig; pseudonymizer: Pseudonymizer }> {
-  const rulesText = (await config.get('RULES')) ?? null;
+  const configured = await configuredRules(config);
   const source = await config.get('SOURCE');
   const builtIn = source ? builtInBulkRulesYaml(source) : undefined;
-  if (rulesText === null && builtIn === undefined) throw new InvalidConfigError('bulk mode needs RULES (or SOURCE naming built-in bulk rules such as zoom-ai-metrics)');
-  const rules = loadBulkRules(rulesText ?? builtIn!, rulesText !== null ? 'RULES' : `built-in:${source}`);
+  if (configured === undefined && builtIn === undefined) {
+    throw new InvalidConfigError(`bulk mode needs RULES, a rules.yaml resource, or SOURCE naming built-in bulk rules such as zoom-ai-metrics (looked in: ${rulesLookedIn(config).join('; ')})`);
+  }
+  const rules = loadBulkRules(configured?.text ?? builtIn!, configured?.file ?? `built-in:${source}`);
   const outputFormat = await config.get('BULK_OUTPUT_FORMAT');
   if (outputFormat !== undefined && !['NDJSON', 'CSV', 'JSON_ARRAY'].includes(outputFormat)) throw new InvalidConfigError('BULK_OUTPUT_FORMAT must be NDJSON, CSV or JSON_ARRAY');
   const salt = await config.require('PSOXY_SALT');
@@ -20,7 +23,7 @@ export async function bulkConfig(config: ConfigService, instanceId: string): Pro
     handler: {
       outputBucket: await config.require('OUTPUT_BUCKET'),
       rules,
-      rulesText,
+      rulesText: configured?.text ?? null,
       inputBasePath: (await config.get('INPUT_BASE_PATH')) ?? null,
       outputBasePath: (await config.get('OUTPUT_BASE_PATH')) ?? null,
       additionalTransforms: parseAdditionalTransforms(await config.get('ADDITIONAL_TRANSFORMS')),

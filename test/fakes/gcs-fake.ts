@@ -11,6 +11,15 @@ export class FakeGcs {
   readonly stats = { sessionsStarted: 0, sessionsFinalized: 0 };
   private readonly sessions = new Map<string, { bucket: string; name: string; meta: Omit<StoredObject, 'body'>; chunks: Buffer[] }>();
   private server: RunningServer | null = null;
+  /** `bucket/name` prefixes object reads are granted on (null: everything). */
+  private readable: string[] | null = null;
+  /** Reads refused by the grant, as `bucket/name`. */
+  readonly denied: string[] = [];
+
+  /** Object Viewer under an IAM condition on these `bucket/name` prefixes: reads elsewhere answer 403. */
+  grantObjectViewer(prefixes: string[]): void {
+    this.readable = prefixes;
+  }
 
   async start(): Promise<string> {
     this.server = await listenWithBody((req, res, body) => {
@@ -56,6 +65,10 @@ export class FakeGcs {
         const bucket = decodeURIComponent(get[1]);
         const name = decodeURIComponent(get[2]);
         const o = this.objects.get(`${bucket}/${name}`);
+        if (this.readable && !this.readable.some((p) => `${bucket}/${name}`.startsWith(p))) {
+          this.denied.push(`${bucket}/${name}`);
+          return json(403, { error: { code: 403, message: 'caller does not have storage.objects.get access' } });
+        }
         if (!o) return json(404, { error: { code: 404, message: `No such object: ${bucket}/${name}` } });
         if (url.searchParams.get('alt') === 'media') {
           res.writeHead(200, { 'Content-Type': o.contentType ?? 'application/octet-stream', ...(o.contentEncoding ? { 'Content-Encoding': o.contentEncoding } : {}) });

@@ -11,6 +11,18 @@ export class FakeS3 {
   readonly stats = { multipartCreated: 0, multipartCompleted: 0, multipartAborted: 0, puts: 0 };
   private readonly uploads = new Map<string, { key: string; parts: Map<number, Buffer>; head: Omit<StoredObject, 'body'> }>();
   private server: RunningServer | null = null;
+  /** `bucket/key` prefixes GetObject is granted on (null: everything, as before `grantGetObject`). */
+  private readable: string[] | null = null;
+  /** Reads refused by the grant, as `bucket/key`. */
+  readonly denied: string[] = [];
+
+  /**
+   * From now on reads are allowed only under these `bucket/key` prefixes, and, as in S3 without
+   * s3:ListBucket, a missing object under them answers 403 AccessDenied rather than 404.
+   */
+  grantGetObject(prefixes: string[]): void {
+    this.readable = prefixes;
+  }
 
   async start(): Promise<string> {
     this.server = await listenWithBody((req, res, raw) => {
@@ -54,6 +66,10 @@ export class FakeS3 {
         }
       }
       const obj = this.objects.get(key);
+      if (this.readable && (req.method === 'GET' || req.method === 'HEAD') && (!obj || !this.readable.some((p) => key.startsWith(p)))) {
+        this.denied.push(key);
+        return xml(403, '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>');
+      }
       if (req.method === 'PUT') {
         this.objects.set(key, { ...head(), body });
         this.stats.puts++;

@@ -3,7 +3,9 @@
  * URL-decoded, as psoxy's S3Handler), sanitizing into OUTPUT_BUCKET. Returns `Processed!`.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { ConfigService, instancePrefixFor } from '../../config/config-service.ts';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import type { ConfigService } from '../../config/config-service.ts';
+import { awsConfig } from './lambda.ts';
 import { StorageHandler, type ObjectResult } from '../../bulk/storage-handler.ts';
 import { S3ObjectStore } from './s3-store.ts';
 import { bulkConfig } from '../bulk-config.ts';
@@ -32,12 +34,20 @@ export function createS3BulkHandler(deps: { s3: S3Client; config: ConfigService;
   };
 }
 
-/** The Lambda entry point: config from env (the cloud runtime adds SSM stores). */
+let cached: ReturnType<typeof createS3BulkHandler> | null = null;
+
+/**
+ * The Lambda entry point: config as the API function reads it (env, then SSM or Secrets Manager,
+ * the shared salt and key, rules from REMOTE_RESOURCE_BUCKET), built once per container.
+ */
 export const handler = async (event: S3Event): Promise<string> => {
-  const name = process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'psoxy-bulk';
-  return createS3BulkHandler({
-    s3: new S3Client({}),
-    config: new ConfigService({ env: process.env, instancePrefix: instancePrefixFor(name) }),
-    instanceId: name,
-  })(event);
+  if (!cached) {
+    const s3 = new S3Client({});
+    cached = createS3BulkHandler({
+      s3,
+      config: awsConfig({ env: process.env, ssm: new SSMClient({}), s3: async () => s3 }),
+      instanceId: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'psoxy-bulk',
+    });
+  }
+  return cached(event);
 };

@@ -5,6 +5,7 @@
  */
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { ConfigService, configFromEnvOnly, configPrefixes } from '../../config/config-service.ts';
 import { createProxyHandler } from '../../proxy/handler.ts';
 import { connectorDefaults } from '../../sources/index.ts';
@@ -12,18 +13,31 @@ import { jsonLogger } from '../../logging/logger.ts';
 import { SsmStore } from './ssm-store.ts';
 import { SecretsManagerStore } from './secrets-manager-store.ts';
 import { SplitStore } from './split-store.ts';
+import { S3ResourceStore } from './s3-resource-store.ts';
+import { resourceStores } from '../../config/resources.ts';
 import { lambdaAdapter, type LambdaEventV1, type LambdaEventV2, type LambdaResult } from './api-gateway.ts';
 
 export interface AwsProxyOptions {
   env: Record<string, string | undefined>;
   ssm: SSMClient;
   secretsManager?: SecretsManagerClient;
+  /** For REMOTE_RESOURCE_BUCKET (default: an S3 client created on first use). */
+  s3?: () => Promise<S3Client>;
+  /** psoxy's local resource directory (default /var/psoxy/resources). */
+  localResourceDir?: string;
   fetch?: typeof fetch;
 }
 
+const lazyS3 = async (): Promise<S3Client> => new (await import('@aws-sdk/client-s3')).S3Client({});
+
 export function awsConfig(o: AwsProxyOptions): ConfigService {
   const source = o.env.SOURCE;
-  const base = { env: o.env, ...configPrefixes(o.env, o.env.AWS_LAMBDA_FUNCTION_NAME ?? 'psoxy'), defaults: source ? connectorDefaults(source) : {} };
+  const prefixes = configPrefixes(o.env, o.env.AWS_LAMBDA_FUNCTION_NAME ?? 'psoxy');
+  const resources = resourceStores({
+    env: o.env, instancePrefix: prefixes.instancePrefix, localDir: o.localResourceDir,
+    bucketStore: (bucket, path) => new S3ResourceStore(o.s3 ?? lazyS3, bucket, path),
+  });
+  const base = { env: o.env, ...prefixes, defaults: source ? connectorDefaults(source) : {}, resourceStores: resources };
   if (configFromEnvOnly(o.env)) return new ConfigService(base);
   const ssm = new SsmStore(o.ssm);
   const useSecretsManager = (o.env.SECRETS_STORE ?? '').toUpperCase() === 'AWS_SECRETS_MANAGER';

@@ -11,6 +11,9 @@ import { createProxyHandler, unsendableMethodResponse, type ProxyHandler } from 
 import { connectorDefaults } from '../../sources/index.ts';
 import { jsonLogger } from '../../logging/logger.ts';
 import { SecretManagerStore } from './secret-manager-store.ts';
+import { GcsResourceStore } from './gcs-resource-store.ts';
+import { resourceStores } from '../../config/resources.ts';
+import type { Storage } from '@google-cloud/storage';
 
 /** GCP: with ≥ 2 X-Forwarded-For hops the client is the second-to-last (the last is Google's front end). */
 export function gcpClientIp(forwardedFor: string | undefined): string | null {
@@ -42,11 +45,22 @@ export interface GcpProxyOptions {
   env: Record<string, string | undefined>;
   secretManager: SecretManagerServiceClient;
   project: string;
+  /** For REMOTE_RESOURCE_BUCKET (default: a Storage client created on first use). */
+  storage?: () => Promise<Storage>;
+  /** psoxy's local resource directory (default /var/psoxy/resources). */
+  localResourceDir?: string;
   fetch?: typeof fetch;
 }
 
+const lazyStorage = async (): Promise<Storage> => new (await import('@google-cloud/storage')).Storage();
+
 export function gcpConfig(o: GcpProxyOptions): ConfigService {
-  const base = { env: o.env, ...configPrefixes(o.env, o.env.K_SERVICE ?? 'psoxy'), defaults: o.env.SOURCE ? connectorDefaults(o.env.SOURCE) : {} };
+  const prefixes = configPrefixes(o.env, o.env.K_SERVICE ?? 'psoxy');
+  const resources = resourceStores({
+    env: o.env, instancePrefix: prefixes.instancePrefix, localDir: o.localResourceDir,
+    bucketStore: (bucket, path) => new GcsResourceStore(o.storage ?? lazyStorage, bucket, path),
+  });
+  const base = { env: o.env, ...prefixes, defaults: o.env.SOURCE ? connectorDefaults(o.env.SOURCE) : {}, resourceStores: resources };
   if (configFromEnvOnly(o.env)) return new ConfigService(base);
   const store = new SecretManagerStore(o.secretManager, o.project);
   return new ConfigService({ ...base, instanceStore: store, sharedStore: store });

@@ -4,7 +4,9 @@
  */
 import * as functions from '@google-cloud/functions-framework';
 import { Storage } from '@google-cloud/storage';
-import { ConfigService, instancePrefixFor } from '../../config/config-service.ts';
+import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
+import type { ConfigService } from '../../config/config-service.ts';
+import { gcpConfig } from './api-function.ts';
 import { StorageHandler, type ObjectResult } from '../../bulk/storage-handler.ts';
 import { GcsObjectStore } from './gcs-store.ts';
 import { bulkConfig } from '../bulk-config.ts';
@@ -35,12 +37,27 @@ export function registerGcsBulkFunction(name: string, deps: Parameters<typeof cr
   functions.cloudEvent<GcsObjectData>(name, createGcsBulkHandler(deps));
 }
 
-/** Default registration for deployment (entry point `psoxyBulk`; config from env). */
+/**
+ * Default registration for deployment (entry point `psoxyBulk`), built on the first event: config
+ * as the API function reads it (env, then Secret Manager with the shared salt and key, rules from
+ * REMOTE_RESOURCE_BUCKET).
+ */
 export function registerDefault(): void {
-  const service = process.env.K_SERVICE ?? 'psoxy-bulk';
-  registerGcsBulkFunction('psoxyBulk', {
-    storage: new Storage(),
-    config: new ConfigService({ env: process.env, instancePrefix: instancePrefixFor(service) }),
-    instanceId: service,
+  let handler: ReturnType<typeof createGcsBulkHandler> | null = null;
+  functions.cloudEvent<GcsObjectData>('psoxyBulk', (event: functions.CloudEvent<GcsObjectData>) => {
+    if (!handler) {
+      const storage = new Storage();
+      handler = createGcsBulkHandler({
+        storage,
+        config: gcpConfig({
+          env: process.env,
+          secretManager: new SecretManagerServiceClient(),
+          project: process.env.GOOGLE_CLOUD_PROJECT ?? process.env.GCP_PROJECT ?? '',
+          storage: async () => storage,
+        }),
+        instanceId: process.env.K_SERVICE ?? 'psoxy-bulk',
+      });
+    }
+    return handler(event);
   });
 }
