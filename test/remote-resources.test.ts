@@ -216,3 +216,26 @@ test('AWS bulk: the salt comes from SSM and the rules from the bucket, as for th
     await Promise.all([ssm.stop(), s3.stop()]);
   }
 });
+
+test('AWS: an unreachable bucket fails closed (503 naming the object and the cause), never the built-in rules', async () => {
+  const sim = new ZoomSimulator({ orgOptions: { seed: 3, users: 2, meetingsPerUser: 1 } });
+  await sim.start();
+  const ssm = new FakeAwsJson();
+  const ssmUrl = await ssm.start();
+  const closed = new FakeS3();
+  const closedUrl = await closed.start();
+  await closed.stop();
+  try {
+    ssm.putParam('PSOXY_SALT', 'salt');
+    for (const [k, v] of Object.entries(sim.credentialSettings())) ssm.putParam(k, v);
+    const env = { AWS_LAMBDA_FUNCTION_NAME: 'psoxy-zoom', SOURCE: 'zoom', REMOTE_RESOURCE_BUCKET: 'artifacts', ...sim.targetSettings() };
+    const client = new S3Client({ ...awsClientConfig(closedUrl), forcePathStyle: true, maxAttempts: 1 });
+    const proxy = createProxyHandler({ config: awsConfig({ env, ssm: new SSMClient(awsClientConfig(ssmUrl)), s3: async () => client, localResourceDir: join(tmpdir(), 'no-psoxy-resources') }), logger: memoryLogger() });
+    const res = await proxy(new Request('https://x/'), { rawUrl: '/v2/users' });
+    assert.equal(res.status, 503);
+    assert.match(await res.text(), /s3:\/\/artifacts\/PSOXY_ZOOM\/rules\.yaml failed: unreachable \(ECONNREFUSED\)/);
+  } finally {
+    await ssm.stop();
+    await sim.stop();
+  }
+});
