@@ -4,11 +4,18 @@
 // no denied call.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadModule, movedMap, resolver } from './helpers/hcl-module.ts';
+import { block, loadModule, movedMap, policyStatements, resolver, type HclModule, type PolicyStatement } from './helpers/hcl-module.ts';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { S3Client } from '@aws-sdk/client-s3';
+import { gunzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ZoomSimulator } from '../src/sources/zoom/simulator/server.ts';
-import { createAwsProxy } from '../src/runtimes/aws/lambda.ts';
+import { awsConfig, createAwsProxy } from '../src/runtimes/aws/lambda.ts';
+import { createS3BulkHandler } from '../src/runtimes/aws/bulk-handler.ts';
+import { FakeS3 } from './fakes/s3-fake.ts';
+import { memoryLogger } from '../src/logging/logger.ts';
 import { FakeAwsJson } from './fakes/aws-json-fake.ts';
 import { awsClientConfig } from './helpers/cloud-clients.ts';
 
@@ -18,8 +25,37 @@ const load = () => loadModule(dir);
 /** The module's locals with psoxy's defaults. */
 const resolve = resolver({
   ssm_arn_path: 'arn:aws:ssm:us-east-1:123456789012:parameter/', instance_prefix: 'PSOXY_ZOOM_', shared_prefix: '',
-  function_name: 'psoxy-zoom', deployment_id: 'psoxy',
+  function_name: 'psoxy-zoom', deployment_id: 'psoxy', function_prefix: 'psoxy', env_ssm_prefix: 'PSOXY_',
+  bulk_prefix: 'PSOXY_ZOOM_AI_METRICS_', bulk_function: 'psoxy-zoom-ai-metrics', bulk_id: 'zoom-ai-metrics',
+  shared_resource_path: 'PSOXY/',
 });
+
+/** Which optional statements a deployment has on: Secrets Manager mode, a customer KMS key. */
+interface Mode { secretsManager?: boolean; kms?: boolean }
+const on = (s: PolicyStatement, mode: Mode) =>
+  s.when === undefined || (s.when.includes('use_secrets_manager') ? !!mode.secretsManager : s.when.includes('kms_key') ? !!mode.kms : true);
+
+/** ARNs as the fakes name things: SSM parameter and secret names, S3 `bucket/key` prefixes. */
+const fakeName = (arn: string) => resolve(arn).replace('${local.secret_arn}:', '').replace('${var.aws_secrets_manager_path}', '')
+  .replace(/^arn:aws:ssm:[^:]+:\d+:parameter\//, '').replace(/-\?{6}$/, '').replace(/^arn:aws:s3:::/, '');
+
+/**
+ * The action → resources grant of one function's policy: its own document, the shared reads, and its
+ * remote-resource statement (artifacts bucket `artifacts`, its folder `resourcePath`).
+ */
+function grantedPolicy(m: HclModule, doc: string, mode: Mode, resourcePath?: string): Record<string, string[]> {
+  const statements = [doc, 'shared_config_read'].flatMap((d) => policyStatements(block(m, 'data', 'aws_iam_policy_document', d)));
+  if (resourcePath !== undefined) {
+    for (const st of policyStatements(block(m, 'data', 'aws_iam_policy_document', 'remote_resource_read'))) {
+      statements.push({ ...st, resources: (st.resources as string[]).map((r) => r.replace('${var.artifacts_bucket_name}', 'artifacts').replace('${each.value}', resourcePath)) });
+    }
+  }
+  const policy: Record<string, string[]> = {};
+  for (const st of statements.filter((x) => on(x, mode))) {
+    for (const a of st.actions) policy[a] = [...(policy[a] ?? []), ...(st.resources as string[]).map(fakeName)];
+  }
+  return policy;
+}
 
 test("psoxy's names: PSOXY_SALT / PSOXY_ZOOM_* SecureString parameters Terraform never overwrites, psoxy-zoom, its _Exec role and log group", async () => {
   const m = await load();
@@ -70,12 +106,9 @@ test("switching: psoxy's salt, key, Zoom values, token, function, URL, roles and
 
 test("the module's IAM policy, enforced on the runtime: the seed's flow (fill me → health names three values → filled → calls) with no denied call", async () => {
   const m = await load();
-  const doc = m.data.aws_iam_policy_document.required_resource_access[0] as { statement: { actions: string[]; resources: string[] }[] };
-  const policy: Record<string, string[]> = {};
-  for (const s of doc.statement) {
-    for (const a of s.actions) policy[a] = [...(policy[a] ?? []), ...s.resources.map((res) => resolve(res).replace(/^arn:aws:ssm:[^:]+:\d+:parameter\//, ''))];
-  }
+  const policy = grantedPolicy(m, 'required_resource_access', {});
   assert.deepEqual(policy['ssm:GetParameters'], ['PSOXY_ZOOM_*', 'PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY']);
+  assert.equal(policy['secretsmanager:GetSecretValue'], undefined, 'no Secrets Manager grant in the SSM store');
   const sim = new ZoomSimulator({ orgOptions: { seed: 12, users: 5, meetingsPerUser: 1 } });
   await sim.start();
   const fake = new FakeAwsJson();
@@ -116,14 +149,7 @@ test('every resource and data block uses only attributes and blocks the AWS prov
 
 test("Secrets Manager mode: psoxy's split (the secret and token there, the rest in SSM) under the module's own policy, no denied call", async () => {
   const m = await load();
-  const statements = [
-    ...(m.data.aws_iam_policy_document.required_resource_access[0] as { statement: { actions: string[]; resources: string[] }[] }).statement,
-    ...(m.data.aws_iam_policy_document.secrets_manager_access[0] as { statement: { actions: string[]; resources: string[] }[] }).statement,
-  ];
-  const name = (arn: string) => resolve(arn).replace('${local.secret_arn}:', '').replace('${var.aws_secrets_manager_path}', '')
-    .replace(/^arn:aws:ssm:[^:]+:\d+:parameter\//, '').replace(/-\?{6}$/, '');
-  const policy: Record<string, string[]> = {};
-  for (const st of statements) for (const a of st.actions) policy[a] = [...(policy[a] ?? []), ...st.resources.map(name)];
+  const policy = grantedPolicy(m, 'required_resource_access', { secretsManager: true });
   assert.deepEqual(policy['secretsmanager:GetSecretValue'], ['PSOXY_ZOOM_*', 'PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY']);
   assert.ok(m.resource.aws_secretsmanager_secret.zoom, 'the Zoom secret values as Secrets Manager secrets');
   const sim = new ZoomSimulator({ orgOptions: { seed: 14, users: 5, meetingsPerUser: 1 } });
@@ -154,4 +180,213 @@ test("Secrets Manager mode: psoxy's split (the secret and token there, the rest 
     await fake.stop();
     await sim.stop();
   }
+});
+
+test("KMS (psoxy's project_aws_kms_key_arn → aws_ssm_key_id, function_env_kms_key_arn, logs_kms_key_arn): keys on every parameter, secret, environment and log group; Decrypt/Encrypt granted on exactly those keys", async () => {
+  const m = await load();
+  for (const v of ['project_aws_kms_key_arn', 'aws_ssm_key_id', 'function_env_kms_key_arn', 'logs_kms_key_arn']) assert.ok(m.variable[v], `psoxy's input ${v}`);
+  // Each specific input falls back to psoxy's project-wide key.
+  assert.equal(m.locals.ssm_kms_key, '${var.aws_ssm_key_id != null ? var.aws_ssm_key_id : var.project_aws_kms_key_arn}');
+  assert.equal(m.locals.env_kms_key, '${var.function_env_kms_key_arn != null ? var.function_env_kms_key_arn : var.project_aws_kms_key_arn}');
+  assert.equal(m.locals.logs_kms_key, '${var.logs_kms_key_arn != null ? var.logs_kms_key_arn : var.project_aws_kms_key_arn}');
+  for (const name of ['shared', 'zoom']) assert.equal(block<{ key_id: string }>(m, 'resource', 'aws_ssm_parameter', name).key_id, '${coalesce(local.ssm_kms_key, "alias/aws/ssm")}');
+  for (const name of ['shared', 'zoom']) assert.equal(block<{ kms_key_id: string }>(m, 'resource', 'aws_secretsmanager_secret', name).kms_key_id, '${local.ssm_kms_key}');
+  for (const name of ['instance', 'bulk']) assert.equal(block<{ kms_key_arn: string }>(m, 'resource', 'aws_lambda_function', name).kms_key_arn, '${local.env_kms_key}');
+  for (const name of ['lambda_log', 'bulk']) assert.equal(block<{ kms_key_id: string }>(m, 'resource', 'aws_cloudwatch_log_group', name).kms_key_id, '${local.logs_kms_key}');
+  // IAM wants ARNs: the SSM key (an id or alias too) is looked up.
+  assert.equal(block<{ key_id: string }>(m, 'data', 'aws_kms_key', 'ssm').key_id, '${local.ssm_kms_key}');
+  const kms = policyStatements(block(m, 'data', 'aws_iam_policy_document', 'shared_config_read')).filter((s) => s.actions.some((a) => a.startsWith('kms:')));
+  assert.equal(kms.length, 1);
+  assert.deepEqual(kms[0].actions, ['kms:Decrypt', 'kms:Encrypt'], 'Decrypt to read SecureStrings, Encrypt for the shared token written back');
+  assert.equal(kms[0].resources, '${concat(data.aws_kms_key.ssm[*].arn, local.env_kms_key == null ? [] : [local.env_kms_key])}');
+  assert.equal(kms[0].when, '${local.ssm_kms_key == null && local.env_kms_key == null ? [] : [1]}', 'no KMS grant when AWS-managed keys are used');
+  for (const doc of ['required_resource_access', 'bulk_resource_access']) {
+    assert.match(String(block<{ source_policy_documents: string }>(m, 'data', 'aws_iam_policy_document', doc).source_policy_documents), /data\.aws_iam_policy_document\.shared_config_read\.json/, `${doc} includes the KMS grant`);
+  }
+});
+
+test("remote resources: REMOTE_RESOURCE_BUCKET and psoxy's INSTANCE_RESOURCE_PATH (PSOXY/ZOOM/) on the function, s3:GetObject on that folder only; rules.yaml there is used, nothing denied", async () => {
+  const m = await load();
+  for (const v of ['enable_remote_resources', 'artifacts_bucket_name']) assert.ok(m.variable[v], `psoxy's input ${v}`);
+  // psoxy's aws-host: the shared secrets path, else the environment's SSM prefix, without '/' and '_' at the ends.
+  assert.equal(m.locals.resource_root, '${trimsuffix(trimprefix(local.shared_config != "" ? local.shared_config : trimsuffix(local.env_ssm_prefix, "_"), "/"), "_")}');
+  assert.equal(resolve(m.locals.shared_resource_path as string), '${local.resource_root}/');
+  assert.match(resolve(m.locals.resource_paths as string), /\{ zoom = "PSOXY\/ZOOM\/" \}/);
+  assert.match(resolve(m.locals.resource_paths as string), /\(local\.bulk_id\) = "PSOXY\/ZOOM_AI_METRICS\/"/);
+  assert.match(String(m.locals.remote_resource_env), /REMOTE_RESOURCE_BUCKET = var\.artifacts_bucket_name, INSTANCE_RESOURCE_PATH = path/);
+  assert.match(JSON.stringify(block(m, 'resource', 'aws_lambda_function', 'instance')), /try\(local\.remote_resource_env\[\\"zoom\\"\], \{\}\)/);
+  const read = policyStatements(block(m, 'data', 'aws_iam_policy_document', 'remote_resource_read'));
+  assert.deepEqual(read.map((s) => [s.actions, s.resources]), [[['s3:GetObject'], ['arn:aws:s3:::${var.artifacts_bucket_name}/${each.value}*']]], 'no ListBucket, no other folder');
+  const policy = grantedPolicy(m, 'required_resource_access', {}, 'PSOXY/ZOOM/');
+  assert.deepEqual(policy['s3:GetObject'], ['artifacts/PSOXY/ZOOM/*']);
+
+  const sim = new ZoomSimulator({ orgOptions: { seed: 15, users: 2, meetingsPerUser: 1 } });
+  await sim.start();
+  const ssm = new FakeAwsJson();
+  const s3 = new FakeS3();
+  const [ssmUrl, s3Url] = await Promise.all([ssm.start(), s3.start()]);
+  try {
+    ssm.putParam('PSOXY_SALT', 'generated-salt-00000');
+    ssm.putParam('PSOXY_ENCRYPTION_KEY', 'generated-key-000000000000000000');
+    for (const [k, v] of Object.entries(sim.credentialSettings())) ssm.putParam(k, v);
+    ssm.enforce(policy);
+    s3.grantGetObject(policy['s3:GetObject'].map((p) => p.replace(/\*$/, '')));
+    s3.objects.set('artifacts/PSOXY/ZOOM/rules.yaml', { body: Buffer.from('endpoints:\n  - pathTemplate: "/v2/users"\n    transforms:\n      - !<redact>\n        jsonPaths: ["$.users[*].email"]\n'), metadata: {} });
+    sim.inject({ path: /^\/v2\/users$/, status: 200, body: JSON.stringify({ users: [{ id: 'u-1', email: 'alice@acme.com' }] }) });
+    const env = { AWS_LAMBDA_FUNCTION_NAME: 'psoxy-zoom', SOURCE: 'zoom', PATH_TO_INSTANCE_CONFIG: 'PSOXY_ZOOM_', REMOTE_RESOURCE_BUCKET: 'artifacts', INSTANCE_RESOURCE_PATH: 'PSOXY/ZOOM/', ...sim.targetSettings() };
+    const client = new S3Client({ ...awsClientConfig(s3Url), forcePathStyle: true });
+    const handler = createAwsProxy({ env, ssm: new SSMClient(awsClientConfig(ssmUrl)), s3: async () => client, localResourceDir: join(tmpdir(), 'no-psoxy-resources') });
+    const event = (rawPath: string) => ({ version: '2.0', rawPath, rawQueryString: '', headers: {}, requestContext: { http: { method: 'GET', sourceIp: '203.0.113.9' } } });
+    const users = await handler(event('/v2/users'));
+    assert.equal(users.statusCode, 200, users.body);
+    assert.deepEqual(JSON.parse(users.body), { users: [{ id: 'u-1' }] }, 'the uploaded rules redacted the email');
+    assert.equal((await handler(event('/v2/users/u-1/meetings'))).statusCode, 403, "the uploaded rules, not the built-in ones (which allow this call)");
+    assert.deepEqual([...ssm.denied, ...s3.denied], []);
+  } finally {
+    await Promise.all([ssm.stop(), s3.stop(), sim.stop()]);
+  }
+});
+
+test("Zoom AI Metrics bulk: psoxy's names, input and sanitized buckets (public access blocked, 30 / 720 days), ObjectCreated trigger, the bulk zip with SOURCE and OUTPUT_BUCKET", async () => {
+  const m = await load();
+  for (const v of ['bulk_connectors', 'custom_bulk_connector_rules', 'custom_bulk_connector_arguments', 'bulk_input_expiration_days', 'bulk_sanitized_expiration_days', 'provision_bucket_public_access_block']) assert.ok(m.variable[v], `psoxy's input ${v}`);
+  const def = (v: string) => (m.variable[v][0] as { default: unknown }).default;
+  assert.equal(def('bulk_input_expiration_days'), 30);
+  assert.equal(def('bulk_sanitized_expiration_days'), 720);
+  assert.equal(m.locals.bulk_enabled, '${contains(keys(var.bulk_connectors), local.bulk_id)}');
+  assert.equal(m.locals.bulk_id, 'zoom-ai-metrics');
+  for (const [name, suffix] of [['bulk_input', 'input'], ['bulk_sanitized', 'sanitized']]) {
+    const bucket = block<{ bucket: string; lifecycle: { ignore_changes: string[] }[] }>(m, 'resource', 'aws_s3_bucket', name);
+    assert.equal(resolve(bucket.bucket), `psoxy-zoom-ai-metrics-\${random_string.bulk_bucket_suffix[0].id}-${suffix}`);
+    assert.ok(bucket.lifecycle[0].ignore_changes.includes('${bucket}'), 'a bucket is never replaced for its name');
+    const block_ = block<Record<string, unknown>>(m, 'resource', 'aws_s3_bucket_public_access_block', name);
+    for (const k of ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets']) assert.equal(block_[k], true, k);
+    const rule = block<{ rule: { status: string; expiration: { days: string }[] }[] }>(m, 'resource', 'aws_s3_bucket_lifecycle_configuration', name).rule[0];
+    assert.equal(rule.status, 'Enabled');
+    assert.equal(rule.expiration[0].days, `\${var.bulk_${suffix === 'input' ? 'input' : 'sanitized'}_expiration_days}`);
+  }
+  const suffix = block<{ lifecycle: { ignore_changes: string[] }[] }>(m, 'resource', 'random_string', 'bulk_bucket_suffix');
+  assert.deepEqual(suffix.lifecycle[0].ignore_changes, ['${length}', '${lower}', '${upper}', '${special}', '${numeric}'], 'the bucket suffix is never regenerated');
+  const fn = block<{ function_name: string; handler: string; runtime: string; timeout: number; environment: { variables: string }[] }>(m, 'resource', 'aws_lambda_function', 'bulk');
+  assert.equal(resolve(fn.function_name), 'psoxy-zoom-ai-metrics');
+  assert.equal(fn.handler, 'index.handler');
+  assert.equal(fn.runtime, 'nodejs24.x');
+  assert.equal(fn.timeout, 600);
+  assert.equal(m.locals.bulk_bundle, '${coalesce(var.bulk_deployment_bundle, "${dirname(var.deployment_bundle)}/aws-bulk-lambda.zip")}', 'the zip `npm run build` writes beside the API one');
+  const env = resolve(fn.environment[0].variables);
+  for (const part of ['local.common_env', 'SOURCE                  = local.bulk_id', 'OUTPUT_BUCKET           = aws_s3_bucket.bulk_sanitized[0].bucket', 'PATH_TO_INSTANCE_CONFIG = local.bulk_prefix', 'local.remote_resource_env[local.bulk_id]']) assert.ok(env.includes(part), part);
+  assert.equal(resolve(block<{ name: string }>(m, 'resource', 'aws_iam_role', 'bulk').name), 'psoxy-zoom-ai-metrics_Exec');
+  assert.equal(resolve(block<{ name: string }>(m, 'resource', 'aws_cloudwatch_log_group', 'bulk').name), '/aws/lambda/psoxy-zoom-ai-metrics');
+  assert.equal(resolve(block<{ name: string }>(m, 'resource', 'aws_ssm_parameter', 'bulk_rules').name), 'PSOXY_ZOOM_AI_METRICS_RULES', 'where the bulk function reads RULES');
+  const notification = block<{ bucket: string; lambda_function: { events: string[]; lambda_function_arn: string }[] }>(m, 'resource', 'aws_s3_bucket_notification', 'bulk_input');
+  assert.equal(notification.bucket, '${aws_s3_bucket.bulk_input[0].id}');
+  assert.deepEqual(notification.lambda_function[0].events, ['s3:ObjectCreated:*']);
+  assert.equal(notification.lambda_function[0].lambda_function_arn, '${aws_lambda_function.bulk[0].arn}');
+  const permission = block<Record<string, string>>(m, 'resource', 'aws_lambda_permission', 'bulk_input');
+  assert.deepEqual([permission.action, permission.principal, permission.source_arn, permission.function_name], ['lambda:InvokeFunction', 's3.amazonaws.com', '${aws_s3_bucket.bulk_input[0].arn}', '${aws_lambda_function.bulk[0].function_name}']);
+});
+
+test('Zoom AI Metrics bulk IAM: read the input, write the output, read its own namespace and the shared salt; the caller reads the sanitized bucket', async () => {
+  const m = await load();
+  const only = (doc: string) => policyStatements(block(m, 'data', 'aws_iam_policy_document', doc)).map((s) => [s.actions, s.resources]);
+  assert.deepEqual(only('bulk_input_read'), [[['s3:GetObject'], ['${aws_s3_bucket.bulk_input[0].arn}/*']]]);
+  assert.deepEqual(only('bulk_output_write'), [[['s3:PutObject', 's3:AbortMultipartUpload'], ['${aws_s3_bucket.bulk_sanitized[0].arn}/*']]]);
+  assert.equal(resolve(block<{ name: string }>(m, 'resource', 'aws_iam_policy', 'bulk_input_read').name), 'psoxy_BucketGetObject_${aws_s3_bucket.bulk_input[0].id}');
+  assert.equal(resolve(block<{ name: string }>(m, 'resource', 'aws_iam_policy', 'bulk_output_write').name), 'psoxy_BucketWrite_${aws_s3_bucket.bulk_sanitized[0].id}');
+  const policy = grantedPolicy(m, 'bulk_resource_access', {});
+  assert.deepEqual(Object.keys(policy).sort(), ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'], 'reads only: no PutParameter, DeleteParameter');
+  assert.deepEqual(policy['ssm:GetParameters'], ['PSOXY_ZOOM_AI_METRICS_*', 'PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY']);
+  assert.deepEqual(grantedPolicy(m, 'bulk_resource_access', { secretsManager: true })['secretsmanager:GetSecretValue'], ['PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY'], 'Secrets Manager mode: the salt and key there');
+  const caller = policyStatements(block(m, 'data', 'aws_iam_policy_document', 'caller_access')).find((s) => s.sid === 'ReadOutputBuckets')!;
+  assert.deepEqual([caller.actions, caller.resources, caller.when], [['s3:GetObject', 's3:ListBucket'], ['${aws_s3_bucket.bulk_sanitized[0].arn}', '${aws_s3_bucket.bulk_sanitized[0].arn}/*'], '${local.bulk_enabled ? [1] : []}']);
+});
+
+test("Zoom AI Metrics bulk under the module's grants: an uploaded snapshot is sanitized with the shared salt, custom rules from PSOXY_ZOOM_AI_METRICS_RULES; no denied call", async () => {
+  const m = await load();
+  const policy = grantedPolicy(m, 'bulk_resource_access', {}, 'PSOXY/ZOOM_AI_METRICS/');
+  const [input, output] = ['psoxy-zoom-ai-metrics-abcd1234-input', 'psoxy-zoom-ai-metrics-abcd1234-sanitized'];
+  const ssm = new FakeAwsJson();
+  const s3 = new FakeS3();
+  const [ssmUrl, s3Url] = await Promise.all([ssm.start(), s3.start()]);
+  try {
+    ssm.putParam('PSOXY_SALT', 'salt');
+    ssm.putParam('PSOXY_ENCRYPTION_KEY', 'generated-key-000000000000000000');
+    ssm.enforce(policy);
+    s3.grantGetObject([`${input}/`, ...policy['s3:GetObject'].map((p) => p.replace(/\*$/, ''))]);
+    const env = {
+      AWS_LAMBDA_FUNCTION_NAME: 'psoxy-zoom-ai-metrics', SOURCE: 'zoom-ai-metrics', OUTPUT_BUCKET: output, PATH_TO_INSTANCE_CONFIG: 'PSOXY_ZOOM_AI_METRICS_',
+      SECRETS_STORE: 'AWS_SSM_PARAMETER_STORE', EMAIL_CANONICALIZATION: 'STRICT', IS_DEVELOPMENT_MODE: 'false', REMOTE_RESOURCE_BUCKET: 'artifacts', INSTANCE_RESOURCE_PATH: 'PSOXY/ZOOM_AI_METRICS/',
+    };
+    const client = new S3Client({ ...awsClientConfig(s3Url), forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+    const bulk = () => createS3BulkHandler({
+      s3: client, logger: memoryLogger(), instanceId: 'psoxy-zoom-ai-metrics',
+      config: awsConfig({ env, ssm: new SSMClient(awsClientConfig(ssmUrl)), s3: async () => client, localResourceDir: join(tmpdir(), 'no-psoxy-resources') }),
+    });
+    const upload = (key: string) => s3.objects.set(`${input}/${key}`, { body: Buffer.from('\ufeffUser Name,Email,Action,Feature used,Department,\r\nperson 1,person_1@acme.com,13,Meeting summary,PMO,\r\n'), contentType: 'text/csv', metadata: {} });
+    const event = (key: string) => ({ Records: [{ s3: { bucket: { name: input }, object: { key } } }] });
+    upload('a.csv');
+    assert.equal(await bulk()(event('a.csv')), 'Processed!');
+    assert.equal(gunzipSync(s3.objects.get(`${output}/a.csv`)!.body).toString(),
+      'User Name,Email,Action,Feature used,\r\nt~GI144xrPnMS9IwneeTEzMfcC2zowYSHHhVaReTIDXeo,t~-MFHtQFQtPUXyclPE-B71x_F4jJStaMz9ZN-kWFE4_o@acme.com,13,Meeting summary,\r\n',
+      'the built-in rules (SOURCE) with the shared salt: the same pseudonyms as psoxy');
+    assert.deepEqual(ssm.denied, []);
+    assert.deepEqual(s3.denied, ['artifacts/PSOXY/ZOOM_AI_METRICS/rules.yaml'], 'the only refusal: no rules.yaml uploaded (no ListBucket, as psoxy)');
+    // What `custom_bulk_connector_rules` stores, where the module puts it.
+    ssm.putParam('PSOXY_ZOOM_AI_METRICS_RULES', 'columnsToPseudonymize: [Email]\ncolumnsToRedact: [Department, User Name]\npseudonymFormat: URL_SAFE_TOKEN\n', 'String');
+    upload('b.csv');
+    await bulk()(event('b.csv'));
+    assert.match(gunzipSync(s3.objects.get(`${output}/b.csv`)!.body).toString(), /^Email,Action,Feature used,\r\nt~-MFHt/);
+    assert.deepEqual(ssm.denied, []);
+  } finally {
+    await Promise.all([ssm.stop(), s3.stop()]);
+  }
+});
+
+test("switching with Zoom AI Metrics: psoxy's bulk buckets, their settings, trigger, rules, function, role and policies are moved (a bucket is never replaced)", async () => {
+  const m = await load();
+  const moved = movedMap(m);
+  const from = (a: string) => `module.bulk_connector["zoom-ai-metrics"].${a}`;
+  const expected: Record<string, string> = {
+    [from('random_string.bucket_suffix')]: 'random_string.bulk_bucket_suffix[0]',
+    [from('aws_s3_bucket.input')]: 'aws_s3_bucket.bulk_input[0]',
+    [from('aws_s3_bucket.sanitized')]: 'aws_s3_bucket.bulk_sanitized[0]',
+    [from('aws_s3_bucket_public_access_block.input-block-public-access')]: 'aws_s3_bucket_public_access_block.bulk_input',
+    [from('aws_s3_bucket_public_access_block.sanitized')]: 'aws_s3_bucket_public_access_block.bulk_sanitized',
+    [from('aws_s3_bucket_lifecycle_configuration.expire_input_files')]: 'aws_s3_bucket_lifecycle_configuration.bulk_input[0]',
+    [from('aws_s3_bucket_lifecycle_configuration.expire_sanitized_files')]: 'aws_s3_bucket_lifecycle_configuration.bulk_sanitized[0]',
+    [from('aws_ssm_parameter.rules')]: 'aws_ssm_parameter.bulk_rules[0]',
+    [from('aws_lambda_permission.allow_input_bucket')]: 'aws_lambda_permission.bulk_input[0]',
+    [from('aws_s3_bucket_notification.bucket_notification')]: 'aws_s3_bucket_notification.bulk_input[0]',
+    [from('aws_iam_policy.input_bucket_getObject_policy')]: 'aws_iam_policy.bulk_input_read[0]',
+    [from('aws_iam_role_policy_attachment.read_policy_for_import_bucket')]: 'aws_iam_role_policy_attachment.bulk_input_read[0]',
+    [from('aws_iam_policy.sanitized_bucket_write_policy')]: 'aws_iam_policy.bulk_output_write[0]',
+    [from('aws_iam_role_policy_attachment.write_policy_for_sanitized_bucket')]: 'aws_iam_role_policy_attachment.bulk_output_write[0]',
+    [from('module.psoxy_lambda.aws_lambda_function.instance')]: 'aws_lambda_function.bulk[0]',
+    [from('module.psoxy_lambda.aws_cloudwatch_log_group.lambda_log')]: 'aws_cloudwatch_log_group.bulk[0]',
+    [from('module.psoxy_lambda.aws_iam_role.iam_for_lambda')]: 'aws_iam_role.bulk[0]',
+    [from('module.psoxy_lambda.aws_iam_policy.required_resource_access')]: 'aws_iam_policy.bulk_resource_access[0]',
+    [from('module.psoxy_lambda.aws_iam_role_policy_attachment.attach_policy')]: 'aws_iam_role_policy_attachment.bulk_resource_access[0]',
+    [from('module.psoxy_lambda.aws_iam_role_policy_attachment.basic')]: 'aws_iam_role_policy_attachment.bulk_basic[0]',
+  };
+  for (const [f, to] of Object.entries(expected)) assert.equal(moved.get(f), to, f);
+  // Every bulk resource that holds a name S3 or IAM keeps unique is the target of a move.
+  for (const [type, names] of Object.entries(m.resource)) {
+    for (const name of Object.keys(names).filter((n) => n.startsWith('bulk'))) {
+      if (['aws_s3_bucket', 'aws_iam_role', 'aws_iam_policy', 'aws_lambda_function', 'aws_cloudwatch_log_group'].includes(type)) {
+        assert.ok([...moved.values()].some((t) => t.startsWith(`${type}.${name}`)), `${type}.${name} is moved, not created beside psoxy's`);
+      }
+    }
+  }
+});
+
+test("outputs: todos (fill, check, test; upload rules.yaml and a snapshot when enabled), bucket names and the caller role, in psoxy's output names", async () => {
+  const m = await load();
+  const outputs = (await import('node:fs')).readFileSync(new URL('outputs.tf', dir), 'utf8');
+  for (const o of ['caller_role_arn', 'caller_role_name', 'api_connector_instances', 'bulk_connector_instances', 'todos', 'next_todo_step']) assert.match(outputs, new RegExp(`output "${o}"`));
+  const todos = resolve(String(m.locals.todos));
+  assert.match(todos, /aws ssm put-parameter --overwrite --type SecureString --name PSOXY_ZOOM_\$\{k\}/);
+  assert.match(todos, /--health --role-arn \$\{aws_iam_role\.api_caller\.arn\}/);
+  assert.match(todos, /aws s3 cp rules\.yaml s3:\/\/\$\{var\.artifacts_bucket_name\}\/\$\{local\.resource_paths\["zoom"\]\}rules\.yaml/);
+  assert.match(todos, /s3:\/\/\$\{aws_s3_bucket\.bulk_input\[0\]\.bucket\}\/ai-metrics\.csv/);
+  assert.match(todos, /s3:\/\/\$\{aws_s3_bucket\.bulk_sanitized\[0\]\.bucket\}\/ai-metrics\.csv - \| gunzip/);
 });

@@ -32,3 +32,28 @@ export const resolver = (locals: Record<string, string>) => (expr: string) =>
 
 /** `moved` blocks as from → to addresses. */
 export const movedMap = (m: HclModule) => new Map(m.moved.map((x) => [x.from.slice(2, -1), x.to.slice(2, -1)]));
+
+export interface PolicyStatement {
+  sid?: string;
+  actions: string[];
+  /** A list of ARNs, or one expression yielding them. */
+  resources: string[] | string;
+  condition?: Block[];
+  /** For a `dynamic "statement"`: the for_each expression that turns it on. */
+  when?: string;
+}
+
+/** An `aws_iam_policy_document`'s statements: the static ones, then each dynamic one with its `when`. */
+export function policyStatements(doc: Block): PolicyStatement[] {
+  const statics = (doc.statement ?? []) as PolicyStatement[];
+  const dynamics = ((doc.dynamic as { statement?: { for_each: string; content: PolicyStatement[] }[] } | undefined)?.statement ?? [])
+    .flatMap((d) => d.content.map((c) => ({ ...c, when: d.for_each })));
+  return [...statics, ...dynamics];
+}
+
+/** The single block of a resource or data source (hcl2json gives each as a one-element list). */
+export function block<T = Block>(m: HclModule, kind: 'resource' | 'data', type: string, name: string): T {
+  const found = (kind === 'resource' ? m.resource : m.data)[type]?.[name]?.[0];
+  if (!found) throw new Error(`${kind} ${type}.${name} is not in the module`);
+  return found as T;
+}

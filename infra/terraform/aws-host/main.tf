@@ -7,13 +7,15 @@ data "aws_region" "current" {}
 
 locals {
   deployment_id   = replace(var.environment_name, " ", "-")
-  function_name   = "${replace(local.deployment_id, "_", "-")}-zoom"
+  function_prefix = replace(local.deployment_id, "_", "-")
+  function_name   = "${local.function_prefix}-zoom"
   ssm_root        = var.aws_ssm_param_root_path != "" && strcontains(var.aws_ssm_param_root_path, "/") && !startswith(var.aws_ssm_param_root_path, "/") ? "/${var.aws_ssm_param_root_path}" : var.aws_ssm_param_root_path
-  instance_prefix = "${local.ssm_root}${upper(replace(local.deployment_id, "-", "_"))}_ZOOM_"
+  env_ssm_prefix  = "${local.ssm_root}${upper(replace(local.deployment_id, "-", "_"))}_"
+  instance_prefix = "${local.env_ssm_prefix}ZOOM_"
   shared_prefix   = local.ssm_root
   # Where the runtime finds the shared salt and key: the SSM root, or the Secrets Manager path.
   shared_config = var.secrets_store_implementation == "aws_secrets_manager" ? var.aws_secrets_manager_path : local.ssm_root
-  ssm_arn         = "arn:aws:ssm:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:parameter"
+  ssm_arn       = "arn:aws:ssm:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:parameter"
   # psoxy names parameters without a leading slash; ARNs need exactly one.
   ssm_arn_path = startswith(local.ssm_root, "/") ? local.ssm_arn : "${local.ssm_arn}/"
   zoom_values  = toset(["CLIENT_SECRET", "CLIENT_ID", "ACCOUNT_ID", "ACCESS_TOKEN", "OAUTH_REFRESH_TOKEN"])
@@ -26,6 +28,29 @@ locals {
     PSOXY_ENCRYPTION_KEY = random_password.encryption_key.result
   }
   secret_arn = "arn:aws:secretsmanager:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:secret"
+
+  # Customer-managed KMS keys, as psoxy's example root passes project_aws_kms_key_arn to aws-host's
+  # three inputs: SecureString parameters and secrets, Lambda environments, log groups.
+  ssm_kms_key  = var.aws_ssm_key_id != null ? var.aws_ssm_key_id : var.project_aws_kms_key_arn
+  env_kms_key  = var.function_env_kms_key_arn != null ? var.function_env_kms_key_arn : var.project_aws_kms_key_arn
+  logs_kms_key = var.logs_kms_key_arn != null ? var.logs_kms_key_arn : var.project_aws_kms_key_arn
+
+  # psoxy's remote resources: bucket keys in a '/' hierarchy under the shared path (or the
+  # environment's SSM prefix), one folder per connector: PSOXY/ZOOM/rules.yaml by default.
+  resource_root        = trimsuffix(trimprefix(local.shared_config != "" ? local.shared_config : trimsuffix(local.env_ssm_prefix, "_"), "/"), "_")
+  shared_resource_path = "${local.resource_root}/"
+  resource_paths = !var.enable_remote_resources ? {} : merge(
+    { zoom = "${local.shared_resource_path}ZOOM/" },
+    local.bulk_enabled ? { (local.bulk_id) = "${local.shared_resource_path}ZOOM_AI_METRICS/" } : {},
+  )
+  remote_resource_env = { for k, path in local.resource_paths : k => { REMOTE_RESOURCE_BUCKET = var.artifacts_bucket_name, INSTANCE_RESOURCE_PATH = path } }
+
+  # Settings every function of this deployment takes alike.
+  common_env = merge({
+    EMAIL_CANONICALIZATION = var.email_canonicalization
+    IS_DEVELOPMENT_MODE    = "false"
+    SECRETS_STORE          = upper(var.secrets_store_implementation)
+  }, local.shared_config == "" ? {} : { PATH_TO_SHARED_CONFIG = local.shared_config })
 }
 
 # Salt and key: generated once; they define every pseudonym. Never regenerated: an existing psoxy
@@ -42,7 +67,7 @@ resource "aws_ssm_parameter" "shared" {
   for_each    = local.use_secrets_manager ? {} : local.shared_values
   name        = "${local.shared_prefix}${each.key}"
   type        = "SecureString"
-  key_id      = coalesce(var.aws_ssm_key_id, "alias/aws/ssm")
+  key_id      = coalesce(local.ssm_kms_key, "alias/aws/ssm")
   value       = each.value
   description = "psoxy ${each.key}: keep it, it defines the pseudonyms"
   lifecycle {
@@ -56,7 +81,7 @@ resource "aws_ssm_parameter" "zoom" {
   for_each    = local.zoom_parameters
   name        = "${local.instance_prefix}${each.key}"
   type        = "SecureString"
-  key_id      = coalesce(var.aws_ssm_key_id, "alias/aws/ssm")
+  key_id      = coalesce(local.ssm_kms_key, "alias/aws/ssm")
   value       = "fill me"
   description = "Zoom ${each.key} for psoxy-zoom"
   lifecycle {
@@ -69,6 +94,7 @@ resource "aws_ssm_parameter" "zoom" {
 resource "aws_secretsmanager_secret" "shared" {
   for_each    = local.use_secrets_manager ? local.shared_values : {}
   name        = "${var.aws_secrets_manager_path}${each.key}"
+  kms_key_id  = local.ssm_kms_key
   description = "psoxy ${each.key}: keep it, it defines the pseudonyms"
 }
 
@@ -84,12 +110,14 @@ resource "aws_secretsmanager_secret_version" "shared" {
 resource "aws_secretsmanager_secret" "zoom" {
   for_each    = local.zoom_secrets
   name        = "${local.instance_prefix}${each.key}"
+  kms_key_id  = local.ssm_kms_key
   description = "Zoom ${each.key} for psoxy-zoom"
 }
 
 resource "aws_cloudwatch_log_group" "lambda_log" {
   name              = "/aws/lambda/${local.function_name}"
   retention_in_days = var.log_retention_days
+  kms_key_id        = local.logs_kms_key
 }
 
 data "aws_iam_policy_document" "assume_by_lambda" {
@@ -112,48 +140,70 @@ resource "aws_iam_role_policy_attachment" "basic" {
   policy_arn = "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
 }
 
-# What the runtime calls, and nothing else: read its namespace (batched), write the shared token
-# and its lock there, read the shared salt and key by name.
-data "aws_iam_policy_document" "required_resource_access" {
-  statement {
-    sid       = "ReadInstanceSSMParameters"
-    actions   = ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParameterHistory", "ssm:GetParametersByPath", "ssm:PutParameter", "ssm:DeleteParameter"]
-    resources = ["${local.ssm_arn_path}${local.instance_prefix}*"]
-  }
+# Read by every function: the shared salt and key by name, and any customer KMS key they and the
+# instance values are encrypted with (Decrypt to read a SecureString, Encrypt for the token's writes).
+data "aws_iam_policy_document" "shared_config_read" {
   statement {
     sid       = "ReadSharedSSMParameters"
     actions   = ["ssm:GetParameter", "ssm:GetParameters"]
     resources = ["${local.ssm_arn_path}${local.shared_prefix}PSOXY_SALT", "${local.ssm_arn_path}${local.shared_prefix}PSOXY_ENCRYPTION_KEY"]
   }
   dynamic "statement" {
-    for_each = var.aws_ssm_key_id == null ? [] : [var.aws_ssm_key_id]
+    for_each = local.use_secrets_manager ? [1] : []
+    content {
+      sid       = "ReadSharedSecrets"
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = ["${local.secret_arn}:${var.aws_secrets_manager_path}PSOXY_SALT-??????", "${local.secret_arn}:${var.aws_secrets_manager_path}PSOXY_ENCRYPTION_KEY-??????"]
+    }
+  }
+  dynamic "statement" {
+    for_each = local.ssm_kms_key == null && local.env_kms_key == null ? [] : [1]
     content {
       sid       = "AllowKMSUse"
       actions   = ["kms:Decrypt", "kms:Encrypt"]
-      resources = [statement.value]
+      resources = concat(data.aws_kms_key.ssm[*].arn, local.env_kms_key == null ? [] : [local.env_kms_key])
     }
   }
 }
 
-# Secrets Manager mode: its own namespace (reads, the token's writes), the shared salt and key.
-data "aws_iam_policy_document" "secrets_manager_access" {
-  count                   = local.use_secrets_manager ? 1 : 0
-  source_policy_documents = [data.aws_iam_policy_document.required_resource_access.json]
+# IAM wants the key's ARN; aws_ssm_key_id may be an id or an alias.
+data "aws_kms_key" "ssm" {
+  count  = local.ssm_kms_key == null ? 0 : 1
+  key_id = local.ssm_kms_key
+}
+
+# Remote resources: GetObject on the connector's own folder only (no ListBucket, as psoxy).
+data "aws_iam_policy_document" "remote_resource_read" {
+  for_each = local.resource_paths
   statement {
-    sid       = "ReadWriteInstanceSecretsManagerSecrets"
-    actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:ListSecretVersionIds", "secretsmanager:PutSecretValue"]
-    resources = ["${local.secret_arn}:${local.instance_prefix}*"]
+    sid       = "ReadRemoteResources"
+    actions   = ["s3:GetObject"]
+    resources = ["arn:aws:s3:::${var.artifacts_bucket_name}/${each.value}*"]
   }
+}
+
+# What the API function calls, and nothing else: read its namespace (batched), write the shared
+# token and its lock there (Secrets Manager mode: the secret values in Secrets Manager).
+data "aws_iam_policy_document" "required_resource_access" {
+  source_policy_documents = concat([data.aws_iam_policy_document.shared_config_read.json], [for k, d in data.aws_iam_policy_document.remote_resource_read : d.json if k == "zoom"])
   statement {
-    sid       = "ReadSharedSecrets"
-    actions   = ["secretsmanager:GetSecretValue"]
-    resources = ["${local.secret_arn}:${var.aws_secrets_manager_path}PSOXY_SALT-??????", "${local.secret_arn}:${var.aws_secrets_manager_path}PSOXY_ENCRYPTION_KEY-??????"]
+    sid       = "ReadInstanceSSMParameters"
+    actions   = ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParameterHistory", "ssm:GetParametersByPath", "ssm:PutParameter", "ssm:DeleteParameter"]
+    resources = ["${local.ssm_arn_path}${local.instance_prefix}*"]
+  }
+  dynamic "statement" {
+    for_each = local.use_secrets_manager ? [1] : []
+    content {
+      sid       = "ReadWriteInstanceSecretsManagerSecrets"
+      actions   = ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret", "secretsmanager:ListSecretVersionIds", "secretsmanager:PutSecretValue"]
+      resources = ["${local.secret_arn}:${local.instance_prefix}*"]
+    }
   }
 }
 
 resource "aws_iam_policy" "required_resource_access" {
   name   = "${local.function_name}_resourceAccess"
-  policy = local.use_secrets_manager ? data.aws_iam_policy_document.secrets_manager_access[0].json : data.aws_iam_policy_document.required_resource_access.json
+  policy = data.aws_iam_policy_document.required_resource_access.json
 }
 
 resource "aws_iam_role_policy_attachment" "attach_policy" {
@@ -164,15 +214,16 @@ resource "aws_iam_role_policy_attachment" "attach_policy" {
 resource "aws_lambda_function" "instance" {
   function_name    = local.function_name
   role             = aws_iam_role.iam_for_lambda.arn
-  runtime          = "nodejs22.x"
+  runtime          = "nodejs24.x"
   architectures    = ["arm64"]
   handler          = "index.handler"
   filename         = var.deployment_bundle
   source_code_hash = filebase64sha256(var.deployment_bundle)
   memory_size      = var.memory_size_mb
   timeout          = 55
+  kms_key_arn      = local.env_kms_key
   environment {
-    variables = merge({
+    variables = merge(local.common_env, {
       SOURCE                          = "zoom"
       TARGET_HOST                     = "api.zoom.us"
       SOURCE_AUTH_STRATEGY_IDENTIFIER = "oauth2_refresh_token"
@@ -182,15 +233,19 @@ resource "aws_lambda_function" "instance" {
       OAUTH_SCOPES                    = ""
       REQUEST_TIMEOUT_SECONDS         = "50"
       PSEUDONYMIZE_APP_IDS            = tostring(var.pseudonymize_app_ids)
-      EMAIL_CANONICALIZATION          = var.email_canonicalization
-      IS_DEVELOPMENT_MODE             = "false"
-      SECRETS_STORE                   = upper(var.secrets_store_implementation)
       PATH_TO_INSTANCE_CONFIG         = local.instance_prefix
-      }, local.shared_config == "" ? {} : { PATH_TO_SHARED_CONFIG = local.shared_config },
+      },
       length(var.allowed_data_access_ip_blocks) == 0 ? {} : { ALLOWED_DATA_ACCESS_IP_BLOCKS = join(",", var.allowed_data_access_ip_blocks) },
+      try(local.remote_resource_env["zoom"], {}),
     )
   }
   depends_on = [aws_cloudwatch_log_group.lambda_log, aws_iam_role_policy_attachment.attach_policy]
+  lifecycle {
+    precondition {
+      condition     = !var.enable_remote_resources || var.artifacts_bucket_name != null
+      error_message = "enable_remote_resources needs artifacts_bucket_name: this module uploads no artifacts, so name the bucket holding rules.yaml."
+    }
+  }
 }
 
 resource "aws_lambda_function_url" "lambda_url" {
@@ -242,6 +297,15 @@ data "aws_iam_policy_document" "caller_access" {
     sid       = "InvokeApiConnectors"
     actions   = ["lambda:InvokeFunctionUrl", "lambda:InvokeFunction"]
     resources = [aws_lambda_function.instance.arn]
+  }
+  # The analytics client collects the sanitized bulk files (psoxy grants this in the same policy).
+  dynamic "statement" {
+    for_each = local.bulk_enabled ? [1] : []
+    content {
+      sid       = "ReadOutputBuckets"
+      actions   = ["s3:GetObject", "s3:ListBucket"]
+      resources = [aws_s3_bucket.bulk_sanitized[0].arn, "${aws_s3_bucket.bulk_sanitized[0].arn}/*"]
+    }
   }
 }
 

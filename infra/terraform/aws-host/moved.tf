@@ -101,3 +101,105 @@ moved {
   from = module.instance_secrets_secrets_manager["zoom"].aws_secretsmanager_secret.secret
   to   = aws_secretsmanager_secret.zoom
 }
+
+# Zoom AI Metrics bulk (psoxy's aws-proxy-bulk under module.bulk_connector["zoom-ai-metrics"]): the
+# buckets keep their names and contents, the function, role and policies theirs.
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].random_string.bucket_suffix
+  to   = random_string.bulk_bucket_suffix[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].aws_s3_bucket.input
+  to   = aws_s3_bucket.bulk_input[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].aws_s3_bucket.sanitized
+  to   = aws_s3_bucket.bulk_sanitized[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].aws_s3_bucket_public_access_block.input-block-public-access
+  to   = aws_s3_bucket_public_access_block.bulk_input
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].aws_s3_bucket_public_access_block.sanitized
+  to   = aws_s3_bucket_public_access_block.bulk_sanitized
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].aws_s3_bucket_lifecycle_configuration.expire_input_files
+  to   = aws_s3_bucket_lifecycle_configuration.bulk_input[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].aws_s3_bucket_lifecycle_configuration.expire_sanitized_files
+  to   = aws_s3_bucket_lifecycle_configuration.bulk_sanitized[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].aws_ssm_parameter.rules
+  to   = aws_ssm_parameter.bulk_rules[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].aws_lambda_permission.allow_input_bucket
+  to   = aws_lambda_permission.bulk_input[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].aws_s3_bucket_notification.bucket_notification
+  to   = aws_s3_bucket_notification.bulk_input[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].aws_iam_policy.input_bucket_getObject_policy
+  to   = aws_iam_policy.bulk_input_read[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].aws_iam_role_policy_attachment.read_policy_for_import_bucket
+  to   = aws_iam_role_policy_attachment.bulk_input_read[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].aws_iam_policy.sanitized_bucket_write_policy
+  to   = aws_iam_policy.bulk_output_write[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].aws_iam_role_policy_attachment.write_policy_for_sanitized_bucket
+  to   = aws_iam_role_policy_attachment.bulk_output_write[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].module.psoxy_lambda.aws_lambda_function.instance
+  to   = aws_lambda_function.bulk[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].module.psoxy_lambda.aws_cloudwatch_log_group.lambda_log
+  to   = aws_cloudwatch_log_group.bulk[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].module.psoxy_lambda.aws_iam_role.iam_for_lambda
+  to   = aws_iam_role.bulk[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].module.psoxy_lambda.aws_iam_policy.required_resource_access
+  to   = aws_iam_policy.bulk_resource_access[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].module.psoxy_lambda.aws_iam_role_policy_attachment.attach_policy
+  to   = aws_iam_role_policy_attachment.bulk_resource_access[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
+  to   = aws_iam_role_policy_attachment.bulk_basic[0]
+}

@@ -3,22 +3,54 @@ output "caller_role_arn" {
   description = "AWS Psoxy Role ARN (give it to the analytics client)"
 }
 
+output "caller_role_name" {
+  value       = aws_iam_role.api_caller.name
+  description = "Name of the caller role (psoxy's output)"
+}
+
 output "api_connector_instances" {
   value = {
     zoom = {
-      endpoint_url  = aws_lambda_function_url.lambda_url[0].function_url
-      function_name = aws_lambda_function.instance.function_name
-      function_arn  = aws_lambda_function.instance.arn
+      endpoint_url      = aws_lambda_function_url.lambda_url[0].function_url
+      function_name     = aws_lambda_function.instance.function_name
+      function_arn      = aws_lambda_function.instance.arn
+      instance_role_arn = aws_iam_role.iam_for_lambda.arn
     }
   }
   description = "Per connector: Psoxy Base URL, function name and ARN (psoxy's output shape)"
 }
 
+output "bulk_connector_instances" {
+  value = { for k in (local.bulk_enabled ? [local.bulk_id] : []) : k => {
+    input_bucket          = aws_s3_bucket.bulk_input[0].bucket
+    sanitized_bucket      = aws_s3_bucket.bulk_sanitized[0].bucket
+    sanitized_bucket_name = aws_s3_bucket.bulk_sanitized[0].bucket
+    function_name         = aws_lambda_function.bulk[0].function_name
+    function_arn          = aws_lambda_function.bulk[0].arn
+    instance_role_arn     = aws_iam_role.bulk[0].arn
+  } }
+  description = "Per bulk connector: where to upload, where the sanitized files appear (psoxy's output shape)"
+}
+
+locals {
+  todos = concat([
+    "Fill the Zoom app's values: ${join(" && ", [for k in ["ACCOUNT_ID", "CLIENT_ID", "CLIENT_SECRET"] : local.use_secrets_manager && contains(local.zoom_secrets, k) ? "aws secretsmanager put-secret-value --secret-id ${local.instance_prefix}${k} --secret-string '<Zoom ${k}>'" : "aws ssm put-parameter --overwrite --type SecureString --name ${local.instance_prefix}${k} --value '<Zoom ${k}>'"])}",
+    "Check: npm run -s psoxy -- call ${aws_lambda_function_url.lambda_url[0].function_url} --health --role-arn ${aws_iam_role.api_caller.arn}",
+    "A test call: npm run -s psoxy -- call ${aws_lambda_function_url.lambda_url[0].function_url}v2/users?page_size=5 --role-arn ${aws_iam_role.api_caller.arn}",
+    ], !var.enable_remote_resources ? [] : [
+    "Custom rules (optional): aws s3 cp rules.yaml s3://${var.artifacts_bucket_name}/${local.resource_paths["zoom"]}rules.yaml; they apply when no RULES parameter is set",
+    ], !local.bulk_enabled ? [] : [
+    "Zoom AI Metrics: aws s3 cp <snapshot.csv> s3://${aws_s3_bucket.bulk_input[0].bucket}/ai-metrics.csv --content-type text/csv",
+    "Check the sanitized copy (gzip): aws s3 cp s3://${aws_s3_bucket.bulk_sanitized[0].bucket}/ai-metrics.csv - | gunzip | head",
+  ])
+}
+
 output "todos" {
-  value = [
-    "1. Fill the Zoom app's values: ${join(" && ", [for k in ["ACCOUNT_ID", "CLIENT_ID", "CLIENT_SECRET"] : "aws ssm put-parameter --overwrite --type SecureString --name ${local.instance_prefix}${k} --value '<Zoom ${k}>'"])}",
-    "2. Check: npm run -s psoxy -- call ${aws_lambda_function_url.lambda_url[0].function_url} --health --role-arn ${aws_iam_role.api_caller.arn}",
-    "3. A test call: npm run -s psoxy -- call ${aws_lambda_function_url.lambda_url[0].function_url}v2/users?page_size=5 --role-arn ${aws_iam_role.api_caller.arn}",
-  ]
+  value       = [for i, t in local.todos : "${i + 1}. ${t}"]
   description = "What to do next, in order"
+}
+
+output "next_todo_step" {
+  value       = length(local.todos) + 1
+  description = "Number of the next step after these todos (psoxy's output, read by its example root)"
 }

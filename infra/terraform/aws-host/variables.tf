@@ -26,7 +26,25 @@ variable "aws_ssm_param_root_path" {
 variable "aws_ssm_key_id" {
   type        = string
   default     = null
-  description = "KMS key for the SecureString parameters (default alias/aws/ssm)"
+  description = "KMS key (id, alias or ARN) for the SecureString parameters and Secrets Manager secrets (default: AWS-managed); the functions may decrypt and encrypt with it"
+}
+
+variable "function_env_kms_key_arn" {
+  type        = string
+  default     = null
+  description = "KMS key ARN encrypting the functions' environments (psoxy's); the functions may decrypt and encrypt with it"
+}
+
+variable "logs_kms_key_arn" {
+  type        = string
+  default     = null
+  description = "KMS key ARN encrypting the log groups (psoxy's); its key policy must let CloudWatch Logs use it"
+}
+
+variable "project_aws_kms_key_arn" {
+  type        = string
+  default     = null
+  description = "psoxy's example-root input: one KMS key ARN for each of the three above that is not set"
 }
 
 variable "caller_aws_arns" {
@@ -97,4 +115,67 @@ variable "aws_secrets_manager_path" {
   type        = string
   default     = ""
   description = "Prefix of the shared salt and key in Secrets Manager mode (psoxy's)"
+}
+
+variable "enable_remote_resources" {
+  type        = bool
+  default     = false
+  description = "Read rules.yaml from artifacts_bucket_name under each connector's folder (psoxy's remote resources: PSOXY/ZOOM/rules.yaml by default)"
+}
+
+variable "artifacts_bucket_name" {
+  type        = string
+  default     = null
+  description = "Existing S3 bucket of the remote resources (psoxy's input name; psoxy's aws-host outputs the one it created as artifacts_bucket_name)"
+}
+
+variable "bulk_connectors" {
+  type = map(object({
+    source_kind    = optional(string)
+    rules          = optional(any)
+    rules_file     = optional(string)
+    memory_size_mb = optional(number)
+  }))
+  default     = {}
+  description = "Bulk connectors by id (psoxy's); this module deploys zoom-ai-metrics (Zoom AI Metrics Snapshot CSV)"
+  validation {
+    condition     = alltrue([for k in keys(var.bulk_connectors) : k == "zoom-ai-metrics"])
+    error_message = "This module deploys the zoom-ai-metrics bulk connector only."
+  }
+}
+
+variable "custom_bulk_connector_rules" {
+  type        = map(any)
+  default     = {}
+  description = "Connector id → columnar rules object replacing the connector's (psoxy's); stored as the RULES parameter"
+}
+
+variable "custom_bulk_connector_arguments" {
+  type        = map(object({ memory_size_mb = optional(number) }))
+  default     = {}
+  description = "Connector id → memory_size_mb of its bulk function (psoxy's; default 1024)"
+}
+
+variable "bulk_input_expiration_days" {
+  type        = number
+  default     = 30
+  description = "Days after which uploaded files expire (psoxy's)"
+}
+
+variable "bulk_sanitized_expiration_days" {
+  type        = number
+  default     = 720
+  description = "Days after which sanitized files expire (psoxy's)"
+}
+
+variable "provision_bucket_public_access_block" {
+  type        = bool
+  default     = true
+  description = "Block public access on the bulk buckets (psoxy's); false only where an organisation policy already does"
+}
+
+variable "bulk_deployment_bundle" {
+  type        = string
+  default     = null
+  description = "The bulk Lambda zip built by `npm run build` (default: aws-bulk-lambda.zip beside deployment_bundle)"
 }
