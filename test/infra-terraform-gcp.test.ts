@@ -3,7 +3,14 @@
 // fake while the runtime goes through the seed's flow with no denied call.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadModule, movedMap, resolver } from './helpers/hcl-module.ts';
+import { block, loadModule, movedMap, resolver } from './helpers/hcl-module.ts';
+import { gunzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Storage } from '@google-cloud/storage';
+import { createGcsBulkHandler } from '../src/runtimes/gcp/bulk-function.ts';
+import { FakeGcs } from './fakes/gcs-fake.ts';
+import { memoryLogger } from '../src/logging/logger.ts';
 import { ZoomSimulator } from '../src/sources/zoom/simulator/server.ts';
 import { createProxyHandler } from '../src/proxy/handler.ts';
 import { gcpConfig } from '../src/runtimes/gcp/api-function.ts';
@@ -14,7 +21,10 @@ const dir = new URL('../infra/terraform/gcp-host/', import.meta.url);
 const load = () => loadModule(dir);
 
 /** The module's locals with psoxy's defaults. */
-const resolve = resolver({ secret_prefix: 'psoxy_', zoom_prefix: 'psoxy_ZOOM_', env_prefix: 'psoxy-', function_name: 'psoxy-zoom', role_prefix: 'psoxy_' });
+const resolve = resolver({
+  secret_prefix: 'psoxy_', zoom_prefix: 'psoxy_ZOOM_', env_prefix: 'psoxy-', function_name: 'psoxy-zoom', role_prefix: 'psoxy_',
+  bulk_id: 'zoom-ai-metrics', bulk_function: 'psoxy-zoom-ai-metrics', bulk_prefix: 'psoxy_ZOOM_AI_METRICS_', shared_resource_path: 'psoxy/',
+});
 
 test("psoxy's names: psoxy_PSOXY_SALT / psoxy_ZOOM_* secrets, psoxy-fn-zoom, psoxy_secretVersionManager, psoxy-zoom; salt and key never regenerated", async () => {
   const r = (await load()).resource;
@@ -29,7 +39,8 @@ test("psoxy's names: psoxy_PSOXY_SALT / psoxy_ZOOM_* secrets, psoxy-fn-zoom, pso
   assert.equal(resolve((r.google_project_iam_custom_role.psoxy_instance_secret_role[0] as { role_id: string }).role_id), 'psoxy_secretVersionManager');
   const fn = r.google_cloudfunctions2_function.function[0] as { name: string; service_config: { environment_variables: string }[] };
   assert.equal(resolve(fn.name), 'psoxy-zoom');
-  assert.equal(r.google_project_iam_member, undefined, 'no project-wide grants to the function');
+  assert.deepEqual(Object.keys(r.google_project_iam_member).sort(), ['bulk_event_receiver', 'gcs_pubsub_publisher'], 'project-wide grants only for the bulk trigger (Eventarc), none to the API function');
+  assert.ok(!JSON.stringify(r.google_project_iam_member).includes('api_connector'));
 });
 
 test("switching: psoxy's salt and key (with versions), Zoom secrets, service account, role, function and invokers are moved", async () => {
@@ -92,4 +103,137 @@ test('every resource uses only attributes and blocks the Google provider schema 
   const { moduleSchemaProblems, unknownAttributes } = await import('./helpers/provider-schema.ts');
   assert.deepEqual(moduleSchemaProblems(await load()), []);
   assert.deepEqual(unknownAttributes('resource', 'google_cloudfunctions2_function', { service_config: [{ env_vars: {} }] }), ['service_config.env_vars']);
+});
+
+test("remote resources: psoxy's artifacts bucket (moved, its name kept), REMOTE_RESOURCE_BUCKET and INSTANCE_RESOURCE_PATH psoxy/ZOOM/, Object Viewer only under that folder (IAM condition)", async () => {
+  const m = await load();
+  for (const v of ['enable_remote_resources', 'custom_artifacts_bucket_name']) assert.ok(m.variable[v], `psoxy's input ${v}`);
+  const artifacts = block<{ name: string; uniform_bucket_level_access: boolean }>(m, 'resource', 'google_storage_bucket', 'artifacts');
+  assert.equal(resolve(artifacts.name), '${coalesce(var.custom_artifacts_bucket_name, "${var.gcp_project_id}-psoxy-artifacts-bucket")}', "psoxy's default name");
+  assert.equal(artifacts.uniform_bucket_level_access, true, 'IAM conditions need uniform access');
+  assert.equal(movedMap(m).get('module.psoxy.google_storage_bucket.artifacts[0]'), 'google_storage_bucket.artifacts', "psoxy's bucket, with the rules.yaml uploaded there, is kept");
+  // psoxy's gcp-host: the secret prefix without a leading '/' and its trailing '_' (psoxy_ → psoxy/).
+  assert.equal(m.locals.shared_resource_path, '${trimsuffix(trimprefix(local.secret_prefix, "/"), "_")}/');
+  assert.match(resolve(m.locals.resource_paths as string), /\{ zoom = "psoxy\/ZOOM\/" \}/);
+  assert.match(resolve(m.locals.resource_paths as string), /\(local\.bulk_id\) = "psoxy\/ZOOM_AI_METRICS\/"/);
+  assert.match(String(m.locals.remote_resource_env), /REMOTE_RESOURCE_BUCKET = google_storage_bucket\.artifacts\.name, INSTANCE_RESOURCE_PATH = path/);
+  assert.match(JSON.stringify(block(m, 'resource', 'google_cloudfunctions2_function', 'function')), /try\(local\.remote_resource_env\[\\"zoom\\"\], \{\}\)/);
+  const grant = block<{ role: string; member: string; condition: { expression: string }[] }>(m, 'resource', 'google_storage_bucket_iam_member', 'remote_resource_read');
+  assert.equal(grant.role, 'roles/storage.objectViewer');
+  assert.equal(grant.condition[0].expression, 'resource.name.startsWith("projects/_/buckets/${google_storage_bucket.artifacts.name}/objects/${each.value}")');
+  assert.equal(grant.member, 'serviceAccount:${local.resource_readers[each.key]}', "each function reads its own folder");
+});
+
+test("Zoom AI Metrics bulk: psoxy's names, buckets (public access prevented, 30 / 720 days), Eventarc finalize trigger without retries, psoxyBulk from the same package, SOURCE and OUTPUT_BUCKET", async () => {
+  const m = await load();
+  for (const v of ['bulk_connectors', 'custom_bulk_connector_rules', 'custom_bulk_connector_arguments', 'bulk_input_expiration_days', 'bulk_sanitized_expiration_days']) assert.ok(m.variable[v], `psoxy's input ${v}`);
+  const def = (v: string) => (m.variable[v][0] as { default: unknown }).default;
+  assert.deepEqual([def('bulk_input_expiration_days'), def('bulk_sanitized_expiration_days')], [30, 720]);
+  for (const [name, suffix, ignored] of [['bulk_input', 'input', ['${name}']], ['bulk_sanitized', 'sanitized', ['${name}', '${labels}']]] as const) {
+    const b = block<{ name: string; public_access_prevention: string; uniform_bucket_level_access: boolean; lifecycle_rule: { condition: { age: string }[]; action: { type: string }[] }[]; lifecycle: { ignore_changes: string[] }[] }>(m, 'resource', 'google_storage_bucket', name);
+    assert.equal(resolve(b.name), `psoxy-zoom-ai-metrics-\${random_string.bulk_bucket_id[0].id}-${suffix}`);
+    assert.equal(b.public_access_prevention, 'enforced');
+    assert.equal(b.uniform_bucket_level_access, true);
+    assert.equal(b.lifecycle_rule[0].condition[0].age, `\${var.bulk_${suffix}_expiration_days}`);
+    assert.equal(b.lifecycle_rule[0].action[0].type, 'Delete');
+    assert.deepEqual(b.lifecycle[0].ignore_changes, [...ignored], 'a bucket is never replaced for its name');
+  }
+  const fn = block<{ name: string; build_config: { runtime: string; entry_point: string; source: { storage_source: { object: string }[] }[] }[]; service_config: { ingress_settings: string; environment_variables: string; service_account_email: string }[]; event_trigger: { event_type: string; retry_policy: string; service_account_email: string; event_filters: { attribute: string; value: string }[] }[] }>(m, 'resource', 'google_cloudfunctions2_function', 'bulk');
+  assert.equal(resolve(fn.name), 'psoxy-zoom-ai-metrics');
+  assert.equal(fn.build_config[0].entry_point, 'psoxyBulk');
+  assert.equal(fn.build_config[0].source[0].storage_source[0].object, '${google_storage_bucket_object.function.name}', 'the same package as the API function');
+  assert.equal(fn.service_config[0].ingress_settings, 'ALLOW_INTERNAL_ONLY');
+  const env = resolve(fn.service_config[0].environment_variables);
+  for (const part of ['local.common_env', 'SOURCE                  = local.bulk_id', 'OUTPUT_BUCKET           = google_storage_bucket.bulk_sanitized[0].name', 'PATH_TO_INSTANCE_CONFIG = local.bulk_prefix', 'RULES = base64gzip(local.bulk_rules)', 'local.remote_resource_env[local.bulk_id]']) assert.ok(env.includes(part), part);
+  const trigger = fn.event_trigger[0];
+  assert.deepEqual([trigger.event_type, trigger.retry_policy], ['google.cloud.storage.object.v1.finalized', 'RETRY_POLICY_DO_NOT_RETRY']);
+  assert.deepEqual(trigger.event_filters, [{ attribute: 'bucket', value: '${google_storage_bucket.bulk_input[0].name}' }]);
+  assert.equal(trigger.service_account_email, '${google_service_account.bulk[0].email}');
+  assert.equal(block<{ account_id: string }>(m, 'resource', 'google_service_account', 'bulk').account_id, '${trim(substr(local.bulk_function, 0, 30), "-")}', "psoxy's: the function name, at most 30 characters (psoxy-zoom-ai-metrics)");
+});
+
+test('Zoom AI Metrics bulk IAM: read the input, write the output with psoxy\'s writeAccess role, the salt and key, event delivery; the analytics client reads the output', async () => {
+  const m = await load();
+  const member = (name: string) => block<{ bucket?: string; role: string; member: string }>(m, 'resource', 'google_storage_bucket_iam_member', name);
+  assert.deepEqual(member('bulk_input_read'), { count: '${local.bulk_enabled ? 1 : 0}', bucket: '${google_storage_bucket.bulk_input[0].name}', role: 'roles/storage.objectViewer', member: 'serviceAccount:${google_service_account.bulk[0].email}' });
+  assert.deepEqual(member('bulk_output_write'), { count: '${local.bulk_enabled ? 1 : 0}', bucket: '${google_storage_bucket.bulk_sanitized[0].name}', role: '${google_project_iam_custom_role.bucket_write.id}', member: 'serviceAccount:${google_service_account.bulk[0].email}' });
+  const role = block<{ role_id: string; permissions: string[] }>(m, 'resource', 'google_project_iam_custom_role', 'bucket_write');
+  assert.equal(resolve(role.role_id), 'psoxy_writeAccess');
+  assert.deepEqual(role.permissions, ['storage.objects.create', 'storage.objects.delete'], 'create, and replace an object of the same name');
+  assert.equal(member('bulk_sanitized_readers').member, 'serviceAccount:${var.worklytics_sa_emails[count.index]}');
+  assert.equal(member('bulk_sanitized_readers').bucket, '${google_storage_bucket.bulk_sanitized[0].name}');
+  const accessor = block<{ for_each: string; role: string }>(m, 'resource', 'google_secret_manager_secret_iam_member', 'bulk_accessor');
+  assert.match(accessor.for_each, /PSOXY_SALT = google_secret_manager_secret\.pseudonym_salt\.id, PSOXY_ENCRYPTION_KEY = google_secret_manager_secret\.pseudonymization_key\.id/);
+  assert.equal(accessor.role, 'roles/secretmanager.secretAccessor');
+  const project = (name: string) => block<{ role: string; member: string }>(m, 'resource', 'google_project_iam_member', name);
+  assert.deepEqual([project('bulk_event_receiver').role, project('bulk_event_receiver').member], ['roles/eventarc.eventReceiver', 'serviceAccount:${google_service_account.bulk[0].email}']);
+  assert.deepEqual([project('gcs_pubsub_publisher').role, project('gcs_pubsub_publisher').member], ['roles/pubsub.publisher', 'serviceAccount:${data.google_storage_project_service_account.gcs[0].email_address}']);
+  const invoker = block<{ role: string; service: string; member: string }>(m, 'resource', 'google_cloud_run_service_iam_member', 'bulk_invoker');
+  assert.deepEqual([invoker.role, invoker.service, invoker.member], ['roles/run.invoker', '${google_cloudfunctions2_function.bulk[0].name}', 'serviceAccount:${google_service_account.bulk[0].email}']);
+});
+
+test("Zoom AI Metrics bulk under the module's grants: a finalized snapshot is sanitized with the shared salt (psoxy's pseudonyms); no denied call", async () => {
+  const [input, output] = ['psoxy-zoom-ai-metrics-abcd1234-input', 'psoxy-zoom-ai-metrics-abcd1234-sanitized'];
+  const sm = new FakeSecretManager();
+  const gcs = new FakeGcs();
+  const [smEndpoint, gcsUrl] = await Promise.all([sm.start(), gcs.start()]);
+  try {
+    // What apply leaves: the salt and key with Secret Accessor for the bulk service account, and
+    // Object Viewer on the input bucket and on the connector's folder of the artifacts bucket.
+    for (const [n, v] of [['psoxy_PSOXY_SALT', 'salt'], ['psoxy_PSOXY_ENCRYPTION_KEY', 'generated-key-000000000000000000']]) {
+      sm.set(n, v);
+      sm.grant(n, 'secretAccessor');
+    }
+    gcs.grantObjectViewer([`${input}/`, 'artifacts/psoxy/ZOOM_AI_METRICS/']);
+    gcs.objects.set(`${input}/a.csv`, { body: Buffer.from('\ufeffUser Name,Email,Action,Feature used,Department,\r\nperson 1,person_1@acme.com,13,Meeting summary,PMO,\r\n'), contentType: 'text/csv', metadata: {} });
+    const env = {
+      K_SERVICE: 'psoxy-zoom-ai-metrics', SOURCE: 'zoom-ai-metrics', OUTPUT_BUCKET: output, PATH_TO_SHARED_CONFIG: 'psoxy_', PATH_TO_INSTANCE_CONFIG: 'psoxy_ZOOM_AI_METRICS_',
+      EMAIL_CANONICALIZATION: 'STRICT', IS_DEVELOPMENT_MODE: 'false', GOOGLE_CLOUD_PROJECT: 'p', REMOTE_RESOURCE_BUCKET: 'artifacts', INSTANCE_RESOURCE_PATH: 'psoxy/ZOOM_AI_METRICS/',
+    };
+    const storage = new Storage({ apiEndpoint: gcsUrl, projectId: 'p' });
+    const handler = createGcsBulkHandler({
+      storage, logger: memoryLogger(), instanceId: 'psoxy-zoom-ai-metrics',
+      config: gcpConfig({ env, secretManager: secretManagerClient(smEndpoint), project: 'p', storage: async () => storage, localResourceDir: join(tmpdir(), 'no-psoxy-resources') }),
+    });
+    await handler({ type: 'google.cloud.storage.object.v1.finalized', data: { bucket: input, name: 'a.csv' } } as Parameters<typeof handler>[0]);
+    const out = gcs.objects.get(`${output}/a.csv`);
+    assert.ok(out, `objects: ${[...gcs.objects.keys()].join(', ')}`);
+    assert.equal(gunzipSync(out.body).toString(),
+      'User Name,Email,Action,Feature used,\r\nt~GI144xrPnMS9IwneeTEzMfcC2zowYSHHhVaReTIDXeo,t~-MFHtQFQtPUXyclPE-B71x_F4jJStaMz9ZN-kWFE4_o@acme.com,13,Meeting summary,\r\n');
+    assert.deepEqual([...sm.denied, ...gcs.denied], []);
+  } finally {
+    await Promise.all([sm.stop(), gcs.stop()]);
+  }
+});
+
+test("switching with Zoom AI Metrics: psoxy's bulk buckets, service account, grants, function and the writeAccess role are moved (a bucket is never replaced)", async () => {
+  const moved = movedMap(await load());
+  const from = (a: string) => `module.bulk_connector["zoom-ai-metrics"].${a}`;
+  const expected: Record<string, string> = {
+    'module.psoxy.google_project_iam_custom_role.bucket_write': 'google_project_iam_custom_role.bucket_write',
+    'module.psoxy.google_project_iam_member.grant_gcs-sa_pub-sub-publisher[0]': 'google_project_iam_member.gcs_pubsub_publisher[0]',
+    [from('random_string.bucket_id_part')]: 'random_string.bulk_bucket_id[0]',
+    [from('google_storage_bucket.input_bucket')]: 'google_storage_bucket.bulk_input[0]',
+    [from('module.output_bucket.google_storage_bucket.bucket')]: 'google_storage_bucket.bulk_sanitized[0]',
+    [from('google_service_account.service_account')]: 'google_service_account.bulk[0]',
+    [from('google_storage_bucket_iam_member.access_for_import_bucket')]: 'google_storage_bucket_iam_member.bulk_input_read[0]',
+    [from('module.output_bucket.google_storage_bucket_iam_member.write_to_output_bucket')]: 'google_storage_bucket_iam_member.bulk_output_write[0]',
+    [from('google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket')]: 'google_storage_bucket_iam_member.bulk_sanitized_readers',
+    [from('google_secret_manager_secret_iam_member.grant_sa_accessor_on_secret')]: 'google_secret_manager_secret_iam_member.bulk_accessor',
+    [from('google_project_iam_member.grant_sa_event_receiver')]: 'google_project_iam_member.bulk_event_receiver[0]',
+    [from('google_cloud_run_service_iam_member.grant_sa_invoker')]: 'google_cloud_run_service_iam_member.bulk_invoker[0]',
+    [from('google_cloudfunctions2_function.function')]: 'google_cloudfunctions2_function.bulk[0]',
+  };
+  for (const [f, to] of Object.entries(expected)) assert.equal(moved.get(f), to, f);
+});
+
+test("outputs: todos (fill, check, test; rules.yaml and a snapshot when enabled), bucket names, in psoxy's output names", async () => {
+  const m = await load();
+  const outputs = (await import('node:fs')).readFileSync(new URL('outputs.tf', dir), 'utf8');
+  for (const o of ['api_connector_instances', 'bulk_connector_instances', 'artifacts_bucket_name', 'todos', 'next_todo_step']) assert.match(outputs, new RegExp(`output "${o}"`));
+  const todos = resolve(String(m.locals.todos));
+  assert.match(todos, /gcloud secrets versions add psoxy_ZOOM_\$\{k\}/);
+  assert.match(todos, /gcloud storage cp rules\.yaml gs:\/\/\$\{google_storage_bucket\.artifacts\.name\}\/\$\{local\.resource_paths\["zoom"\]\}rules\.yaml/);
+  assert.match(todos, /gs:\/\/\$\{google_storage_bucket\.bulk_input\[0\]\.name\}\/ai-metrics\.csv/);
+  assert.match(todos, /gs:\/\/\$\{google_storage_bucket\.bulk_sanitized\[0\]\.name\}\/ai-metrics\.csv/);
 });

@@ -11,6 +11,24 @@ locals {
   # Written by the proxy (the shared token and its lock) vs filled by the administrator.
   zoom_writable = toset(["ACCESS_TOKEN", "OAUTH_REFRESH_TOKEN"])
   zoom_filled   = toset(["CLIENT_SECRET", "CLIENT_ID", "ACCOUNT_ID"])
+
+  # psoxy's remote resources: object names in a '/' hierarchy under the secret prefix, one folder
+  # per connector (psoxy/ZOOM/rules.yaml by default), in the artifacts bucket.
+  shared_resource_path = "${trimsuffix(trimprefix(local.secret_prefix, "/"), "_")}/"
+  resource_paths = !var.enable_remote_resources ? {} : merge(
+    { zoom = "${local.shared_resource_path}ZOOM/" },
+    local.bulk_enabled ? { (local.bulk_id) = "${local.shared_resource_path}ZOOM_AI_METRICS/" } : {},
+  )
+  remote_resource_env = { for k, path in local.resource_paths : k => { REMOTE_RESOURCE_BUCKET = google_storage_bucket.artifacts.name, INSTANCE_RESOURCE_PATH = path } }
+  resource_readers    = merge({ zoom = google_service_account.api_connector.email }, local.bulk_enabled ? { (local.bulk_id) = google_service_account.bulk[0].email } : {})
+
+  # Settings every function of this deployment takes alike.
+  common_env = {
+    EMAIL_CANONICALIZATION = var.email_canonicalization
+    IS_DEVELOPMENT_MODE    = "false"
+    PATH_TO_SHARED_CONFIG  = local.secret_prefix
+    GOOGLE_CLOUD_PROJECT   = var.gcp_project_id
+  }
 }
 
 # Salt and key: generated once; they define every pseudonym. An existing psoxy deployment's are
@@ -113,11 +131,25 @@ resource "google_secret_manager_secret_iam_member" "accessor" {
   member    = "serviceAccount:${google_service_account.api_connector.email}"
 }
 
+# The function package and the remote resources, in psoxy's artifacts bucket (moved from psoxy's,
+# so rules.yaml uploaded there stays where the functions read it).
 resource "google_storage_bucket" "artifacts" {
   project                     = var.gcp_project_id
-  name                        = "${var.gcp_project_id}-${local.function_name}-source"
+  name                        = coalesce(var.custom_artifacts_bucket_name, "${var.gcp_project_id}-${local.env_prefix}artifacts-bucket")
   location                    = var.gcp_region
   uniform_bucket_level_access = true
+}
+
+# Remote resources: objects under the connector's own folder only (psoxy's IAM condition).
+resource "google_storage_bucket_iam_member" "remote_resource_read" {
+  for_each = local.resource_paths
+  bucket   = google_storage_bucket.artifacts.name
+  role     = "roles/storage.objectViewer"
+  member   = "serviceAccount:${local.resource_readers[each.key]}"
+  condition {
+    title      = "${each.key} remote resources"
+    expression = "resource.name.startsWith(\"projects/_/buckets/${google_storage_bucket.artifacts.name}/objects/${each.value}\")"
+  }
 }
 
 resource "google_storage_bucket_object" "function" {
@@ -149,7 +181,7 @@ resource "google_cloudfunctions2_function" "function" {
     max_instance_count    = 20
     service_account_email = google_service_account.api_connector.email
     ingress_settings      = "ALLOW_ALL"
-    environment_variables = merge({
+    environment_variables = merge(local.common_env, {
       SOURCE                          = "zoom"
       TARGET_HOST                     = "api.zoom.us"
       SOURCE_AUTH_STRATEGY_IDENTIFIER = "oauth2_refresh_token"
@@ -159,14 +191,11 @@ resource "google_cloudfunctions2_function" "function" {
       OAUTH_SCOPES                    = ""
       REQUEST_TIMEOUT_SECONDS         = "55"
       PSEUDONYMIZE_APP_IDS            = tostring(var.pseudonymize_app_ids)
-      EMAIL_CANONICALIZATION          = var.email_canonicalization
-      IS_DEVELOPMENT_MODE             = "false"
-      PATH_TO_SHARED_CONFIG           = local.secret_prefix
       PATH_TO_INSTANCE_CONFIG         = local.zoom_prefix
-      GOOGLE_CLOUD_PROJECT            = var.gcp_project_id
       }, length(var.allowed_data_access_ip_blocks) == 0 ? {} : { ALLOWED_DATA_ACCESS_IP_BLOCKS = join(",", var.allowed_data_access_ip_blocks) },
       # Custom rules, as psoxy passes them: base64 of the gzipped YAML (the runtime decodes either form).
       contains(keys(var.custom_api_connector_rules), "zoom") ? { RULES = base64gzip(file(var.custom_api_connector_rules["zoom"])) } : {},
+      try(local.remote_resource_env["zoom"], {}),
     )
   }
 

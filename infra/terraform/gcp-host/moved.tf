@@ -56,3 +56,81 @@ moved {
   from = module.api_connector["zoom"].google_cloud_run_service_iam_binding.invokers
   to   = google_cloud_run_service_iam_binding.invokers
 }
+
+# psoxy's artifacts bucket holds the remote resources (rules.yaml): kept, under its name.
+moved {
+  from = module.psoxy.google_storage_bucket.artifacts[0]
+  to   = google_storage_bucket.artifacts
+}
+
+moved {
+  from = module.api_connector["zoom"].google_storage_bucket_iam_member.grant_sa_reader_on_remote_resource_bucket[0]
+  to   = google_storage_bucket_iam_member.remote_resource_read["zoom"]
+}
+
+# Zoom AI Metrics bulk (psoxy's gcp-proxy-bulk under module.bulk_connector["zoom-ai-metrics"]): the
+# buckets keep their names and contents.
+moved {
+  from = module.psoxy.google_project_iam_custom_role.bucket_write
+  to   = google_project_iam_custom_role.bucket_write
+}
+
+moved {
+  from = module.psoxy.google_project_iam_member.grant_gcs-sa_pub-sub-publisher[0]
+  to   = google_project_iam_member.gcs_pubsub_publisher[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].random_string.bucket_id_part
+  to   = random_string.bulk_bucket_id[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].google_storage_bucket.input_bucket
+  to   = google_storage_bucket.bulk_input[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].module.output_bucket.google_storage_bucket.bucket
+  to   = google_storage_bucket.bulk_sanitized[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].google_service_account.service_account
+  to   = google_service_account.bulk[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].google_storage_bucket_iam_member.access_for_import_bucket
+  to   = google_storage_bucket_iam_member.bulk_input_read[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].module.output_bucket.google_storage_bucket_iam_member.write_to_output_bucket
+  to   = google_storage_bucket_iam_member.bulk_output_write[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].google_secret_manager_secret_iam_member.grant_sa_accessor_on_secret
+  to   = google_secret_manager_secret_iam_member.bulk_accessor
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].google_project_iam_member.grant_sa_event_receiver
+  to   = google_project_iam_member.bulk_event_receiver[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].google_cloud_run_service_iam_member.grant_sa_invoker
+  to   = google_cloud_run_service_iam_member.bulk_invoker[0]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-metrics"].google_cloudfunctions2_function.function
+  to   = google_cloudfunctions2_function.bulk[0]
+}

@@ -68,3 +68,53 @@ variable "custom_api_connector_rules" {
   default     = {}
   description = "Connector id → path of a rules YAML replacing the built-in rules (psoxy's); passed as RULES (base64 of gzip)"
 }
+
+variable "custom_artifacts_bucket_name" {
+  type        = string
+  default     = null
+  description = "Name of the artifacts bucket (psoxy's; default <project>-<environment>-artifacts-bucket): the function package and the remote resources"
+}
+
+variable "enable_remote_resources" {
+  type        = bool
+  default     = false
+  description = "Read rules.yaml from the artifacts bucket under each connector's folder (psoxy's remote resources: psoxy/ZOOM/rules.yaml by default)"
+}
+
+variable "bulk_connectors" {
+  type = map(object({
+    source_kind = optional(string)
+    rules       = optional(any)
+    rules_file  = optional(string)
+  }))
+  default     = {}
+  description = "Bulk connectors by id (psoxy's); this module deploys zoom-ai-metrics (Zoom AI Metrics Snapshot CSV)"
+  validation {
+    condition     = alltrue([for k in keys(var.bulk_connectors) : k == "zoom-ai-metrics"])
+    error_message = "This module deploys the zoom-ai-metrics bulk connector only."
+  }
+}
+
+variable "custom_bulk_connector_rules" {
+  type        = map(any)
+  default     = {}
+  description = "Connector id → columnar rules object replacing the connector's (psoxy's); passed as RULES (base64 of gzip)"
+}
+
+variable "custom_bulk_connector_arguments" {
+  type        = map(object({ available_memory_mb = optional(number), timeout_seconds = optional(number) }))
+  default     = {}
+  description = "Connector id → memory (default 1024) and timeout (default 540 s) of its bulk function (psoxy's)"
+}
+
+variable "bulk_input_expiration_days" {
+  type        = number
+  default     = 30
+  description = "Days after which uploaded files are deleted (psoxy's)"
+}
+
+variable "bulk_sanitized_expiration_days" {
+  type        = number
+  default     = 720
+  description = "Days after which sanitized files are deleted (psoxy's)"
+}
