@@ -16,6 +16,7 @@ interface Ref {
   parent: JsonObject | JsonValue[] | null; // null = the document root
   key: string | number | string[];
 }
+export type JsonPathLocation = Readonly<Ref>;
 
 interface Context {
   root: JsonValue;
@@ -92,6 +93,11 @@ export class CompiledPath {
         setOwn(parent, key as string, fn(parent[key as string]));
       }
     }
+  }
+
+  /** Where each match is, in match order (Jayway's `AS_PATH_LIST`, as parent and key). */
+  locate(doc: JsonValue): JsonPathLocation[] {
+    return this.collectRefs(doc);
   }
 
   /** Removes every matched node (object keys deleted, array elements spliced out). */

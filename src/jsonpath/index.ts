@@ -4,6 +4,7 @@ import { CompiledPath } from './evaluate.ts';
 
 export { JsonPathSyntaxError } from './parser.ts';
 export { CompiledPath, JsonPathEvaluationError } from './evaluate.ts';
+export type { JsonPathLocation } from './evaluate.ts';
 
 export function compileJsonPath(path: string): CompiledPath {
   return new CompiledPath(path, parseJsonPath(path));

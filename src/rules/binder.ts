@@ -15,6 +15,16 @@ export class Binder {
     this.warnings.push(`${this.src.file}${line !== null ? `:${line}` : ''}: ${problem}`);
   }
 
+  /**
+   * The type psoxy reads for a polymorphic rule (a transform, an augment): the YAML tag
+   * (`!<redact>`), else a `method:` property (the only way in JSON rules).
+   */
+  typeOf(o: Obj): { type: string | undefined; viaMethod: boolean } {
+    const tag = this.src.tagOf(o);
+    const method = typeof o.method === 'string' ? o.method : undefined;
+    return { type: tag ?? method, viaMethod: method !== undefined };
+  }
+
   object(v: unknown, parent: object | null, what: string, key?: string | number): Obj {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) this.src.fail(parent, `${what} must be a mapping`, key);
     return v as Obj;

@@ -5,8 +5,8 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { readYaml, RulesError, type YamlSource } from './yaml-source.ts';
-import { Binder } from './binder.ts';
-import type { ApiRules, BodySchema, Endpoint, ParameterSchema, PseudonymEncoding, SchemaFilter, Transform, TransformType } from './types.ts';
+import { Binder, type Obj } from './binder.ts';
+import type { ApiRules, Augment, AugmentType, BodySchema, Endpoint, ParameterSchema, PseudonymEncoding, SchemaFilter, Transform, TransformType } from './types.ts';
 import { compileJsonPath } from '../jsonpath/index.ts';
 import { compileJavaRegex, groupCount, JavaRegexError } from '../regex/java-regex.ts';
 import { templateToRegex } from './path-template.ts';
@@ -118,8 +118,10 @@ function bindEndpoint(b: Binder, raw: unknown, list: unknown[], index: number): 
     }
   }
   if (o.responseSchema !== undefined && o.responseSchema !== null) e.responseSchema = bindSchemaFilter(b, o.responseSchema, o, 'responseSchema');
-  if (o.augments !== undefined && o.augments !== null && !(Array.isArray(o.augments) && o.augments.length === 0)) {
-    b.src.fail(o, 'augments are not supported yet: remove them, or use the textDigest transform', 'augments');
+  if (o.augments !== undefined && o.augments !== null) {
+    if (!Array.isArray(o.augments)) b.src.fail(o, `${what}.augments must be a list`, 'augments');
+    const as = o.augments;
+    if (as.length > 0) e.augments = as.map((a, i) => bindAugment(b, a, as, i));
   }
   if (o.transforms !== undefined && o.transforms !== null) {
     if (!Array.isArray(o.transforms)) b.src.fail(o, `${what}.transforms must be a list`, 'transforms');
@@ -146,22 +148,25 @@ const TRANSFORM_KEYS: Record<TransformType, string[]> = {
 };
 const ENCODINGS: PseudonymEncoding[] = ['URL_SAFE_TOKEN', 'JSON', 'URL_SAFE_HASH_ONLY'];
 
+/** `jsonPaths`, each one checked to compile. */
+function bindJsonPaths(b: Binder, o: Obj, what: string): string[] {
+  const jsonPaths = b.strings(o, 'jsonPaths', what) ?? [];
+  const pathsList = o.jsonPaths as object | undefined;
+  jsonPaths.forEach((p, i) => b.jsonPath(pathsList ?? o, pathsList ? i : 'jsonPaths', p));
+  return jsonPaths;
+}
+
 function bindTransform(b: Binder, raw: unknown, list: unknown[], index: number): Transform {
   const o = b.object(raw, list, `transforms[${index}]`, index);
-  const tag = b.src.tagOf(o);
-  const method = typeof o.method === 'string' ? o.method : undefined;
-  const type = tag ?? method;
+  const { type, viaMethod } = b.typeOf(o);
   if (type === undefined) b.src.fail(o, 'transform has no type: tag it like `- !<redact>` (YAML) or add `method: redact` (JSON)');
   if (!Object.hasOwn(TRANSFORM_KEYS, type)) {
     b.src.fail(o, `unknown transform type "${type}" (known: ${Object.keys(TRANSFORM_KEYS).join(', ')})`);
   }
   const t = type as TransformType;
   const what = `transform ${t}`;
-  b.keys(o, [...COMMON, ...TRANSFORM_KEYS[t], ...(method !== undefined ? ['method'] : [])], what);
-  const jsonPaths = b.strings(o, 'jsonPaths', what) ?? [];
-  const pathsList = o.jsonPaths as object | undefined;
-  jsonPaths.forEach((p, i) => b.jsonPath(pathsList ?? o, pathsList ? i : 'jsonPaths', p));
-  const base: { jsonPaths: string[]; applyOnlyWhen?: string; fields?: string[] } = { jsonPaths };
+  b.keys(o, [...COMMON, ...TRANSFORM_KEYS[t], ...(viaMethod ? ['method'] : [])], what);
+  const base: { jsonPaths: string[]; applyOnlyWhen?: string; fields?: string[] } = { jsonPaths: bindJsonPaths(b, o, what) };
   const applyOnlyWhen = b.string(o, 'applyOnlyWhen', what);
   if (applyOnlyWhen !== undefined && applyOnlyWhen.trim() !== '') {
     b.jsonPath(o, 'applyOnlyWhen', applyOnlyWhen);
@@ -247,7 +252,54 @@ function bindTransform(b: Binder, raw: unknown, list: unknown[], index: number):
   }
 }
 
-const SCHEMA_KEYS = ['type', 'properties', 'items', '$ref', 'format', 'definitions', 'anyOf', 'if', 'then', 'else', 'const'];
+const AUGMENT_KEYS: Record<AugmentType, string[]> = {
+  textDigest: ['keywords'],
+  sentenceMetadata: ['taxonomy', 'hedgeWords', 'constraintWords'],
+};
+/** psoxy's later augments that are refused rather than left to add nothing, with why. */
+const REFUSED_AUGMENTS: Record<string, string> = {
+  genMetadata: 'genMetadata augments send response text to a cloud language model (Bedrock / Vertex) to write metadata; this proxy sends response data to no model: remove the augment',
+  classify: 'classify augments send response text to a cloud language model (Bedrock / Vertex) to pick a class; this proxy sends response data to no model: remove the augment',
+  regexExtract: 'regexExtract augments (psoxy after v0.6.9) are not supported yet: remove the augment',
+};
+
+function bindAugment(b: Binder, raw: unknown, list: unknown[], index: number): Augment {
+  const o = b.object(raw, list, `augments[${index}]`, index);
+  const { type, viaMethod } = b.typeOf(o);
+  if (type === undefined) b.src.fail(o, 'augment has no type: tag it like `- !<textDigest>` (YAML) or add `method: textDigest` (JSON)');
+  if (Object.hasOwn(REFUSED_AUGMENTS, type)) b.src.fail(o, REFUSED_AUGMENTS[type]);
+  if (!Object.hasOwn(AUGMENT_KEYS, type)) b.src.fail(o, `unknown augment type "${type}" (known: ${Object.keys(AUGMENT_KEYS).join(', ')})`);
+  const t = type as AugmentType;
+  const what = `augment ${t}`;
+  b.keys(o, ['jsonPaths', 'innerJsonPath', 'outputSchema', ...AUGMENT_KEYS[t], ...(viaMethod ? ['method'] : [])], what);
+  const base: { jsonPaths: string[]; innerJsonPath?: string; outputSchema?: SchemaFilter } = { jsonPaths: bindJsonPaths(b, o, what) };
+  const inner = b.string(o, 'innerJsonPath', what);
+  // psoxy treats an empty innerJsonPath as none.
+  if (inner !== undefined && inner !== '') {
+    b.jsonPath(o, 'innerJsonPath', inner);
+    base.innerJsonPath = inner;
+  }
+  if (o.outputSchema !== undefined && o.outputSchema !== null) {
+    base.outputSchema = bindSchemaFilter(b, o.outputSchema, o, 'outputSchema');
+    b.warn(o, `${what}: outputSchema is not checked against the output (psoxy v0.6.9 does not check it either)`, 'outputSchema');
+  }
+  if (t === 'textDigest') return { type: t, ...base, keywords: b.strings(o, 'keywords', what) ?? [] };
+  b.warn(o, 'sentenceMetadata adds nothing: psoxy computes it with OpenNLP models it does not bundle and, without them, omits the property; so does this proxy (ARCHITECTURE.md, Augments)');
+  let taxonomy: Record<string, string[]> = {};
+  if (o.taxonomy !== undefined && o.taxonomy !== null) {
+    const m = b.object(o.taxonomy, o, `${what}.taxonomy`, 'taxonomy');
+    // fromEntries defines own properties: a category named __proto__ stays a category.
+    taxonomy = Object.fromEntries(Object.keys(m).map((category) => [category, b.strings(m, category, `${what}.taxonomy`) ?? []]));
+  }
+  return {
+    type: t, ...base, taxonomy,
+    hedgeWords: b.strings(o, 'hedgeWords', what) ?? [],
+    constraintWords: b.strings(o, 'constraintWords', what) ?? [],
+  };
+}
+
+// psoxy's `const` field is bound by its Java name `constant` too (psoxy's msft-copilot rules use it).
+const SCHEMA_KEYS = ['type', 'properties', 'items', '$ref', 'format', 'definitions', 'anyOf', 'if', 'then', 'else', 'const', 'constant'];
 const SCHEMA_IGNORED = ['title', 'required', 'additionalProperties', '$schema'];
 const SCHEMA_TYPES = ['object', 'array', 'string', 'integer', 'number', 'boolean', 'null'];
 
@@ -262,9 +314,14 @@ export function bindSchemaFilter(b: Binder, raw: unknown, parent: object, key: s
     if (!SCHEMA_TYPES.includes(type)) b.warn(o, `unknown schema type "${type}": responses reaching it will fail`, 'type');
     s.type = type;
   }
-  for (const k of ['$ref', 'format', 'const'] as const) {
+  for (const k of ['$ref', 'format'] as const) {
     const v = b.string(o, k, 'schema');
     if (v !== undefined) s[k] = v;
+  }
+  // Jackson sets one field from both names: the later one in the mapping wins.
+  for (const k of Object.keys(o).filter((x) => x === 'const' || x === 'constant')) {
+    const v = b.string(o, k, 'schema');
+    if (v !== undefined) s.const = v;
   }
   for (const k of ['properties', 'definitions'] as const) {
     if (o[k] === undefined || o[k] === null) continue;

@@ -26,6 +26,24 @@ export type Transform =
 
 export type TransformType = Transform['type'];
 
+/**
+ * Endpoint augments (psoxy ≥ v0.6.9): computed `+<leaf>:<function>` sibling properties, added
+ * before the response-schema filter and the transforms see the document.
+ */
+interface AugmentBase {
+  jsonPaths: string[];
+  /** Each match is a JSON string; this path picks the values inside it to augment. */
+  innerJsonPath?: string;
+  /** psoxy v0.6.9 accepts it and does not check outputs against it (nor do we). */
+  outputSchema?: SchemaFilter;
+}
+
+export type Augment =
+  | (AugmentBase & { type: 'textDigest'; keywords: string[] })
+  | (AugmentBase & { type: 'sentenceMetadata'; taxonomy: Record<string, string[]>; hedgeWords: string[]; constraintWords: string[] });
+
+export type AugmentType = Augment['type'];
+
 /** JSON-Schema-like filter applied to responses (`responseSchema`, `definitions`). */
 export interface SchemaFilter {
   type?: string;
@@ -73,6 +91,7 @@ export interface Endpoint {
   allowedRequestHeadersToForward?: string[];
   requestBody?: { required?: boolean; content?: Record<string, BodySchema> };
   responseSchema?: SchemaFilter;
+  augments?: Augment[];
   transforms: Transform[];
 }
 

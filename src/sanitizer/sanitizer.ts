@@ -1,6 +1,6 @@
 /**
  * The API-mode sanitizer: decides whether a request is allowed and sanitizes a JSON response
- * with the matched endpoint's `responseSchema` filter and `transforms`, in psoxy's order.
+ * with the matched endpoint's `augments`, `responseSchema` filter and `transforms`, in psoxy's order.
  * Pure and platform-free: no I/O, no clock, no environment.
  */
 import type { ApiRules, Endpoint, Transform } from '../rules/types.ts';
@@ -9,6 +9,7 @@ import { splitRawUrl } from '../rules/url.ts';
 import { compileJsonPath, type CompiledPath } from '../jsonpath/index.ts';
 import { Pseudonymizer } from '../pseudonym/pseudonymizer.ts';
 import { ResponseSchemaFilter } from './schema-filter.ts';
+import { applyAugments, compileAugment, type CompiledAugment } from './augments.ts';
 import { compileValueFunction, TransformError, type TransformContext, type ValueFunction } from './transforms.ts';
 import { parseJsonStream, type JsonValue } from '../json/json.ts';
 
@@ -25,6 +26,7 @@ interface CompiledTransform {
 
 interface CompiledEndpoint {
   endpoint: Endpoint;
+  augments: CompiledAugment[];
   transforms: CompiledTransform[];
 }
 
@@ -38,6 +40,8 @@ export class Sanitizer {
   readonly pseudonymizer: Pseudonymizer;
   private readonly matcher: EndpointMatcher;
   private readonly schemaFilter: ResponseSchemaFilter;
+  /** For documents our augments ran on: their `+` keys pass, as psoxy's exemption lets them. */
+  private readonly augmentedSchemaFilter: ResponseSchemaFilter;
   private readonly endpoints: CompiledEndpoint[];
 
   constructor(rules: ApiRules, pseudonymizer: Pseudonymizer) {
@@ -45,6 +49,7 @@ export class Sanitizer {
     this.pseudonymizer = pseudonymizer;
     this.matcher = new EndpointMatcher(rules);
     this.schemaFilter = new ResponseSchemaFilter(rules.definitions);
+    this.augmentedSchemaFilter = new ResponseSchemaFilter(rules.definitions, { passAugmentKeys: true });
     const pathCache = new Map<string, CompiledPath>();
     const path = (p: string) => {
       let c = pathCache.get(p);
@@ -53,6 +58,7 @@ export class Sanitizer {
     };
     this.endpoints = rules.endpoints.map((endpoint) => ({
       endpoint,
+      augments: (endpoint.augments ?? []).map(compileAugment),
       transforms: endpoint.transforms.map((t: Transform) => ({
         paths: t.jsonPaths.map(path),
         applyOnlyWhen: t.applyOnlyWhen ? path(t.applyOnlyWhen) : null,
@@ -110,7 +116,9 @@ export class Sanitizer {
 
   private sanitizeValue(c: CompiledEndpoint, value: JsonValue, ctx: TransformContext): JsonValue {
     let doc = value;
-    if (c.endpoint.responseSchema) doc = this.schemaFilter.apply(doc, c.endpoint.responseSchema);
+    const augmented = c.augments.length > 0 && applyAugments(c.augments, doc);
+    const filter = augmented ? this.augmentedSchemaFilter : this.schemaFilter;
+    if (c.endpoint.responseSchema) doc = filter.apply(doc, c.endpoint.responseSchema);
     for (const t of c.transforms) {
       if (t.applyOnlyWhen && t.applyOnlyWhen.read(doc).length === 0) continue;
       for (const p of t.paths) {

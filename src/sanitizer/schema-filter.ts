@@ -19,9 +19,12 @@ const hasOwn = Object.prototype.hasOwnProperty;
 export class ResponseSchemaFilter {
   private readonly definitions: Record<string, SchemaFilter>;
   private readonly compiled = new Map<SchemaFilter, Filter>();
+  /** Keys starting with `+` pass objects unfiltered: only for documents whose `+` keys are our augments' output. */
+  private readonly passAugmentKeys: boolean;
 
-  constructor(definitions: Record<string, SchemaFilter>) {
+  constructor(definitions: Record<string, SchemaFilter>, options: { passAugmentKeys?: boolean } = {}) {
     this.definitions = definitions;
+    this.passAugmentKeys = options.passAugmentKeys ?? false;
   }
 
   apply(node: JsonValue, schema: SchemaFilter): JsonValue {
@@ -66,7 +69,8 @@ export class ResponseSchemaFilter {
     if (schema.if) {
       const cond = this.conditional(schema.if);
       const otherwise = schema.else ? this.conditional(schema.else) : null;
-      const then = schema.then ? this.objectFilter(schema.then) : null;
+      // psoxy's `then` filters without the `+` exemption.
+      const then = schema.then ? this.objectFilter(schema.then, false) : null;
       return (node) => {
         let r = cond(node);
         if (r === NOT_MATCHED && otherwise) r = otherwise(node);
@@ -83,7 +87,7 @@ export class ResponseSchemaFilter {
       case 'integer': return (node) => (isJsonNumber(node) ? toInteger(node) : null);
       case 'number': return (node) => (isJsonNumber(node) ? node : null);
       case 'boolean': return (node) => (typeof node === 'boolean' ? node : node === null ? false : null);
-      case 'object': return this.objectFilter(schema);
+      case 'object': return this.objectFilter(schema, this.passAugmentKeys);
       case 'array': {
         const items = this.filterFor(schema.items!);
         return (node) => {
@@ -116,7 +120,7 @@ export class ResponseSchemaFilter {
     return (node) => (isJsonObject(node) && hasOwn.call(node, first) ? f(node[first]) : NOT_MATCHED);
   }
 
-  private objectFilter(schema: SchemaFilter): Filter {
+  private objectFilter(schema: SchemaFilter, passAugmentKeys: boolean): Filter {
     const props = new Map(Object.entries(schema.properties ?? {}).map(([k, s]) => [k, this.filterFor(s)]));
     return (node) => {
       if (!isJsonObject(node)) return null;
@@ -124,9 +128,13 @@ export class ResponseSchemaFilter {
       for (const key in node) {
         // Undefined marks a key a transform deleted (see jsonpath/evaluate.ts).
         if (!hasOwn.call(node, key) || node[key] === undefined) continue;
-        const f = props.get(key);
         // psoxy passes keys starting with `+` unfiltered (meant for its augments); a source's own
-        // `+` keys are filtered like any other, since we add none.
+        // `+` keys are filtered like any other (the sanitizer passes only its augments' output).
+        if (passAugmentKeys && key.startsWith('+')) {
+          setOwn(out, key, node[key]);
+          continue;
+        }
+        const f = props.get(key);
         if (f === undefined) continue;
         const r = f(node[key]);
         if (r === NOT_MATCHED) return NOT_MATCHED;
