@@ -68,7 +68,7 @@ test('quoted names may contain brackets and dots', () => {
 });
 
 test('syntax errors name the position', () => {
-  for (const bad of ['$.', '$[', "$['a'", '$.a[?(@.x ==)]', '$..', '$.a[1:2:3]']) {
+  for (const bad of ['$.', '$[', "$['a'", '$.a[?(@.x ==)]', '$..', '$.a[::2]', '$.a[ 1 : 2 ]']) {
     assert.throws(() => compileJsonPath(bad), JsonPathSyntaxError, bad);
   }
 });
@@ -97,8 +97,9 @@ test('property: every generated valid path parses, and mapping never throws on a
     try {
       compiled.map(copy, () => 'X');
     } catch (e) {
-      // Only Jayway's own errors are allowed: filters on primitives under a definite path.
-      assert.match((e as Error).message, /primitive|root/);
+      // Only Jayway's own errors are allowed: filters on primitives under a definite path, and
+      // updates through a negative index (Jayway updates it as given: IndexOutOfBoundsException).
+      assert.match((e as Error).message, /primitive|root|out of bounds/);
     }
   }), { numRuns: 500 });
 });
@@ -128,7 +129,12 @@ test('property: map visits exactly the nodes read returns, and delete removes th
     const copy = structuredClone(doc) as JsonValue;
     let visits = 0;
     if (readCount > 0 && !compiled.ast.segments.some((s) => s.kind === 'property' && s.names.length > 1)) {
-      compiled.map(copy, (v) => { visits++; return v; });
+      try {
+        compiled.map(copy, (v) => { visits++; return v; });
+      } catch (e) {
+        assert.match((e as Error).message, /out of bounds/, 'only updates through a negative index fail');
+        return;
+      }
       assert.equal(visits, readCount);
       assert.deepEqual(copy, doc, 'identity map leaves the document unchanged');
     }

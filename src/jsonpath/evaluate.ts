@@ -5,9 +5,10 @@
  * missing properties are skipped, `null` values are matched, a path that matches nothing is a no-op,
  * array elements are deleted from the highest index down.
  */
-import type { FilterExpr, Operand, PathAst, Segment } from './ast.ts';
+import type { FilterExpr, Operand, PathAst, RelationalOp, Segment } from './ast.ts';
+import { nodeEquals, nodeHasSize, nodeIsEmpty, nodeOrder, regexInput, UNDEFINED, type Node } from './value-node.ts';
 import { printJsonPath } from './print.ts';
-import { isJsonNumber, isJsonObject, numberText, numberValue, setOwn, type JsonObject, type JsonValue } from '../json/json.ts';
+import { isJsonObject, setOwn, type JsonObject, type JsonValue } from '../json/json.ts';
 
 export class JsonPathEvaluationError extends Error {}
 
@@ -15,13 +16,28 @@ export class JsonPathEvaluationError extends Error {}
 interface Ref {
   parent: JsonObject | JsonValue[] | null; // null = the document root
   key: string | number | string[];
+  /** Reached through a negative index, which Jayway keeps as given for updates (see `map`). */
+  negative?: true;
 }
 export type JsonPathLocation = Readonly<Ref>;
+
+/**
+ * Which nodes a path matches. `sanitizer`: Jayway's, except where Jayway drops nodes the path names
+ * (those are kept, so a transform never touches less than the path says). `jayway`: exactly what
+ * Jayway 2.9 matches, for `rules check` warnings and tests. See ARCHITECTURE.md, "JSONPath dialect".
+ */
+export type Reading = 'sanitizer' | 'jayway';
 
 interface Context {
   root: JsonValue;
   refs: Ref[] | null; // collected for updates
   values: JsonValue[]; // collected for reads
+  reading: Reading;
+  /**
+   * Jayway's `PathToken.upstreamArrayIndex`, by segment: the last array index a deep scan fed the
+   * segment after its target, never reset (none yet = -1). Only the `jayway` reading uses it.
+   */
+  scanIndex: number[];
 }
 
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -74,7 +90,7 @@ export class CompiledPath {
 
   /** Values matched by the path (Jayway `read` of an indefinite path). */
   read(doc: JsonValue, root: JsonValue = doc): JsonValue[] {
-    const ctx: Context = { root, refs: null, values: [] };
+    const ctx: Context = { root, refs: null, values: [], reading: 'sanitizer', scanIndex: [] };
     this.evaluate(ctx, doc);
     return ctx.values;
   }
@@ -84,6 +100,7 @@ export class CompiledPath {
     for (const ref of this.collectRefs(doc)) {
       const { parent, key } = ref;
       if (parent === null) throw new JsonPathEvaluationError(`cannot map the document root (${this.text})`);
+      checkUpdatable(ref, this.text);
       if (Array.isArray(key)) {
         const obj = parent as JsonObject;
         for (const k of key) if (present(obj, k)) setOwn(obj, k, fn(obj[k]));
@@ -96,8 +113,8 @@ export class CompiledPath {
   }
 
   /** Where each match is, in match order (Jayway's `AS_PATH_LIST`, as parent and key). */
-  locate(doc: JsonValue): JsonPathLocation[] {
-    return this.collectRefs(doc);
+  locate(doc: JsonValue, reading: Reading = 'sanitizer'): JsonPathLocation[] {
+    return this.collectRefs(doc, reading);
   }
 
   /** Removes every matched node (object keys deleted, array elements spliced out). */
@@ -107,6 +124,7 @@ export class CompiledPath {
     for (const ref of refs) {
       const { parent, key } = ref;
       if (parent === null) throw new JsonPathEvaluationError(`cannot delete the document root (${this.text})`);
+      checkUpdatable(ref, this.text);
       if (Array.isArray(parent)) arrayRefs.push(ref);
       else if (Array.isArray(key)) for (const k of key) deleteKey(parent, k);
       else deleteKey(parent, key as string);
@@ -120,8 +138,8 @@ export class CompiledPath {
     }
   }
 
-  private collectRefs(doc: JsonValue): Ref[] {
-    const ctx: Context = { root: doc, refs: [], values: [] };
+  private collectRefs(doc: JsonValue, reading: Reading = 'sanitizer'): Ref[] {
+    const ctx: Context = { root: doc, refs: [], values: [], reading, scanIndex: [] };
     this.evaluate(ctx, doc);
     return ctx.refs!;
   }
@@ -159,6 +177,7 @@ export class CompiledPath {
           }
           return;
         }
+        if (ctx.reading === 'jayway' && isLeaf && this.afterScanTarget(i) && !jaywayKeepsScanLeaf(this.ast.segments[i - 1], ctx.scanIndex[i] ?? -1)) return;
         for (const name of seg.names) {
           if (!present(model, name)) continue;
           this.next(ctx, i, { parent: model, key: name }, model[name]);
@@ -175,19 +194,12 @@ export class CompiledPath {
       }
       case 'index': {
         if (!Array.isArray(model)) return;
-        for (const raw of seg.indices) {
-          const k = raw < 0 ? model.length + raw : raw;
-          if (k >= 0 && k < model.length) this.next(ctx, i, { parent: model, key: k }, model[k]);
-        }
+        for (const raw of seg.indices) this.element(ctx, i, model, raw);
         return;
       }
       case 'slice': {
         if (!Array.isArray(model)) return;
-        const len = model.length;
-        const norm = (v: number) => (v < 0 ? Math.max(0, len + v) : Math.min(v, len));
-        const from = seg.start === null ? 0 : norm(seg.start);
-        const to = seg.end === null ? len : norm(seg.end);
-        for (let k = from; k < to; k++) this.next(ctx, i, { parent: model, key: k }, model[k]);
+        for (const raw of sliceIndices(seg, model.length, ctx.reading)) this.element(ctx, i, model, raw);
         return;
       }
       case 'filter': {
@@ -209,6 +221,18 @@ export class CompiledPath {
     }
   }
 
+  /** `PathToken.handleArrayIndex`: a negative index reads from the end but is updated as given. */
+  private element(ctx: Context, i: number, model: JsonValue[], raw: number): void {
+    const k = raw < 0 ? model.length + raw : raw;
+    if (k < 0 || k >= model.length) return;
+    this.next(ctx, i, raw < 0 ? { parent: model, key: k, negative: true } : { parent: model, key: k }, model[k]);
+  }
+
+  /** Is segment `i` the one right after a deep scan's target (`$..[0].name`: `.name`)? */
+  private afterScanTarget(i: number): boolean {
+    return i >= 2 && this.ast.segments[i - 2].kind === 'scan';
+  }
+
   /** Jayway's deep scan: visit every container, evaluating segment `i` where its predicate holds. */
   private walk(ctx: Context, i: number, ref: Ref, model: JsonValue): void {
     const seg = this.ast.segments[i];
@@ -216,7 +240,16 @@ export class CompiledPath {
     if (Array.isArray(model)) {
       if (this.scanMatches(seg, isLeaf, model, ctx.root)) {
         if (isLeaf) this.step(ctx, i, ref, model);
-        else for (const el of model) this.step(ctx, i + 1, ref, el);
+        // `ScanPathToken.walkArray` skips the target token and feeds every element to the next one.
+        // Only a single-property leaf then looks at the index (`upstreamArrayIndex`, see
+        // `jaywayKeepsScanLeaf`); the sanitizer keeps the elements the target names instead.
+        else {
+          const leafChecked = i + 1 === this.ast.segments.length - 1 && isSingleProperty(this.ast.segments[i + 1]);
+          for (let k = 0; k < model.length; k++) {
+            ctx.scanIndex[i + 1] = k;
+            if (!leafChecked || ctx.reading === 'jayway' || namesElement(seg, k, model.length)) this.step(ctx, i + 1, ref, model[k]);
+          }
+        }
       }
       for (let k = 0; k < model.length; k++) this.walk(ctx, i, { parent: model, key: k }, model[k]);
     } else if (isJsonObject(model)) {
@@ -250,10 +283,53 @@ export class CompiledPath {
   }
 }
 
-// ---- filters -------------------------------------------------------------------------------
+/** Jayway updates a negative index as given: `List.set(-1, …)` throws IndexOutOfBoundsException. */
+function checkUpdatable(ref: Ref, path: string): void {
+  if (ref.negative) throw new JsonPathEvaluationError(`index out of bounds: Jayway updates the negative index in ${path} as given`);
+}
 
-const UNDEFINED = Symbol('undefined');
-type Node = JsonValue | typeof UNDEFINED | RegExp;
+const isSingleProperty = (seg: Segment) => seg.kind === 'property' && seg.names.length === 1;
+
+/**
+ * The leaf check Jayway 2.9 makes after a deep scan fed an array element (`PathToken.handleObjectProperty`):
+ * the match is kept only when `"[" + upstreamArrayIndex + "]"` equals the scan target's fragment,
+ * so only a single non-negative index (`[0]`) ever keeps anything; `[*]`, `[0,1]`, `[-1]`, slices
+ * and filters drop every match, and keep dropping in later objects once an array was seen.
+ */
+function jaywayKeepsScanLeaf(target: Segment, scanIndex: number): boolean {
+  return scanIndex === -1 || (target.kind === 'index' && target.indices.length === 1 && target.indices[0] === scanIndex);
+}
+
+/** Does a deep scan's target name element `k` of an array of `length` elements? */
+function namesElement(seg: Segment, k: number, length: number): boolean {
+  switch (seg.kind) {
+    case 'index': return seg.indices.some((raw) => (raw < 0 ? length + raw : raw) === k);
+    case 'slice': return sliceIndices(seg, length, 'sanitizer').some((raw) => (raw < 0 ? length + raw : raw) === k);
+    default: return true;
+  }
+}
+
+/**
+ * The indexes `ArraySliceToken` visits, as given (negative ones read from the end). `[a:]` and `[:b]`
+ * count negative bounds from the end; `[a:b]` does not for `a`, so `[-2:3]` visits -2, -1, 0, 1, 2
+ * (more than it names: kept), and with `a ≥ 0 > b` visits nothing: the sanitizer then takes the
+ * elements the slice names, `a` up to `length + b`.
+ */
+function sliceIndices(seg: Extract<Segment, { kind: 'slice' }>, length: number, reading: Reading): number[] {
+  const [from, to] = sliceBounds(seg, length, reading);
+  const out: number[] = [];
+  for (let k = from; k < to; k++) out.push(k);
+  return out;
+}
+
+function sliceBounds({ start, end }: Extract<Segment, { kind: 'slice' }>, length: number, reading: Reading): [number, number] {
+  if (end === null) return [Math.max(0, start! < 0 ? length + start! : start!), length];
+  if (start === null) return [0, Math.min(length, end < 0 ? length + end : end)];
+  if (reading === 'sanitizer' && start >= 0 && end < 0) return [start, length + end];
+  return [start, Math.min(length, end)];
+}
+
+// ---- filters -------------------------------------------------------------------------------
 
 const pathCache = new WeakMap<PathAst, CompiledPath>();
 function compiledFor(ast: PathAst): CompiledPath {
@@ -285,68 +361,35 @@ export function evaluateFilter(expr: FilterExpr, item: JsonValue, root: JsonValu
   }
 }
 
-const isScalarString = (v: Node): v is string => typeof v === 'string';
-
-function asNumber(v: Node): number | null {
-  if (isJsonNumber(v)) return numberValue(v);
-  if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
-  return null;
-}
-
-/** Jayway ValueNode equality: strings and numbers compare across types, containers structurally. */
-function valueEquals(a: Node, b: Node): boolean {
-  if (a === UNDEFINED || b === UNDEFINED || a instanceof RegExp || b instanceof RegExp) return false;
-  if (typeof a === 'string' && typeof b === 'string') return a === b;
-  if (isJsonNumber(a) && isJsonNumber(b)) return numberValue(a) === numberValue(b);
-  if (isJsonNumber(a) && typeof b === 'string') { const n = asNumber(b); return n !== null && n === numberValue(a); }
-  if (typeof a === 'string' && isJsonNumber(b)) return valueEquals(b, a);
-  if (a === null || b === null) return a === b;
-  if (typeof a === 'boolean' || typeof b === 'boolean') return a === b;
-  return JSON.stringify(a) === JSON.stringify(b);
-}
-
-function regexInput(v: Node): string {
-  if (typeof v === 'string') return v;
-  if (isJsonNumber(v)) return numberText(v);
-  if (typeof v === 'boolean') return String(v);
-  return '';
-}
-
-function compare(op: string, l: Node, r: Node): boolean {
+function compare(op: RelationalOp, l: Node, r: Node): boolean {
   switch (op) {
-    case '==': return valueEquals(l, r);
-    case '!=': return !valueEquals(l, r);
+    case '==': return nodeEquals(l, r);
+    case '!=': return !nodeEquals(l, r);
     case '<': case '<=': case '>': case '>=': {
-      let c: number;
-      if (isJsonNumber(l) && isJsonNumber(r)) c = numberValue(l) - numberValue(r);
-      else if (isScalarString(l) && isScalarString(r)) c = l < r ? -1 : l > r ? 1 : 0;
-      else return false;
+      const c = nodeOrder(l, r);
+      if (c === null) return false;
       return op === '<' ? c < 0 : op === '<=' ? c <= 0 : op === '>' ? c > 0 : c >= 0;
     }
     case '=~': {
-      if (r instanceof RegExp) return r.test(regexInput(l));
+      if (r instanceof RegExp) return !(l instanceof RegExp) && r.test(regexInput(l));
       if (l instanceof RegExp) return l.test(regexInput(r));
       return false;
     }
-    case 'in': return Array.isArray(r) && r.some((x) => valueEquals(l, x));
-    case 'nin': return Array.isArray(r) && !r.some((x) => valueEquals(l, x));
+    // ValueListNode.contains(left): left.equals(element); contains: right.equals(element).
+    case 'in': return Array.isArray(r) && r.some((x) => nodeEquals(l, x));
+    case 'nin': return Array.isArray(r) && !r.some((x) => nodeEquals(l, x));
     case 'contains':
       if (typeof l === 'string' && typeof r === 'string') return l.includes(r);
-      return Array.isArray(l) && l.some((x) => valueEquals(x, r));
-    case 'size': {
-      const n = asNumber(r);
-      if (n === null) return false;
-      if (typeof l === 'string' || Array.isArray(l)) return l.length === n;
-      return false;
-    }
+      return Array.isArray(l) && l.some((x) => nodeEquals(r, x));
+    case 'size': return nodeHasSize(l, r);
     case 'empty': {
-      const len = typeof l === 'string' || Array.isArray(l) ? l.length : null;
-      if (len === null) return false;
-      return r === true ? len === 0 : len !== 0;
+      // JsonNode.isEmpty casts a map to Collection: ClassCastException, the whole response fails.
+      if (isJsonObject(l)) throw new JsonPathEvaluationError('Jayway cannot test an object with empty');
+      const empty = nodeIsEmpty(l);
+      return empty !== null && empty === (r === true);
     }
-    case 'subsetof': return Array.isArray(l) && Array.isArray(r) && l.every((x) => r.some((y) => valueEquals(x, y)));
-    case 'anyof': return Array.isArray(l) && Array.isArray(r) && l.some((x) => r.some((y) => valueEquals(x, y)));
-    case 'noneof': return Array.isArray(l) && Array.isArray(r) && !l.some((x) => r.some((y) => valueEquals(x, y)));
-    default: return false;
+    case 'subsetof': return Array.isArray(l) && Array.isArray(r) && l.every((x) => r.some((y) => nodeEquals(x, y)));
+    case 'anyof': return Array.isArray(l) && Array.isArray(r) && l.some((x) => r.some((y) => nodeEquals(x, y)));
+    case 'noneof': return Array.isArray(l) && Array.isArray(r) && !l.some((x) => r.some((y) => nodeEquals(x, y)));
   }
 }

@@ -4,7 +4,7 @@
  */
 import type { FilterExpr, Operand, PathAst, RelationalOp, Segment } from './ast.ts';
 import { compileJavaRegex, JavaRegexError } from '../regex/java-regex.ts';
-import { parseJson, type JsonValue } from '../json/json.ts';
+import { parseJson, rawNumber, type JsonValue } from '../json/json.ts';
 
 export class JsonPathSyntaxError extends Error {
   readonly path: string;
@@ -131,17 +131,23 @@ class PathReader {
   readIndexOrSlice(): Segment {
     const start = this.pos;
     while (!this.atEnd() && this.peek() !== ']') this.pos++;
-    const body = this.s.slice(start, this.pos).replace(/\s+/g, '');
+    const text = this.s.slice(start, this.pos);
+    // Java's Integer.parseInt: an int, or the path is invalid.
     const int = (t: string) => {
-      if (!/^-?\d+$/.test(t)) this.fail('bad array index ' + JSON.stringify(t));
+      if (!/^-?\d+$/.test(t) || Number(t) < -2147483648 || Number(t) > 2147483647) this.fail('bad array index ' + JSON.stringify(t));
       return Number(t);
     };
-    if (body.includes(':')) {
-      const parts = body.split(':');
-      if (parts.length > 2) this.fail('slice steps are not supported');
-      return { kind: 'slice', start: parts[0] === '' ? null : int(parts[0]), end: parts[1] === '' ? null : int(parts[1]) };
+    if (text.includes(':')) {
+      // ArraySliceOperation.parse: digits, '-' and ':' only; split(":") drops trailing empty parts
+      // and reads the first two, so a step (`[1:3:2]`) is accepted and ignored, as Jayway does.
+      if (!/^[-0-9:]*$/.test(text)) this.fail('bad array slice ' + JSON.stringify(text));
+      const parts = text.split(':');
+      while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+      const [from, to] = [parts[0] ?? '', parts[1] ?? ''];
+      if (from === '' && to === '') this.fail('bad array slice ' + JSON.stringify(text));
+      return { kind: 'slice', start: from === '' ? null : int(from), end: to === '' ? null : int(to) };
     }
-    return { kind: 'index', indices: body.split(',').map(int) };
+    return { kind: 'index', indices: text.replace(/\s+/g, '').split(',').map(int) };
   }
 
   readFilter(): Segment {
@@ -222,7 +228,8 @@ class PathReader {
     const m = /^(?:-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null)/.exec(this.s.slice(this.pos));
     if (!m) this.fail('expected a value');
     this.pos += m[0].length;
-    return { kind: 'literal', value: parseJson(m[0]) };
+    // A number literal keeps its text: Jayway reads it as `new BigDecimal(text)` (`1e0` is "1").
+    return { kind: 'literal', value: /^-?\d/.test(m[0]) ? rawNumber(m[0]) : parseJson(m[0]) };
   }
 
   readRegex(): Operand {
