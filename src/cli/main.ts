@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { UNDECLARED_METHODS } from '../rules/match.ts';
 import { loadApiRules } from '../rules/load.ts';
+import { jaywayDifferences } from '../jsonpath/jayway-notes.ts';
 import { Sanitizer } from '../sanitizer/sanitizer.ts';
 import { Pseudonymizer } from '../pseudonym/pseudonymizer.ts';
 import { runConformance } from '../conformance/runner.ts';
@@ -101,6 +102,13 @@ function cmdRulesCheck(argv: string[]): number {
   for (const w of rules.warnings) console.log(`warning: ${w}`);
   const undeclared = rules.endpoints.filter((e) => !e.allowedMethods).length;
   if (undeclared > 0) console.log(`note: ${undeclared} endpoint(s) declare no allowedMethods: they accept ${[...UNDECLARED_METHODS].join(', ')} (psoxy: any method); declare allowedMethods to narrow them`);
+  for (const e of rules.endpoints) {
+    for (const t of e.transforms) {
+      for (const path of t.jsonPaths) {
+        for (const note of jaywayDifferences(path)) console.log(`warning: ${e.pathTemplate ?? e.pathRegex} ${t.type} ${path}: ${note}`);
+      }
+    }
+  }
   return 0;
 }
 

@@ -64,7 +64,13 @@ export class ResponseSchemaFilter {
       };
     }
     if (schema.type === undefined) {
-      return (node) => (typeof node === 'object' && node !== null && !isJsonNumber(node) ? null : node);
+      return (node) => {
+        // asSimpleValue knows int, long, double, text, boolean and null; a BigInteger makes it throw.
+        if (isJsonNumber(node) && !isDoubleNumber(node) && !fitsLong(BigInt(numberText(node)))) {
+          throw new SchemaFilterError('response schema without a type cannot pass an integer beyond 64 bits (psoxy fails too)');
+        }
+        return typeof node === 'object' && node !== null && !isJsonNumber(node) ? null : node;
+      };
     }
     if (schema.if) {
       const cond = this.conditional(schema.if);
@@ -112,12 +118,23 @@ export class ResponseSchemaFilter {
   private conditional(schema: SchemaFilter): Filter {
     const props = Object.keys(schema.properties ?? {}).sort();
     if (props.length === 0) {
-      const whole = this.filterFor(schema);
-      return (node) => (isJsonObject(node) ? whole(node) : NOT_MATCHED);
+      return () => { throw new SchemaFilterError('response schema: an if/else needs a property (psoxy fails too)'); };
     }
     const first = props[0];
     const f = this.filterFor(schema.properties![first]);
-    return (node) => (isJsonObject(node) && hasOwn.call(node, first) ? f(node[first]) : NOT_MATCHED);
+    // psoxy hands the property's value to its schema even when it is missing (Java null): only a
+    // `type: null` schema never looks at it; any other throws NullPointerException there.
+    const missing = this.ignoresValue(schema.properties![first]) ? () => null : () => {
+      throw new SchemaFilterError(`response schema: the if/else property "${first}" is missing (psoxy fails too)`);
+    };
+    return (node) => (isJsonObject(node) && hasOwn.call(node, first) && node[first] !== undefined ? f(node[first]) : missing());
+  }
+
+  /** Does filtering with this schema return without reading the value (so a missing one is fine)? */
+  private ignoresValue(schema: SchemaFilter): boolean {
+    if (schema.$ref !== undefined) return schema.$ref !== '#' && this.ignoresValue(this.resolve(schema.$ref));
+    if (schema.anyOf) return schema.anyOf.length > 0 && this.ignoresValue(schema.anyOf[0]);
+    return schema.type === 'null' && !schema.if && schema.const === undefined;
   }
 
   private objectFilter(schema: SchemaFilter, passAugmentKeys: boolean): Filter {
@@ -147,16 +164,19 @@ export class ResponseSchemaFilter {
 
 /** Jackson `canConvertToInt`/`canConvertToLong` then `asInt`/`asLong`: fractions truncate. */
 function toInteger(n: JsonNumber): JsonValue {
+const fitsLong = (big: bigint) => big >= LONG_MIN && big <= LONG_MAX;
+
   if (typeof n === 'number') return n;
   if (isDoubleNumber(n)) {
     const v = numberValue(n);
     if (v >= INT_MIN && v <= INT_MAX) return Math.trunc(v);
-    if (v >= Number(LONG_MIN) && v < Number(LONG_MAX)) {
+    // DoubleNode.canConvertToLong compares with (double) Long.MAX_VALUE, which is 2^63, and
+    // longValue() is Java's (long) cast, which saturates: 9.223372036854775807E18 → Long.MAX_VALUE.
+    if (v >= Number(LONG_MIN) && v <= Number(LONG_MAX)) {
       const t = Math.trunc(v);
-      return Number.isSafeInteger(t) ? t : rawNumber(BigInt(t).toString());
+      return Number.isSafeInteger(t) ? t : rawNumber((BigInt(t) > LONG_MAX ? LONG_MAX : BigInt(t)).toString());
     }
     return null;
   }
-  const big = BigInt(numberText(n));
-  return big >= LONG_MIN && big <= LONG_MAX ? n : null;
+  return fitsLong(BigInt(numberText(n))) ? n : null;
 }
