@@ -5,11 +5,11 @@
  */
 import type { RecordFormat, RecordRules } from './rules.ts';
 import { compileJsonPath, type CompiledPath } from '../jsonpath/index.ts';
-import { liveKeys } from '../jsonpath/evaluate.ts';
 import { Pseudonymizer } from '../pseudonym/pseudonymizer.ts';
 import { ResponseSchemaFilter } from '../sanitizer/schema-filter.ts';
 import { textDigest } from '../sanitizer/transforms.ts';
-import { isDoubleNumber, isJsonNumber, isJsonObject, numberText, type JsonObject, type JsonValue } from '../json/json.ts';
+import { isDoubleNumber, isJsonNumber, isJsonObject, numberText, orderedKeys, type JsonObject, type JsonValue } from '../json/json.ts';
+import { writeJson } from '../json/write.ts';
 import { formatCsvRecord } from './csv.ts';
 import { isBlank } from '../java/text.ts';
 
@@ -76,12 +76,6 @@ function isLong(digits: string): boolean {
   return b >= -9223372036854775808n && b <= 9223372036854775807n;
 }
 
-/** Jackson-compatible compact JSON: raw non-ASCII and `/`, upper-case `\u00XX` escapes. */
-export function jacksonJson(v: JsonValue): string {
-  const s = JSON.stringify(v);
-  return s.includes('\\u00') ? s.replace(/(?<!\\)((?:\\\\)*)\\u00([0-9a-f]{2})/g, (_, pre: string, hex: string) => `${pre}\\u00${hex.toUpperCase()}`) : s;
-}
-
 /** Java `toString` of a CSV cell value (maps print as `{k=v}`, as psoxy's writer does). */
 function javaString(v: JsonValue): string | null {
   if (v === null) return null;
@@ -89,7 +83,7 @@ function javaString(v: JsonValue): string | null {
   if (typeof v === 'boolean') return String(v);
   if (isJsonNumber(v)) return numberText(v);
   if (Array.isArray(v)) return `[${v.map((x) => javaString(x) ?? 'null').join(', ')}]`;
-  return `{${Object.entries(v).map(([k, x]) => `${k}=${javaString(x) ?? 'null'}`).join(', ')}}`;
+  return `{${orderedKeys(v).map((k) => `${k}=${javaString(v[k]) ?? 'null'}`).join(', ')}}`;
 }
 
 /** Writes records in one format; `end()` returns what closes the output. */
@@ -106,13 +100,13 @@ export class RecordWriter {
   write(v: JsonValue): string {
     const n = this.count++;
     switch (this.format) {
-      case 'NDJSON': return jacksonJson(v) + '\n';
-      case 'JSON_ARRAY': return (n === 0 ? '[' : ',') + jacksonJson(v);
+      case 'NDJSON': return writeJson(v) + '\n';
+      case 'JSON_ARRAY': return (n === 0 ? '[' : ',') + writeJson(v);
       case 'CSV': {
         const obj = isJsonObject(v) ? v : {};
         let out = '';
         if (this.csvHeader === null) {
-          this.csvHeader = liveKeys(obj);
+          this.csvHeader = orderedKeys(obj);
           out += formatCsvRecord(this.csvHeader, ',') + '\n';
         }
         return out + formatCsvRecord(this.csvHeader.map((k) => (obj[k] !== undefined ? javaString(obj[k]) : null)), ',') + '\n';

@@ -1,5 +1,18 @@
 /** Java `String` behaviours the transforms must reproduce exactly. */
 
+/** Java regex `\s` without UNICODE_CHARACTER_CLASS: ASCII only (JS `\s` also takes U+00A0, U+3000…). */
+export const JAVA_WHITESPACE_RUN = /[ \t\n\x0B\f\r]+/;
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * The text Java's UTF-8 encoder actually writes: each lone surrogate becomes `?` (its replacement
+ * byte), where JS encoders write U+FFFD. psoxy hashes, encrypts and outputs these bytes.
+ */
+export function javaEncodable(s: string): string {
+  return s.isWellFormed() ? s : s.replace(LONE_SURROGATE, '?');
+}
+
 /** `String.trim()`: strips every char ≤ U+0020 at both ends. */
 export function javaTrim(s: string): string {
   let a = 0, b = s.length;

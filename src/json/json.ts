@@ -1,13 +1,16 @@
 /**
- * JSON values as the sanitizer sees them, with Jackson's number fidelity.
+ * JSON values as the sanitizer sees them, with Jackson's number and key-order fidelity.
  *
  * psoxy parses with Jackson: integers keep every digit (int/long/BigInteger) and numbers written
  * with a fraction or exponent become Java doubles printed by `Double.toString` (`1e3` → `1000.0`).
  * That text is also what gets hashed when a number is pseudonymized. We keep `JSON.parse` as the
  * fast path (every JS `number` in a document is then a safe integer) and, only when the raw text
  * may hold a number JS would print differently, re-parse with source access and keep such numbers
- * as `JSON.rawJSON` values carrying Java's text.
+ * as `JSON.rawJSON` values carrying Java's text. Key order: see KEY_ORDER below.
  */
+import { javaDoubleToString } from '../java/double-to-string.ts';
+
+export { javaDoubleToString };
 
 /** A `JSON.rawJSON` number; the phantom member keeps it distinct from JsonObject for the type checker. */
 export type RawJson = { readonly rawJSON: string; readonly __notAnObject?: () => never };
@@ -51,35 +54,170 @@ export function rawNumber(text: string): RawJson {
   return J.rawJSON(text);
 }
 
-/** Java's `Double.toString` for a finite double (Java 19+: shortest round-trip digits). */
-export function javaDoubleToString(d: number): string {
-  if (d === 0) return Object.is(d, -0) ? '-0.0' : '0.0';
-  const abs = Math.abs(d);
-  if (abs >= 1e-3 && abs < 1e7) {
-    const s = String(d);
-    return s.includes('.') ? s : s + '.0';
-  }
-  const [mantissa, exp] = d.toExponential().split('e');
-  const m = mantissa.includes('.') ? mantissa : mantissa + '.0';
-  return m + 'E' + (exp.startsWith('+') ? exp.slice(1) : exp);
-}
+// A number in value position (after `:`, `,` or `[`, or alone) with a fraction, an exponent or 16+
+// digits. Strings can only cause false positives (then the exact path is just slower), never misses.
+const MAY_NEED_FIDELITY = /(?:^|[:,[])\s*-?\d+(?:[.eE]|\d{15})/;
 
-// A number in value position (after `:`, `,` or `[`) with a fraction, an exponent or 16+ digits.
-// Strings can only cause false positives (then the exact path is just slower), never misses.
-const MAY_NEED_FIDELITY = /[:,[]\s*-?\d+(?:[.eE]|\d{15})/;
+// A key that is an array index, which JS enumerates before every other key: an object holding one
+// may have been written in an order a plain object cannot keep.
+const MAY_HAVE_INDEX_KEY = /"(?:0|[1-9]\d{0,9})"\s*:/;
+
+/**
+ * The number Jackson reads from `source`: doubles carry Java's text, integers every digit. A double
+ * out of range (`1e400`) Jackson reads as Infinity; we refuse the body instead (no JSON can hold it).
+ */
+function numberFromSource(source: string, value: number): JsonNumber {
+  if (/[.eE]/.test(source)) {
+    if (!Number.isFinite(value)) throw new SyntaxError('number outside the range of a double');
+    return J.rawJSON(javaDoubleToString(value));
+  }
+  return Number.isSafeInteger(value) ? value : J.rawJSON(BigInt(source).toString());
+}
 
 function reviveNumber(_key: string, value: unknown, context?: { source?: string }): unknown {
   if (typeof value !== 'number' || context?.source === undefined) return value;
-  const source = context.source;
-  if (/[.eE]/.test(source)) return J.rawJSON(javaDoubleToString(value));
-  if (Number.isSafeInteger(value)) return value;
-  return J.rawJSON(BigInt(source).toString());
+  return numberFromSource(context.source, value);
 }
 
 /** Parses one JSON text (throws SyntaxError on invalid JSON). */
 export function parseJson(text: string): JsonValue {
+  if (MAY_HAVE_INDEX_KEY.test(text)) return parseInKeyOrder(text);
   if (!MAY_NEED_FIDELITY.test(text)) return JSON.parse(text) as JsonValue;
   return JSON.parse(text, reviveNumber as (k: string, v: unknown) => unknown) as JsonValue;
+}
+
+/**
+ * Key order. Jackson keeps an object's keys in input order; a JS object enumerates array-index keys
+ * (`"10"`) first. Objects stay plain; only one whose input order differs from its JS order carries
+ * that order under a symbol (invisible to JSON.stringify), and its root is remembered so the writer
+ * knows to honour it. Keys added later come last, deleted ones are skipped.
+ */
+export const KEY_ORDER = Symbol('input key order');
+type Ordered = { [KEY_ORDER]?: string[] };
+const ROOTS_WITH_KEY_ORDER = new WeakSet<object>();
+
+/** True when some object inside `root` has a key order its JS enumeration does not give. */
+export function hasKeyOrder(root: JsonValue): boolean {
+  return typeof root === 'object' && root !== null && ROOTS_WITH_KEY_ORDER.has(root);
+}
+
+/** Gives `copy`, a filtered copy of `source`, the key order `source` was read in. */
+export function keepKeyOrder(source: object, copy: object): void {
+  const order = (source as Ordered)[KEY_ORDER];
+  if (order) (copy as Ordered)[KEY_ORDER] = order;
+  if (ROOTS_WITH_KEY_ORDER.has(source)) ROOTS_WITH_KEY_ORDER.add(copy);
+}
+
+/** An object's keys in Jackson's order, without deleted ones (marked undefined: jsonpath/evaluate.ts). */
+export function orderedKeys(o: JsonObject): string[] {
+  const keys = Object.keys(o);
+  const order = (o as Ordered)[KEY_ORDER];
+  if (order) {
+    const known = new Set(order);
+    return [...order.filter((k) => o[k] !== undefined && Object.hasOwn(o, k)), ...keys.filter((k) => !known.has(k) && o[k] !== undefined)];
+  }
+  for (const k of keys) if (o[k] === undefined) return keys.filter((x) => o[x] !== undefined);
+  return keys;
+}
+
+/** Reads well-formed JSON (JSON.parse has checked it) keeping each object's input key order. */
+class KeyOrderReader {
+  private pos = 0;
+  private readonly text: string;
+  reordered = false;
+
+  constructor(text: string) {
+    this.text = text;
+  }
+
+  value(): JsonValue {
+    this.skipSpace();
+    switch (this.text.charCodeAt(this.pos)) {
+      case 0x7b: return this.object();
+      case 0x5b: return this.array();
+      case 0x22: return this.string();
+      case 0x74: this.pos += 4; return true;
+      case 0x66: this.pos += 5; return false;
+      case 0x6e: this.pos += 4; return null;
+      default: return this.number();
+    }
+  }
+
+  private object(): JsonObject {
+    const obj: JsonObject = {};
+    const order: string[] = [];
+    this.pos++;
+    this.skipSpace();
+    if (this.text[this.pos] === '}') {
+      this.pos++;
+      return obj;
+    }
+    do {
+      this.skipSpace();
+      const key = this.string();
+      this.skipSpace();
+      this.pos++; // ':'
+      const v = this.value();
+      // A repeated key keeps its first place and its last value, in Jackson as in JSON.parse.
+      if (!Object.hasOwn(obj, key)) order.push(key);
+      setOwn(obj, key, v);
+      this.skipSpace();
+    } while (this.text[this.pos++] === ',');
+    if (Object.keys(obj).some((k, i) => k !== order[i])) {
+      (obj as Ordered)[KEY_ORDER] = order;
+      this.reordered = true;
+    }
+    return obj;
+  }
+
+  private array(): JsonValue[] {
+    const arr: JsonValue[] = [];
+    this.pos++;
+    this.skipSpace();
+    if (this.text[this.pos] === ']') {
+      this.pos++;
+      return arr;
+    }
+    do {
+      arr.push(this.value());
+      this.skipSpace();
+    } while (this.text[this.pos++] === ',');
+    return arr;
+  }
+
+  private string(): string {
+    const start = ++this.pos;
+    let escaped = false;
+    for (let c = this.text.charCodeAt(this.pos); c !== 0x22; c = this.text.charCodeAt(this.pos)) {
+      if (c === 0x5c) {
+        escaped = true;
+        this.pos++;
+      }
+      this.pos++;
+    }
+    const raw = this.text.slice(start, this.pos++);
+    return escaped ? (JSON.parse('"' + raw + '"') as string) : raw;
+  }
+
+  private number(): JsonNumber {
+    const start = this.pos;
+    while (/[-+.\deE]/.test(this.text[this.pos] ?? '')) this.pos++;
+    const source = this.text.slice(start, this.pos);
+    return numberFromSource(source, Number(source));
+  }
+
+  private skipSpace(): void {
+    let c = this.text.charCodeAt(this.pos);
+    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = this.text.charCodeAt(++this.pos);
+  }
+}
+
+function parseInKeyOrder(text: string): JsonValue {
+  JSON.parse(text); // the syntax check, with JSON.parse's errors
+  const reader = new KeyOrderReader(text);
+  const value = reader.value();
+  if (reader.reordered) ROOTS_WITH_KEY_ORDER.add(value as object);
+  return value;
 }
 
 /**

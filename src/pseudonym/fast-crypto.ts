@@ -7,6 +7,8 @@
  * Both are checked against node:crypto by property tests (test/fast-crypto.test.ts).
  */
 
+import { javaEncodable } from '../java/text.ts';
+
 // ---- SHA-256 (FIPS 180-4) -------------------------------------------------------------------
 
 const K = new Int32Array([
@@ -23,7 +25,10 @@ const W = new Int32Array(64);
 let input = new Uint8Array(1024);
 const encoder = new TextEncoder();
 
-/** SHA-256 of the UTF-8 bytes of `text`, written into `out` (32 bytes). */
+/** UTF-8 of `text` as Java's `getBytes(UTF_8)` makes it (lone surrogates as `?`), into `buf`. */
+const javaUtf8Into = (text: string, buf: Uint8Array) => encoder.encodeInto(javaEncodable(text), buf).written;
+
+/** SHA-256 of the (Java) UTF-8 bytes of `text`, written into `out` (32 bytes). */
 export function sha256Utf8(text: string, out: Uint8Array = new Uint8Array(32)): Uint8Array {
   if (input.length < text.length * 3 + 72) input = new Uint8Array(text.length * 6 + 144);
   const buf = input;
@@ -34,7 +39,7 @@ export function sha256Utf8(text: string, out: Uint8Array = new Uint8Array(32)): 
     if (c >= 0x80) break;
     buf[len] = c;
   }
-  if (len < n) len = encoder.encodeInto(text, buf).written;
+  if (len < n) len = javaUtf8Into(text, buf);
   const bitLen = len * 8; // inputs here stay far below 2^32 bits
   let total = len + 1;
   buf[len] = 0x80;
@@ -87,14 +92,14 @@ export function base64url(bytes: Uint8Array): string {
 
 let utf8Scratch = new Uint8Array(256);
 
-/** UTF-8 bytes of `text` in a shared scratch buffer (valid until the next call). */
+/** Java UTF-8 bytes of `text` in a shared scratch buffer (valid until the next call). */
 export function utf8Scratchpad(text: string): Uint8Array {
   if (utf8Scratch.length < text.length * 3) utf8Scratch = new Uint8Array(text.length * 6);
   const buf = utf8Scratch;
   let i = 0;
   for (; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0x80) return buf.subarray(0, encoder.encodeInto(text, buf).written);
+    if (c >= 0x80) return buf.subarray(0, javaUtf8Into(text, buf));
     buf[i] = c;
   }
   return buf.subarray(0, i);

@@ -9,7 +9,8 @@ import { AesCbc, deriveKey, InvalidTokenError, PBKDF2_ITERATIONS, saltedHash } f
 import { base64url, sha256Utf8, utf8Scratchpad } from './fast-crypto.ts';
 import { canonicalizeEmail, parseMailbox, type EmailCanonicalization, type ParsedMailbox } from './email.ts';
 import { canonicalIp } from './ip.ts';
-import { isJsonNumber, numberText, type JsonNumber } from '../json/json.ts';
+import { isJsonNumber, numberText, type JsonNumber, type JsonObject } from '../json/json.ts';
+import { writeJson } from '../json/write.ts';
 import { isBlank } from '../java/text.ts';
 
 /** Reused output buffer of the token hot path (synchronous, so never shared between calls). */
@@ -166,7 +167,7 @@ export class Pseudonymizer {
   /** `JSON` encoding: the identity object as compact JSON, keys in psoxy's order. */
   static jsonEncoded(identity: Identity): string {
     const { domain, hash, original, reversible } = identity;
-    return JSON.stringify({ domain, hash, original, reversible });
+    return writeJson({ domain, hash, original, reversible } as JsonObject);
   }
 
   /** `tokenize`: `p~` reversible token of the value itself (no email handling, no domain). */
