@@ -6,6 +6,8 @@
  * ending remembered. Writing: commons-csv MINIMAL quoting.
  */
 
+import { DEFAULT_MAX_RECORD_BYTES, RecordTooLargeError, utf8Bytes, utf8Length } from './record-limit.ts';
+
 export type LineEnding = '\r\n' | '\n' | '\r';
 
 /** Java `String.trim()`: strips chars ≤ U+0020 only (NBSP stays). */
@@ -18,142 +20,190 @@ export function javaTrim(s: string): string {
 
 export class CsvParseError extends Error {}
 
-/** Push parser: feed text chunks, get complete records back. */
+const LF = 10, CR = 13, QUOTE = 34, SPACE = 32, TAB = 9;
+/** Where the parser is within a record. */
+const RECORD_START = 0, FIELD_START = 1, UNQUOTED = 2, QUOTED = 3, FIELD_END = 4;
+
+/**
+ * Push parser: feed text chunks, get complete records back. Each character is looked at once
+ * (a record's text is kept as pieces, never re-scanned or re-concatenated), and a record is
+ * refused as soon as it passes `maxRecordBytes`, before it is held.
+ */
 export class CsvParser {
   private readonly delimiter: string;
-  private buffer = '';
+  private readonly delimiterFirst: number;
+  /** Characters a decision may need to see: a whole delimiter, or CR / quote and the next one. */
+  private readonly lookahead: number;
+  private readonly maxRecordBytes: number;
+  /** The last few characters of a chunk, held until the next one decides what they are. */
+  private carry = '';
+  private state = RECORD_START;
+  private fields: string[] = [];
+  /** The current field's text so far, from earlier chunks. */
+  private pieces: string[] = [];
+  private recordBytes = 0;
   /** The first line ending seen in the input (null until one is seen). */
   lineEnding: LineEnding | null = null;
   lineNumber = 0;
   /** For the records returned by the last push()/end(): the line each one ended on. */
   recordLines: number[] = [];
 
-  constructor(delimiter = ',') {
+  constructor(delimiter = ',', maxRecordBytes = DEFAULT_MAX_RECORD_BYTES) {
+    if (delimiter === '') throw new CsvParseError('the CSV delimiter is empty');
     this.delimiter = delimiter;
+    this.delimiterFirst = delimiter.charCodeAt(0);
+    this.lookahead = Math.max(delimiter.length, 2);
+    this.maxRecordBytes = maxRecordBytes;
   }
 
   push(chunk: string): string[][] {
-    this.buffer += chunk;
-    return this.drain(false);
+    const s = this.carry + chunk;
+    this.carry = '';
+    return this.run(s, false);
   }
 
   end(): string[][] {
-    return this.drain(true);
+    const s = this.carry;
+    this.carry = '';
+    return this.run(s, true);
   }
 
-  private drain(final: boolean): string[][] {
+  private run(s: string, final: boolean): string[][] {
     const out: string[][] = [];
     this.recordLines = [];
-    const s = this.buffer;
-    let pos = 0;
-    for (;;) {
-      const r = this.readRecord(s, pos, final);
-      if (r === null) break;
-      pos = r.next;
-      if (r.fields !== null) {
-        out.push(r.fields);
-        this.recordLines.push(this.lineNumber);
+    // Short of the end, stop where a decision would need characters not yet seen.
+    const stop = final ? s.length : s.length - this.lookahead + 1;
+    let i = 0;
+    let pieceStart = 0;
+    while (i < stop) {
+      if (this.recordBytes > this.maxRecordBytes) throw new RecordTooLargeError(`line ${this.lineNumber + 1}`, this.maxRecordBytes);
+      const c = s.charCodeAt(i);
+      switch (this.state) {
+        case RECORD_START:
+          if (c === LF || c === CR) { // an empty line: skipped
+            this.lineNumber++;
+            i += this.lineEnd(s, i);
+          } else {
+            this.state = FIELD_START;
+            this.recordBytes = 0;
+          }
+          break;
+        case FIELD_START:
+          if (c === this.delimiterFirst && s.startsWith(this.delimiter, i)) {
+            this.fields.push('');
+            i += this.delimiter.length;
+            this.recordBytes += this.delimiter.length;
+          } else if (c === LF || c === CR) {
+            this.fields.push('');
+            i += this.endRecord(out, s, i);
+          } else if (c === SPACE || c === TAB) { // before a quote, ignored; otherwise trimmed anyway
+            i++;
+            this.recordBytes++;
+          } else if (c === QUOTE) {
+            this.state = QUOTED;
+            pieceStart = ++i;
+            this.recordBytes++;
+          } else {
+            this.state = UNQUOTED;
+            pieceStart = i;
+          }
+          break;
+        case UNQUOTED: {
+          let j = i;
+          let bytes = 0;
+          for (; j < stop; j++) {
+            const k = s.charCodeAt(j);
+            if (k === LF || k === CR || (k === this.delimiterFirst && s.startsWith(this.delimiter, j))) break;
+            bytes += k < 0x80 ? 1 : utf8Length(k);
+          }
+          this.recordBytes += bytes;
+          if (j < stop) this.endField(s.slice(pieceStart, j));
+          i = j;
+          break;
+        }
+        case QUOTED: {
+          const q = s.indexOf('"', i);
+          if (q < 0 || q >= stop) { // the field goes on past what can be decided now
+            this.recordBytes += utf8Bytes(s, i, stop);
+            i = stop;
+            break;
+          }
+          this.recordBytes += utf8Bytes(s, i, q) + 1;
+          if (s.charCodeAt(q + 1) === QUOTE) { // "" is one quote
+            this.pieces.push(s.slice(pieceStart, q + 1));
+            pieceStart = i = q + 2;
+            this.recordBytes++;
+          } else {
+            this.endField(s.slice(pieceStart, q));
+            i = q + 1;
+          }
+          break;
+        }
+        case FIELD_END:
+          if (c === this.delimiterFirst && s.startsWith(this.delimiter, i)) {
+            this.state = FIELD_START;
+            i += this.delimiter.length;
+            this.recordBytes += this.delimiter.length;
+          } else if (c === LF || c === CR) {
+            i += this.endRecord(out, s, i);
+          } else { // after a closing quote, up to the delimiter: ignored (commons-csv)
+            i++;
+            this.recordBytes += utf8Length(c);
+          }
+          break;
       }
     }
-    this.buffer = s.slice(pos);
+    if (this.recordBytes > this.maxRecordBytes) throw new RecordTooLargeError(`line ${this.lineNumber + 1}`, this.maxRecordBytes);
+    if (this.state === UNQUOTED || this.state === QUOTED) {
+      if (i > pieceStart) this.pieces.push(s.slice(pieceStart, i));
+    }
+    if (final) this.endInput(out);
+    else this.carry = s.slice(i);
     return out;
   }
 
-  private noteEnding(s: string, i: number): number {
-    // Returns the length of the line ending at i (0 if none).
-    const c = s.charCodeAt(i);
-    if (c === 10) { this.lineEnding ??= '\n'; return 1; }
-    if (c === 13) {
-      if (i + 1 < s.length && s.charCodeAt(i + 1) === 10) { this.lineEnding ??= '\r\n'; return 2; }
-      this.lineEnding ??= '\r';
+  /** The input ended: an open record is complete, unless a quote is still open. */
+  private endInput(out: string[][]): void {
+    if (this.state === RECORD_START) return;
+    if (this.state === QUOTED) throw new CsvParseError(`unterminated quoted field starting on line ${this.lineNumber + 1}`);
+    if (this.state === UNQUOTED) this.endField('');
+    else if (this.state === FIELD_START) this.fields.push('');
+    this.endRecord(out, '', 0);
+  }
+
+  private endField(last: string): void {
+    let value = last;
+    if (this.pieces.length) {
+      this.pieces.push(last);
+      value = this.pieces.join('');
+      this.pieces = [];
+    }
+    this.fields.push(javaTrim(value));
+    this.state = FIELD_END;
+  }
+
+  /** Completes the record; returns the length of the line ending at `i` (0 at the end of input). */
+  private endRecord(out: string[][], s: string, i: number): number {
+    this.lineNumber++;
+    out.push(this.fields);
+    this.recordLines.push(this.lineNumber);
+    this.fields = [];
+    this.state = RECORD_START;
+    return i < s.length ? this.lineEnd(s, i) : 0;
+  }
+
+  /** The length of the line ending at `i`, remembering the first kind seen. */
+  private lineEnd(s: string, i: number): number {
+    if (s.charCodeAt(i) === LF) {
+      this.lineEnding ??= '\n';
       return 1;
     }
-    return 0;
-  }
-
-  /**
-   * One record starting at `pos`, or null when more input is needed. `fields` is null for a
-   * skipped empty line.
-   */
-  private readRecord(s: string, pos: number, final: boolean): { fields: string[] | null; next: number } | null {
-    if (pos >= s.length) return null;
-    // A bare CR at the end of a chunk may be the start of CRLF: wait for more input.
-    const first = s.charCodeAt(pos);
-    if (first === 13 && pos + 1 >= s.length && !final) return null;
-    if (first === 10 || first === 13) {
-      this.lineNumber++;
-      return { fields: null, next: pos + this.noteEnding(s, pos) };
+    if (s.charCodeAt(i + 1) === LF) {
+      this.lineEnding ??= '\r\n';
+      return 2;
     }
-    // Fast path: an unquoted line.
-    let eol = pos;
-    while (eol < s.length) {
-      const c = s.charCodeAt(eol);
-      if (c === 10 || c === 13 || c === 34) break;
-      eol++;
-    }
-    if (eol < s.length && s.charCodeAt(eol) !== 34) {
-      if (s.charCodeAt(eol) === 13 && eol + 1 >= s.length && !final) return null;
-      this.lineNumber++;
-      return { fields: this.splitPlain(s.slice(pos, eol)), next: eol + this.noteEnding(s, eol) };
-    }
-    if (eol >= s.length) {
-      if (!final) return null;
-      this.lineNumber++;
-      return { fields: this.splitPlain(s.slice(pos)), next: s.length };
-    }
-    return this.readQuoted(s, pos, final);
-  }
-
-  private splitPlain(line: string): string[] {
-    return line.split(this.delimiter).map(javaTrim);
-  }
-
-  /** General path: fields may be quoted and span lines. */
-  private readQuoted(s: string, pos: number, final: boolean): { fields: string[]; next: number } | null {
-    const d = this.delimiter;
-    const fields: string[] = [];
-    let i = pos;
-    for (;;) {
-      // One field.
-      let j = i;
-      while (j < s.length && (s.charCodeAt(j) === 32 || s.charCodeAt(j) === 9)) j++;
-      let value: string;
-      if (j < s.length && s.charCodeAt(j) === 34) {
-        let v = '';
-        let k = j + 1;
-        for (;;) {
-          const q = s.indexOf('"', k);
-          if (q < 0) {
-            if (!final) return null;
-            throw new CsvParseError(`unterminated quoted field starting on line ${this.lineNumber + 1}`);
-          }
-          if (q + 1 >= s.length && !final) return null;
-          v += s.slice(k, q);
-          if (s.charCodeAt(q + 1) === 34) { v += '"'; k = q + 2; continue; }
-          k = q + 1;
-          break;
-        }
-        // Skip to the delimiter or end of line (commons-csv ignores trailing spaces after quotes).
-        while (k < s.length && !s.startsWith(d, k) && s.charCodeAt(k) !== 10 && s.charCodeAt(k) !== 13) k++;
-        value = v;
-        i = k;
-      } else {
-        let k = j;
-        while (k < s.length && !s.startsWith(d, k) && s.charCodeAt(k) !== 10 && s.charCodeAt(k) !== 13) k++;
-        value = s.slice(i, k);
-        i = k;
-      }
-      fields.push(javaTrim(value));
-      if (i >= s.length) {
-        if (!final) return null;
-        this.lineNumber++;
-        return { fields, next: i };
-      }
-      if (s.startsWith(d, i)) { i += d.length; continue; }
-      if (s.charCodeAt(i) === 13 && i + 1 >= s.length && !final) return null;
-      this.lineNumber++;
-      return { fields, next: i + this.noteEnding(s, i) };
-    }
+    this.lineEnding ??= '\r';
+    return 1;
   }
 }
 

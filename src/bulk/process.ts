@@ -11,7 +11,9 @@ import { rulesForObject } from './multi.ts';
 import { CsvParser, formatCsvRecord, type LineEnding } from './csv.ts';
 import { ColumnarSanitizer } from './columnar.ts';
 import { RecordError, RecordSanitizer, RecordWriter } from './record.ts';
-import { parseJson, isJsonObject, type JsonObject } from '../json/json.ts';
+import { parseJson, isJsonObject, type JsonObject, type JsonValue } from '../json/json.ts';
+import { jsonBudgetProblem, MAX_JSON_DEPTH } from '../json/budget.ts';
+import { DEFAULT_MAX_RECORD_BYTES, RecordTooLargeError, utf8Bytes } from './record-limit.ts';
 import type { Pseudonymizer } from '../pseudonym/pseudonymizer.ts';
 
 export class NoApplicableRulesError extends Error {}
@@ -34,6 +36,8 @@ export interface SanitizeTextOptions {
   shuffleChunkSize?: number;
   warn?: (message: string) => void;
   progress?: BulkProgress;
+  /** The most one record may hold (BULK_MAX_RECORD_BYTES; default DEFAULT_MAX_RECORD_BYTES). */
+  maxRecordBytes?: number;
 }
 
 const FLUSH_AT = 64 * 1024;
@@ -94,7 +98,7 @@ export async function* sanitizeText(chunks: AsyncIterable<string>, o: SanitizeTe
 }
 
 async function* columnar(chunks: AsyncIterable<string>, rules: ColumnarRules, o: SanitizeTextOptions): AsyncGenerator<string> {
-  const parser = new CsvParser(rules.delimiter);
+  const parser = new CsvParser(rules.delimiter, o.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES);
   const sanitizer = new ColumnarSanitizer(rules, o.pseudonymizer, o.warn);
   const shuffle = o.shuffle ?? randomShuffle;
   const chunkSize = o.shuffleChunkSize ?? 500;
@@ -136,7 +140,7 @@ async function* records(chunks: AsyncIterable<string>, rules: RecordRules, o: Sa
   const writer = new RecordWriter(o.outputFormat ?? inFormat);
   const sanitizer = new RecordSanitizer(rules, o.pseudonymizer);
   let out = '';
-  for await (const rec of readRecords(chunks, inFormat)) {
+  for await (const rec of readRecords(chunks, inFormat, o.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES)) {
     out += writer.write(sanitizer.sanitize(rec));
     if (o.progress) o.progress.rows++;
     if (out.length >= FLUSH_AT) { yield out; out = ''; }
@@ -145,35 +149,19 @@ async function* records(chunks: AsyncIterable<string>, rules: RecordRules, o: Sa
   if (out) yield out;
 }
 
-async function* readRecords(chunks: AsyncIterable<string>, format: 'NDJSON' | 'CSV' | 'JSON_ARRAY'): AsyncGenerator<JsonObject> {
+async function* readRecords(chunks: AsyncIterable<string>, format: 'NDJSON' | 'CSV' | 'JSON_ARRAY', maxRecordBytes: number): AsyncGenerator<JsonObject> {
   if (format === 'NDJSON') {
-    let buf = '';
-    let line = 0;
-    const parseLine = (text: string): JsonObject | null => {
-      line++;
+    for await (const { text, line } of ndjsonLines(chunks, maxRecordBytes)) {
       const t = text.trim();
-      if (t === '') return null;
-      let v;
-      try {
-        v = parseJson(t);
-      } catch {
-        throw new RecordError(`line ${line} is not valid JSON`);
-      }
+      if (t === '') continue;
+      const v = parseRecord(t, `line ${line}`, 'is not valid JSON');
       if (!isJsonObject(v)) throw new RecordError(`line ${line}: Supported NDJSON contract requires each line to be a JSON object`);
-      return v;
-    };
-    for await (const chunk of chunks) {
-      buf += chunk;
-      const parts = buf.split(/\r\n|\n|\r(?!$)/);
-      buf = parts.pop()!;
-      for (const p of parts) { const r = parseLine(p); if (r) yield r; }
+      yield v;
     }
-    const r = parseLine(buf);
-    if (r) yield r;
     return;
   }
   if (format === 'CSV') {
-    const parser = new CsvParser(',');
+    const parser = new CsvParser(',', maxRecordBytes);
     let header: string[] | null = null;
     const toObjects = function* (recs: string[][]): Generator<JsonObject> {
       for (let i = 0; i < recs.length; i++) {
@@ -193,22 +181,74 @@ async function* readRecords(chunks: AsyncIterable<string>, format: 'NDJSON' | 'C
     yield* toObjects(parser.end());
     return;
   }
-  yield* readJsonArray(chunks);
+  yield* readJsonArray(chunks, maxRecordBytes);
 }
 
-/** Streams the elements of a top-level JSON array of objects. */
-async function* readJsonArray(chunks: AsyncIterable<string>): AsyncGenerator<JsonObject> {
-  let buf = '';
+/**
+ * The lines of a text stream (`\r\n`, `\n` or `\r` end one), each character looked at once and a
+ * line refused as soon as it passes `maxBytes`, before it is held.
+ */
+export async function* ndjsonLines(chunks: AsyncIterable<string>, maxBytes: number): AsyncGenerator<{ text: string; line: number }> {
+  let pieces: string[] = [];
+  let bytes = 0;
+  let line = 1;
+  let skipLf = false; // the last chunk ended on CR: an LF opening this one belongs to it
+  const take = (s: string, from: number, to: number) => {
+    bytes += utf8Bytes(s, from, to);
+    if (bytes > maxBytes) throw new RecordTooLargeError(`line ${line}`, maxBytes);
+    if (to > from) pieces.push(s.slice(from, to));
+  };
+  for await (const s of chunks) {
+    let start = skipLf && s.charCodeAt(0) === 10 ? 1 : 0;
+    skipLf = false;
+    for (let i = start; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c !== 10 && c !== 13) continue;
+      take(s, start, i);
+      yield { text: pieces.length === 1 ? pieces[0] : pieces.join(''), line: line++ };
+      pieces = [];
+      bytes = 0;
+      if (c === 13) {
+        if (i + 1 === s.length) skipLf = true;
+        else if (s.charCodeAt(i + 1) === 10) i++;
+      }
+      start = i + 1;
+    }
+    take(s, start, s.length);
+  }
+  if (pieces.length) yield { text: pieces.join(''), line };
+}
+
+/** Streams the elements of a top-level JSON array of objects, each held only up to `maxBytes`. */
+async function* readJsonArray(chunks: AsyncIterable<string>, maxBytes: number): AsyncGenerator<JsonObject> {
   let started = false;
   let done = false;
-  let depth = 0, inString = false, escaped = false, start = -1;
-  let scan = 0;
-  for await (const chunk of chunks) {
-    buf += chunk;
-    for (; scan < buf.length; scan++) {
-      const c = buf[scan];
+  let depth = 0, inString = false, escaped = false;
+  let index = 0;
+  let pieces: string[] = [];
+  let bytes = 0;
+  let inElement = false;
+  const isSpace = (c: string) => c === ' ' || c === '\n' || c === '\r' || c === '\t';
+  const hold = (s: string, from: number, to: number) => {
+    bytes += utf8Bytes(s, from, to);
+    if (bytes > maxBytes) throw new RecordTooLargeError(`element ${index + 1} of the JSON array`, maxBytes);
+    pieces.push(s.slice(from, to));
+  };
+  const finish = (s: string, from: number, to: number): JsonObject => {
+    hold(s, from, to);
+    const text = pieces.join('');
+    pieces = [];
+    bytes = 0;
+    inElement = false;
+    index++;
+    return element(text, index);
+  };
+  for await (const s of chunks) {
+    let start = inElement ? 0 : -1;
+    for (let i = 0; i < s.length; i++) {
+      const c = s[i];
       if (!started) {
-        if (c === ' ' || c === '\n' || c === '\r' || c === '\t') continue;
+        if (isSpace(c)) continue;
         if (c !== '[') throw new RecordError('Input is not a JSON array');
         started = true;
         continue;
@@ -223,44 +263,47 @@ async function* readJsonArray(chunks: AsyncIterable<string>): AsyncGenerator<Jso
         else if (c === '"') inString = false;
         continue;
       }
-      if (c === '"') { inString = true; if (start < 0) start = scan; continue; }
-      if (c === '{' || c === '[') { if (depth === 0 && start < 0) start = scan; depth++; continue; }
+      if (!inElement && !isSpace(c) && !(depth === 0 && (c === ',' || c === ']'))) {
+        inElement = true;
+        start = i;
+      }
+      if (c === '"') { inString = true; continue; }
+      if (c === '{' || c === '[') { depth++; continue; }
       if (c === '}' || c === ']') {
-        if (depth === 0 && c === ']') {
-          if (start >= 0) yield element(buf.slice(start, scan));
+        if (depth === 0 && c === ']') { // the array's closing bracket
+          if (inElement) yield finish(s, start, i);
           done = true;
-          start = -1;
           continue;
         }
         depth--;
         continue;
       }
       if (depth === 0 && c === ',') {
-        if (start < 0) throw new RecordError('empty element in the JSON array');
-        yield element(buf.slice(start, scan));
-        start = -1;
-        continue;
+        if (!inElement) throw new RecordError('empty element in the JSON array');
+        yield finish(s, start, i);
       }
-      if (depth === 0 && start < 0 && !/\s/.test(c)) start = scan;
     }
-    // Keep only the unfinished element.
-    const keep = start >= 0 ? start : scan;
-    buf = buf.slice(keep);
-    scan -= keep;
-    if (start >= 0) start = 0;
+    if (inElement) hold(s, start, s.length);
   }
   if (!started || !done) throw new RecordError('Input is not a complete JSON array');
 }
 
-function element(text: string): JsonObject {
-  let v;
-  try {
-    v = parseJson(text.trim());
-  } catch {
-    throw new RecordError('an element of the JSON array is not valid JSON');
-  }
+function element(text: string, index: number): JsonObject {
+  const v = parseRecord(text.trim(), `element ${index} of the JSON array`, 'is not valid JSON');
   if (!isJsonObject(v)) throw new RecordError('each element of the JSON array must be an object');
   return v;
+}
+
+/** One record's JSON; nesting deeper than Jackson allows is refused before any recursive walk. */
+function parseRecord(text: string, where: string, invalid: string): JsonValue {
+  // Nesting deeper than the limit takes more characters than that: short records skip the count.
+  const tooDeep = text.length > 2 * MAX_JSON_DEPTH && jsonBudgetProblem(text, { maxValues: Infinity, maxDepth: MAX_JSON_DEPTH });
+  if (tooDeep) throw new RecordError(`${where}: ${tooDeep}`);
+  try {
+    return parseJson(text);
+  } catch {
+    throw new RecordError(`${where} ${invalid}`);
+  }
 }
 
 export interface SanitizeStreamOptions extends SanitizeTextOptions {
@@ -305,7 +348,7 @@ function maybeGunzip(): NodeJS.ReadWriteStream {
         if (head.length < 2) return cb();
         decided = head[0] === 0x1f && head[1] === 0x8b ? createGunzip() : new Transform({ transform: (c, _e, k) => k(null, c) });
         decided.on('data', (d: Buffer) => out.push(d));
-        decided.on('error', (e) => out.destroy(e));
+        decided.on('error', (e) => out.destroy(new RecordError(`the object is not valid gzip (${e.message})`)));
         decided.write(head, () => cb());
         return;
       }

@@ -44,6 +44,8 @@ export interface StorageHandlerConfig {
   additionalTransforms?: BulkTransform[];
   compressOutputAlways?: boolean;
   outputFormat?: RecordFormat | null;
+  /** BULK_MAX_RECORD_BYTES (default DEFAULT_MAX_RECORD_BYTES). */
+  maxRecordBytes?: number;
   instanceId: string;
   salt: string;
 }
@@ -135,7 +137,7 @@ export class StorageHandler {
       metadata,
     });
     const processing = sanitizeStream(await this.store.read(bucket, key), body, {
-      rules: t.rules, objectPath: key, contentType, outputFormat: c.outputFormat ?? null, pseudonymizer: this.pseudonymizer,
+      rules: t.rules, objectPath: key, contentType, outputFormat: c.outputFormat ?? null, pseudonymizer: this.pseudonymizer, maxRecordBytes: c.maxRecordBytes,
       decompress, compress, progress, warn: (m) => this.logger.warn(m),
     }).catch((e: Error) => {
       body.destroy(e); // abandons the upload: no partial object

@@ -12,6 +12,7 @@ import { loadBulkRules, type RecordFormat } from '../bulk/rules.ts';
 import { effectiveContentType, sanitizeStream, type BulkProgress } from '../bulk/process.ts';
 import { Pseudonymizer } from '../pseudonym/pseudonymizer.ts';
 import { builtInBulkRulesYaml } from '../sources/index.ts';
+import { MAX_RECORD_BYTES_SETTING, parseMaxRecordBytes } from '../bulk/record-limit.ts';
 
 export async function cmdBulk(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -20,7 +21,7 @@ export async function cmdBulk(argv: string[]): Promise<number> {
     options: {
       rules: { type: 'string' }, output: { type: 'string', short: 'o' }, salt: { type: 'string' },
       'encryption-key': { type: 'string' }, 'object-path': { type: 'string' }, 'output-format': { type: 'string' },
-      'no-shuffle': { type: 'boolean', default: false },
+      'no-shuffle': { type: 'boolean', default: false }, 'max-record-bytes': { type: 'string' },
     },
   });
   const input = positionals[0];
@@ -32,6 +33,7 @@ export async function cmdBulk(argv: string[]): Promise<number> {
   const objectPath = values['object-path'] ?? (input === '-' ? 'stdin' : basename(input));
   const outputFormat = values['output-format'] as RecordFormat | undefined;
   if (outputFormat && !['NDJSON', 'CSV', 'JSON_ARRAY'].includes(outputFormat)) throw new Error('--output-format must be NDJSON, CSV or JSON_ARRAY');
+  const maxRecordBytes = parseMaxRecordBytes(values['max-record-bytes'] ?? process.env[MAX_RECORD_BYTES_SETTING]);
   const total = input === '-' ? null : statSync(input).size;
   const progress: BulkProgress = { rows: 0, bytesIn: 0 };
   const started = Date.now();
@@ -46,6 +48,7 @@ export async function cmdBulk(argv: string[]): Promise<number> {
       shuffleChunkSize: values['no-shuffle'] ? 1 : 500,
       warn: (m) => process.stderr.write(`${tty ? '\r\x1b[2K' : ''}warning: ${m}\n`),
       progress,
+      maxRecordBytes,
     });
     if (tmp) await rename(tmp, values.output!);
   } catch (e) {

@@ -34,7 +34,9 @@ commands:
   check zoom
       verify the Zoom app: token, scopes, plan
   bulk <input|-> --rules <file|built-in> [-o <output>] [--salt S] [--output-format NDJSON|CSV|JSON_ARRAY]
-      sanitize a CSV / NDJSON / JSON-array file (built-in rules: zoom-ai-metrics)
+       [--max-record-bytes N]
+      sanitize a CSV / NDJSON / JSON-array file (built-in rules: zoom-ai-metrics); one row, line or
+      array element over N bytes (default 4 MiB, env BULK_MAX_RECORD_BYTES) fails the file
   call <url> [--health] [--role-arn ARN] [--sign aws|gcp|none] [--region R]
       call a deployed proxy as the analytics client does (SigV4 for AWS, identity token for GCP)
   demo

@@ -4,6 +4,9 @@
  * values and nesting are counted first, in one pass that allocates nothing.
  */
 
+/** Nesting no real document needs (Jackson's default limit), and what stays within every recursive walk. */
+export const MAX_JSON_DEPTH = 1000;
+
 export interface JsonBudget {
   /** Most values (objects, arrays, strings, numbers, literals) in the whole text. */
   maxValues: number;

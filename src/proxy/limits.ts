@@ -6,7 +6,7 @@
 import type { ConfigService } from '../config/config-service.ts';
 import { ProxyError } from './errors.ts';
 import { readAtMost } from '../http/read-bounded.ts';
-import { jsonBudgetProblem } from '../json/budget.ts';
+import { jsonBudgetProblem, MAX_JSON_DEPTH } from '../json/budget.ts';
 
 export interface ProxyLimits {
   maxRequestBodyBytes: number;
@@ -26,8 +26,6 @@ export const DEFAULT_LIMITS: ProxyLimits = {
   maxConcurrentSourceRequests: 16,
 };
 
-/** Nesting no real response needs (Jackson's default limit), and what stays within every recursive walk. */
-export const MAX_JSON_DEPTH = 1000;
 /** A request body parses into at most this many values (bodies are queries, not data). */
 const MAX_REQUEST_JSON_VALUES = 100_000;
 

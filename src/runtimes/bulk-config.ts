@@ -7,6 +7,7 @@ import type { Pseudonymizer } from '../pseudonym/pseudonymizer.ts';
 import { pseudonymizerFromConfig } from '../config/pseudonymizer-config.ts';
 import { builtInBulkRulesYaml } from '../sources/index.ts';
 import { configuredRules, rulesLookedIn } from '../config/configured-rules.ts';
+import { MAX_RECORD_BYTES_SETTING, parseMaxRecordBytes } from '../bulk/record-limit.ts';
 
 export async function bulkConfig(config: ConfigService, instanceId: string): Promise<{ handler: StorageHandlerConfig; pseudonymizer: Pseudonymizer }> {
   const configured = await configuredRules(config);
@@ -29,6 +30,7 @@ export async function bulkConfig(config: ConfigService, instanceId: string): Pro
       additionalTransforms: parseAdditionalTransforms(await config.get('ADDITIONAL_TRANSFORMS')),
       compressOutputAlways: await config.bool('COMPRESS_OUTPUT_ALWAYS', true),
       outputFormat: (outputFormat as RecordFormat | undefined) ?? null,
+      maxRecordBytes: await config.parsed(MAX_RECORD_BYTES_SETTING, parseMaxRecordBytes),
       instanceId,
       salt,
     },
