@@ -85,10 +85,14 @@ function hasAugmentKey(v: JsonValue): boolean {
   return false;
 }
 
-/** Matches of a path; a path psoxy cannot evaluate on this document matches nothing. */
+/**
+ * Matches of a path as psoxy's augments see them: Jayway's own reading (the sanitizer's reading
+ * adds nodes Jayway drops, which only matters for what transforms may leave). A path psoxy cannot
+ * evaluate on this document matches nothing.
+ */
 function locate(path: CompiledPath, doc: JsonValue): JsonPathLocation[] {
   try {
-    return path.locate(doc);
+    return path.locate(doc, 'jayway');
   } catch {
     return [];
   }
