@@ -12,6 +12,7 @@ import { ResponseSchemaFilter } from './schema-filter.ts';
 import { applyAugments, compileAugment, type CompiledAugment } from './augments.ts';
 import { compileValueFunction, TransformError, type TransformContext, type ValueFunction } from './transforms.ts';
 import { parseJsonStream, type JsonValue } from '../json/json.ts';
+import { writeJson } from '../json/write.ts';
 
 export class BlockedByRulesError extends Error {}
 export class MalformedResponseError extends Error {}
@@ -111,7 +112,7 @@ export class Sanitizer {
     }
     const ctx: TransformContext = { pseudonymizer: this.pseudonymizer, legacyReversibleAsJson: impl === 'v0.3', memo: new Map() };
     const compiled = this.endpoints[endpointIndex];
-    return values.map((v) => JSON.stringify(this.sanitizeValue(compiled, v, ctx))).join('\n').trim();
+    return values.map((v) => writeJson(this.sanitizeValue(compiled, v, ctx))).join('\n').trim();
   }
 
   private sanitizeValue(c: CompiledEndpoint, value: JsonValue, ctx: TransformContext): JsonValue {

@@ -4,7 +4,7 @@
  * Each schema is compiled once into a function; `$ref`s are resolved at compile time.
  */
 import type { SchemaFilter } from '../rules/types.ts';
-import { isDoubleNumber, isJsonNumber, isJsonObject, numberText, numberValue, rawNumber, setOwn, type JsonNumber, type JsonObject, type JsonValue } from '../json/json.ts';
+import { isDoubleNumber, isJsonNumber, isJsonObject, keepKeyOrder, numberText, numberValue, rawNumber, setOwn, type JsonNumber, type JsonObject, type JsonValue } from '../json/json.ts';
 
 export const NOT_MATCHED = Symbol('not matched');
 type Result = JsonValue | typeof NOT_MATCHED;
@@ -103,6 +103,7 @@ export class ResponseSchemaFilter {
             const r = items(el);
             if (r !== null && r !== NOT_MATCHED) out.push(r);
           }
+          keepKeyOrder(node, out);
           return out;
         };
       }
@@ -157,6 +158,7 @@ export class ResponseSchemaFilter {
         if (r === NOT_MATCHED) return NOT_MATCHED;
         setOwn(out, key, r);
       }
+      keepKeyOrder(node, out);
       return out;
     };
   }

@@ -8,7 +8,7 @@ import { Pseudonymizer, type Identity } from '../pseudonym/pseudonymizer.ts';
 import { formatMailbox, parseMailbox, splitAddressList } from '../pseudonym/email.ts';
 import { isJsonNumber, numberText, parseJson, type JsonNumber, type JsonValue } from '../json/json.ts';
 import { compileJsonPath } from '../jsonpath/index.ts';
-import { isBlank, javaSplit, javaTrim } from '../java/text.ts';
+import { isBlank, JAVA_WHITESPACE_RUN, javaSplit, javaTrim } from '../java/text.ts';
 
 /** A transform that cannot be applied to a value: the response must fail, never pass through. */
 export class TransformError extends Error {}
@@ -187,7 +187,7 @@ export function compileValueFunction(t: Exclude<Transform, { type: 'redact' }>):
 /** `{"keywords":{…},"length":L,"word_count":W}` as a JSON string, keys sorted. */
 export function textDigest(text: string, keywords?: string[]): string {
   const length = text.length;
-  const wordCount = text === '' ? 0 : javaSplit(javaTrim(text), /\s+/).length;
+  const wordCount = text === '' ? 0 : javaSplit(javaTrim(text), JAVA_WHITESPACE_RUN).length;
   const out: Record<string, unknown> = {};
   if (keywords && keywords.length > 0) {
     const words = javaSplit(text.toLowerCase(), /\W+/);
