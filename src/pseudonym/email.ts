@@ -1,153 +1,216 @@
 /**
- * Email address detection and canonicalization as psoxy does it (its port of the bbottema
- * RFC-2822 validator with quoted identifiers allowed and domain literals not allowed).
+ * Email detection and canonicalization as psoxy does them. psoxy uses its port of bbottema's
+ * RFC-2822 parser with two criteria: quoted identifiers (`Name <addr>`) and parentheses in quoted
+ * local parts. Domain literals (`a@[1.2.3.4]`) are not allowed.
  *
- * A mailbox is `local@domain` or `Display Name <local@domain>`, with optional comments and
- * whitespace. The domain must be RFC-1035 labels ending in a letters-only TLD of 2–26 characters.
+ * A value is an email iff the whole string is one RFC-2822 `mailbox`, in bbottema's reading of the
+ * grammar:
+ * - comments do not nest; CFWS is at most one folding whitespace between comments; a CR or LF must
+ *   be part of a CRLF followed by a space or tab;
+ * - CFWS may come around the local part, the `@` and the domain, inside `<…>`, and around the words
+ *   of a display name (whose atoms take no `.`);
+ * - the domain is RFC-1035 labels ending in a letters-only TLD of 2–26 characters;
+ * - comments and quoted local parts are ASCII only; quoted display names may hold any character
+ *   but controls.
+ * Parts are read the way psoxy's parser reads its regex groups (see `mailboxFrom`).
+ * `linear-pattern.ts` explains why this grammar is not a JS regex.
  */
+import { alt, atomic, between, capture, chars, charsOutside, LinearPattern, lazyOpt, opt, plus, regExpSource, seq, star, type Match, type Pattern } from './linear-pattern.ts';
+import { isBlank, javaTrim } from '../java/text.ts';
 
 export type EmailCanonicalization = 'STRICT' | 'IGNORE_DOTS';
 
 export interface ParsedMailbox {
+  /** As psoxy keeps it: trimmed, and unquoted when the address still parses without the quotes. */
   local: string;
   domain: string;
-  /** Display name, when given as `Name <addr>`. */
+  /** Display name, or the first comment after the address; null when neither is there. */
   personal: string | null;
 }
 
-const ATEXT = /[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]/;
-const DOT_ATOM = /^[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+(?:\.[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+)*$/;
-const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
-const TLD = /^[A-Za-z]{2,26}$/;
+// RFC 2822 §3.2.1–3.2.6 (ASCII only, as in bbottema's regex).
+const WSP = chars(' \t');
+const FWS = seq(opt(seq(star(WSP), '\r\n')), plus(WSP));
+const NO_WS_CTL = chars([1, 8], '\x0b\x0c', [0x0e, 0x1f], '\x7f');
+/** Any ASCII character but NUL, CR and LF. */
+const TEXT = chars([1, 9], '\x0b\x0c', [0x0e, 0x7f]);
+const QUOTED_PAIR = seq('\\', TEXT);
+const CTEXT = chars(NO_WS_CTL, ['!', "'"], ['*', '['], [']', '~']);
+/** psoxy's regex leaves `ctext|quoted-pair` ungrouped: a quoted pair cannot follow whitespace. */
+const COMMENT = seq('(', star(alt(seq(opt(FWS), CTEXT), QUOTED_PAIR)), opt(FWS), ')');
+const CFWS = seq(star(seq(opt(FWS), COMMENT)), alt(seq(opt(FWS), COMMENT), FWS));
+const ATEXT = chars(['a', 'z'], ['A', 'Z'], ['0', '9'], '!', ['#', "'"], '*+-/=?', ['^', '`'], ['{', '~']);
+/** Quoted strings outside the local part follow RFC 6532: any character but controls, `\` and `"`. */
+const QTEXT = charsOutside([0, 0x1f], '\x7f\\"');
+const QUOTED_STRING = seq('"', star(atomic(seq(opt(FWS), alt(QTEXT, QUOTED_PAIR)))), opt(FWS), '"');
+/** A quoted local part is ASCII (RFC 2822, parentheses allowed). */
+const LOCAL_QTEXT = chars(NO_WS_CTL, '!', ['#', '['], [']', '~']);
+const QUOTED_LOCAL = seq('"', star(seq(opt(FWS), atomic(alt(LOCAL_QTEXT, QUOTED_PAIR)))), opt(FWS), '"');
+const ATOM = seq(opt(CFWS), plus(ATEXT), opt(CFWS));
+const WORD = alt(ATOM, seq(opt(CFWS), QUOTED_STRING, opt(CFWS)));
+/** Words apart by a required folding whitespace, so that `abcd` cannot be four words. */
+const PHRASE = seq(WORD, star(seq(FWS, WORD)));
+const DOT_ATOM_TEXT = seq(plus(ATEXT), star(seq('.', plus(ATEXT))));
+// RFC 1035 names, at least two labels, the last one letters only.
+const LET_DIG = chars(['a', 'z'], ['A', 'Z'], ['0', '9']);
+const LABEL = seq(LET_DIG, opt(seq(between(chars(LET_DIG, '-'), 0, 61), LET_DIG)));
+const DOMAIN_NAME = seq(LABEL, star(seq('.', LABEL)), '.', between(chars(['a', 'z'], ['A', 'Z']), 2, 26));
 
-class Scanner {
-  i = 0;
-  readonly s: string;
-  constructor(s: string) { this.s = s; }
-  get done(): boolean { return this.i >= this.s.length; }
-  peek(): string { return this.s[this.i] ?? ''; }
+/** Local part with the capture names of one address form (`<prefix>Atom` / `<prefix>Quoted`). */
+const localPart = (prefix: string) => alt(
+  seq(opt(CFWS), capture(prefix + 'Atom', DOT_ATOM_TEXT), opt(CFWS)),
+  seq(opt(CFWS), capture(prefix + 'Quoted', QUOTED_LOCAL), opt(CFWS)),
+);
+const ANGLE_ADDR = seq(opt(CFWS), '<', localPart('angleLocal'), '@', opt(CFWS), capture('angleDomain', DOMAIN_NAME), opt(CFWS), '>', opt(capture('angleCfws', CFWS)));
+const NAME_ADDR = seq(lazyOpt(capture('displayName', PHRASE)), ANGLE_ADDR);
+const ADDR_SPEC_ONLY = seq(localPart('local'), '@', opt(CFWS), capture('domain', DOMAIN_NAME), opt(capture('cfws', CFWS)));
+const MAILBOX = alt(capture('nameAddr', NAME_ADDR), ADDR_SPEC_ONLY);
+const GROUP_PREFIX = seq(PHRASE, ':');
+const MAILBOX_LIST = seq(MAILBOX, star(seq(',', MAILBOX)));
+const ADDRESS = alt(MAILBOX, seq(GROUP_PREFIX, opt(alt(CFWS, MAILBOX_LIST)), ';', opt(CFWS)));
 
-  /** Skips whitespace and (nested) comments; false on an unterminated comment. */
-  skipCfws(): boolean {
-    for (;;) {
-      const c = this.peek();
-      if (c === ' ' || c === '\t' || c === '\r' || c === '\n') { this.i++; continue; }
-      if (c === '(') {
-        let depth = 0;
-        do {
-          const d = this.peek();
-          if (d === '') return false;
-          if (d === '\\') this.i++;
-          else if (d === '(') depth++;
-          else if (d === ')') depth--;
-          this.i++;
-        } while (depth > 0);
-        continue;
-      }
-      return true;
-    }
-  }
+/** The grammars psoxy's parser matches with, by what they recognize. */
+export const EMAIL_GRAMMAR = {
+  mailbox: MAILBOX,
+  addrSpec: seq(localPart('local'), '@', opt(CFWS), DOMAIN_NAME, opt(CFWS)),
+  comment: COMMENT,
+  quotedString: QUOTED_STRING,
+  groupPrefix: GROUP_PREFIX,
+  address: ADDRESS,
+} satisfies Record<string, Pattern>;
 
-  /** A quoted string including its quotes, or null. */
-  quoted(): string | null {
-    if (this.peek() !== '"') return null;
-    const start = this.i++;
-    while (!this.done) {
-      const c = this.peek();
-      if (c === '\\') { this.i += 2; continue; }
-      this.i++;
-      if (c === '"') return this.s.slice(start, this.i);
-    }
-    return null;
-  }
+const mailboxPattern = new LinearPattern(EMAIL_GRAMMAR.mailbox);
+const addrSpecPattern = new LinearPattern(EMAIL_GRAMMAR.addrSpec);
+const commentPattern = new LinearPattern(EMAIL_GRAMMAR.comment);
+const quotedStringPattern = new LinearPattern(EMAIL_GRAMMAR.quotedString);
+const groupPrefixPattern = new LinearPattern(EMAIL_GRAMMAR.groupPrefix);
+const addressPattern = new LinearPattern(EMAIL_GRAMMAR.address);
+/** Most emails are a bare `local@domain`: V8 matches those directly (same grammar, same parts). */
+const BARE_ADDRESS = new RegExp(`^(${regExpSource(DOT_ATOM_TEXT)})@(${regExpSource(DOMAIN_NAME)})$`);
 
-  atom(allowDot: boolean): string {
-    const start = this.i;
-    while (!this.done && (ATEXT.test(this.peek()) || (allowDot && this.peek() === '.'))) this.i++;
-    return this.s.slice(start, this.i);
-  }
+/** `s` without its first and last characters when they are `open` and `close`. */
+function unbound(open: string, close: string, s: string): string {
+  return s.length >= 2 && s.startsWith(open) && s.endsWith(close) ? s.slice(1, -1) : s;
 }
 
-function validDomain(domain: string): boolean {
-  const labels = domain.split('.');
-  if (labels.length < 2) return false;
-  return labels.every((l) => LABEL.test(l)) && TLD.test(labels[labels.length - 1]);
-}
-
-function parseAddrSpec(sc: Scanner): { local: string; domain: string } | null {
-  let local: string;
-  const q = sc.quoted();
-  if (q !== null) {
-    const inner = q.slice(1, -1);
-    local = DOT_ATOM.test(inner) ? inner : q;
-  } else {
-    local = sc.atom(true);
-    if (!DOT_ATOM.test(local)) return null;
+/** The first comment in some CFWS, without its parentheses (psoxy's name for `a@b.com (Name)`). */
+function firstComment(cfws: string | undefined): string | null {
+  if (cfws === undefined) return null;
+  for (let i = cfws.indexOf('('); i >= 0; i = cfws.indexOf('(', i + 1)) {
+    const m = commentPattern.match(cfws, i, false);
+    if (m) return unbound('(', ')', javaTrim(cfws.slice(i, m.end)));
   }
-  if (sc.peek() !== '@') return null;
-  sc.i++;
-  const domain = sc.atom(true);
-  if (!validDomain(domain)) return null;
-  return { local, domain };
+  return null;
 }
 
-const SIMPLE_ADDR = /^([A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+(?:\.[A-Za-z0-9!#$%&'*+\-/=?^_`{|}~]+)*)@((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,26})$/;
+/** A display name: trimmed; a lone quoted string loses its quotes and `\\`, `\"` escapes. */
+function cleanPersonal(name: string): string {
+  const text = javaTrim(name);
+  if (!quotedStringPattern.match(text, 0, true)) return text;
+  return javaTrim(unbound('"', '"', text).replaceAll('\\\\', '\\').replaceAll('\\"', '"'));
+}
+
+/** The parts of a mailbox match, as psoxy's parser reads its groups. */
+function mailboxFrom(m: Match): ParsedMailbox {
+  const angle = m.group('nameAddr') !== undefined;
+  const local = javaTrim((angle ? m.group('angleLocalAtom') ?? m.group('angleLocalQuoted') : m.group('localAtom') ?? m.group('localQuoted'))!);
+  const domain = javaTrim((angle ? m.group('angleDomain') : m.group('domain'))!);
+  const name = (angle ? m.group('displayName') : undefined) ?? firstComment(angle ? m.group('angleCfws') : m.group('cfws'));
+  const unquoted = unbound('"', '"', local);
+  return {
+    local: addrSpecPattern.match(unquoted + '@' + domain, 0, true) ? unquoted : local,
+    domain,
+    personal: name === null ? null : cleanPersonal(name),
+  };
+}
 
 /** Parses a single mailbox; null when the whole string is not one. */
 export function parseMailbox(value: string): ParsedMailbox | null {
-  // Fast path for the common bare `local@domain`.
-  const simple = SIMPLE_ADDR.exec(value);
-  if (simple) return { local: simple[1], domain: simple[2], personal: null };
-  const sc = new Scanner(value);
-  if (!sc.skipCfws()) return null;
-  // Try addr-spec first.
-  const save = sc.i;
-  const addr = parseAddrSpec(sc);
-  if (addr && sc.skipCfws() && sc.done) return { ...addr, personal: null };
-  sc.i = save;
-  // name-addr: [phrase] <addr-spec>
-  const words: string[] = [];
+  const bare = BARE_ADDRESS.exec(value);
+  if (bare) return { local: bare[1], domain: bare[2], personal: null };
+  const m = mailboxPattern.match(value, 0, true);
+  return m && mailboxFrom(m);
+}
+
+/** Whether the value is an RFC-2822 address list: addresses (mailboxes or groups) joined by commas. */
+function isAddressList(value: string): boolean {
+  for (let start = 0; ;) {
+    const m = addressPattern.match(value, start, false);
+    if (!m) return false;
+    if (m.end === value.length) return true;
+    if (value[m.end] !== ',') return false;
+    start = m.end + 1;
+  }
+}
+
+/**
+ * The mailboxes of an address list, walked as psoxy walks them: mailboxes up to a `,` or `;`,
+ * group prefixes (`Team:`) skipped, a group that does not parse skipped up to its `;`, anything
+ * else ends the walk.
+ */
+function mailboxesOf(value: string): ParsedMailbox[] {
+  const found: ParsedMailbox[] = [];
+  const max = value.length;
+  let at = 0;
+  let inGroup = false;
+  let afterGroup = false;
+  let resumeFrom = -1;
   for (;;) {
-    if (!sc.skipCfws()) return null;
-    if (sc.peek() === '<' || sc.done) break;
-    const q = sc.quoted();
-    if (q !== null) { words.push(q.slice(1, -1).replace(/\\(.)/g, '$1')); continue; }
-    const a = sc.atom(false);
-    if (a === '') return null;
-    words.push(a);
+    if (afterGroup) {
+      const comma = value.indexOf(',', resumeFrom);
+      if (comma < 0 || comma >= max - 1) break;
+      at = comma + 1;
+      afterGroup = false;
+    }
+    if (value[at] === ';') {
+      inGroup = false;
+      at++;
+      if (at >= max) break;
+      afterGroup = true;
+      resumeFrom = at;
+    }
+    const m = mailboxPattern.match(value, at, false);
+    if (m) {
+      inGroup = false;
+      // psoxy only re-reads "after a group" when neither the end nor a comma follows.
+      const endsHere = m.end === max || value[m.end] === ',' || (afterGroup = value[m.end] === ';');
+      if (!endsHere) break;
+      found.push(mailboxFrom(m));
+      if (m.end >= max - 1) break;
+      if (afterGroup) resumeFrom = m.end + 1;
+      else at = m.end + 1;
+      continue;
+    }
+    const prefix = groupPrefixPattern.match(value, at, false);
+    if (prefix) {
+      if (prefix.end >= max) break;
+      at = prefix.end;
+      inGroup = true;
+    } else if (inGroup) {
+      const semicolon = value.indexOf(';', at);
+      if (semicolon < 0 || semicolon >= max - 1) break;
+      at = semicolon + 1;
+      inGroup = false;
+      afterGroup = true;
+      resumeFrom = at;
+    } else if (!afterGroup) break;
   }
-  if (sc.peek() !== '<') return null;
-  sc.i++;
-  const inner = parseAddrSpec(sc);
-  if (!inner || sc.peek() !== '>') return null;
-  sc.i++;
-  if (!sc.skipCfws() || !sc.done) return null;
-  return { ...inner, personal: words.length ? words.join(' ') : null };
+  return found;
 }
 
-/** Splits an address-list header value on top-level commas; null if unbalanced. */
-export function splitAddressList(value: string): string[] | null {
-  const parts: string[] = [];
-  let depthParen = 0;
-  let inQuote = false;
-  let inAngle = false;
-  let start = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value[i];
-    if (c === '\\') { i++; continue; }
-    if (inQuote) { if (c === '"') inQuote = false; continue; }
-    if (c === '"') inQuote = true;
-    else if (c === '(') depthParen++;
-    else if (c === ')') depthParen--;
-    else if (c === '<') inAngle = true;
-    else if (c === '>') inAngle = false;
-    else if (c === ',' && depthParen === 0 && !inAngle) { parts.push(value.slice(start, i)); start = i + 1; }
-  }
-  if (inQuote || depthParen !== 0 || inAngle) return null;
-  parts.push(value.slice(start));
-  return parts;
+/**
+ * The mailboxes of an email header value (`pseudonymizeEmailHeader`): [] when blank, null when
+ * the value is not an address list.
+ */
+export function parseAddressList(value: string): ParsedMailbox[] | null {
+  if (isBlank(value)) return [];
+  return isAddressList(value) ? mailboxesOf(value) : null;
 }
 
+/**
+ * psoxy's canonical email: local part lower-cased and cut at its first `+`, dots removed under
+ * IGNORE_DOTS, `@`, domain lower-cased. (A quoted local part keeps its quotes.)
+ */
 export function canonicalizeEmail(m: ParsedMailbox, mode: EmailCanonicalization): string {
   let local = m.local.toLowerCase();
   const plus = local.indexOf('+');
@@ -156,8 +219,8 @@ export function canonicalizeEmail(m: ParsedMailbox, mode: EmailCanonicalization)
   return local + '@' + m.domain.toLowerCase();
 }
 
-/** The address as psoxy re-formats it: `"personal" <local@domain>` or `local@domain`. */
+/** The address as psoxy re-formats it: `"personal" <local@domain>`, or `local@domain` without a name. */
 export function formatMailbox(m: ParsedMailbox): string {
   const addr = m.local + '@' + m.domain;
-  return m.personal === null ? addr : `"${m.personal}" <${addr}>`;
+  return m.personal ? `"${m.personal}" <${addr}>` : addr;
 }

@@ -5,7 +5,7 @@
 import type { Transform } from '../rules/types.ts';
 import { compileJavaRegex, groupCount } from '../regex/java-regex.ts';
 import { Pseudonymizer, type Identity } from '../pseudonym/pseudonymizer.ts';
-import { formatMailbox, parseMailbox, splitAddressList } from '../pseudonym/email.ts';
+import { formatMailbox, parseAddressList } from '../pseudonym/email.ts';
 import { isJsonNumber, numberText, parseJson, type JsonNumber, type JsonValue } from '../json/json.ts';
 import { compileJsonPath } from '../jsonpath/index.ts';
 import { isBlank, JAVA_WHITESPACE_RUN, javaSplit, javaTrim } from '../java/text.ts';
@@ -81,10 +81,9 @@ export function compileValueFunction(t: Exclude<Transform, { type: 'redact' }>):
         if (v === null) return null;
         if (typeof v !== 'string') throw new TransformError(`pseudonymizeEmailHeader applies to strings, not to a ${typeName(v)}`);
         if (isBlank(v)) return '';
-        const parts = splitAddressList(v);
-        const boxes = parts?.map((p) => parseMailbox(p));
-        if (!boxes || boxes.some((b) => b === null)) return null;
-        const ids = boxes.map((b) => ctx.pseudonymizer.pseudonymize(formatMailbox(b!))!);
+        const boxes = parseAddressList(v);
+        if (!boxes) return null;
+        const ids = boxes.map((b) => ctx.pseudonymizer.pseudonymize(formatMailbox(b))!);
         return t.encoding === 'URL_SAFE_TOKEN'
           ? ids.map(urlSafe).join(',')
           : '[' + ids.map((id) => Pseudonymizer.jsonEncoded(id)).join(',') + ']';
@@ -119,7 +118,7 @@ export function compileValueFunction(t: Exclude<Transform, { type: 'redact' }>):
       return stringOnly((s) => res.reduce((acc, re) => acc.replace(re, ''), s));
     }
     case 'redactExceptPhrases': {
-      const res = t.allowedPhrases.map((p) => new RegExp('\\b(' + p.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&') + ')[\\s:]*\\b', 'i'));
+      const res = t.allowedPhrases.map(phrasePattern);
       return stringOnly((s) => res.map((re) => re.exec(s)?.[1]).filter((x) => x !== undefined).join(','));
     }
     case 'redactExceptSubstringsMatchingRegexes': {
@@ -182,6 +181,18 @@ export function compileValueFunction(t: Exclude<Transform, { type: 'redact' }>):
       return (v) => (typeof v === 'string' ? digest(v) : null);
     }
   }
+}
+
+// Java's `.` stops at line terminators, so psoxy's `.*?` around a phrase cannot cross one.
+const NOT_LINE_END = '[^\\n\\r\\u0085\\u2028\\u2029]*';
+
+/**
+ * psoxy's `.*?\b(\Qphrase\E)[\s:]*\b.*?`, CASE_INSENSITIVE, whole-string `matches()`: Java's
+ * case-insensitivity without UNICODE_CASE and its `\s` are ASCII-only.
+ */
+function phrasePattern(phrase: string): RegExp {
+  const literal = [...phrase].map((c) => (/[a-zA-Z]/.test(c) ? `[${c.toLowerCase()}${c.toUpperCase()}]` : c.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&'))).join('');
+  return new RegExp(`^${NOT_LINE_END}?\\b(${literal})[ \\t\\n\\x0B\\f\\r:]*\\b${NOT_LINE_END}?$`);
 }
 
 /** `{"keywords":{…},"length":L,"word_count":W}` as a JSON string, keys sorted. */
