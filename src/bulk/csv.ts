@@ -84,8 +84,13 @@ export class CsvParser {
             this.lineNumber++;
             i += this.lineEnd(s, i);
           } else {
-            this.state = FIELD_START;
-            this.recordBytes = 0;
+            const next = this.plainLine(s, i, out);
+            if (next >= 0) {
+              i = next;
+            } else {
+              this.state = FIELD_START;
+              this.recordBytes = 0;
+            }
           }
           break;
         case FIELD_START:
@@ -160,6 +165,25 @@ export class CsvParser {
     if (final) this.endInput(out);
     else this.carry = s.slice(i);
     return out;
+  }
+
+  /**
+   * Fast path for the common record: a whole line already here, with no quote and no lone CR, is
+   * split natively. Returns where the next record starts, or -1 to parse this one by character.
+   */
+  private plainLine(s: string, i: number, out: string[][]): number {
+    const lf = s.indexOf('\n', i);
+    if (lf < 0) return -1;
+    const end = s.charCodeAt(lf - 1) === CR ? lf - 1 : lf;
+    const line = s.slice(i, end);
+    if (line.includes('"') || line.includes('\r')) return -1;
+    if (line.length > this.maxRecordBytes / 3 && Buffer.byteLength(line) > this.maxRecordBytes) {
+      throw new RecordTooLargeError(`line ${this.lineNumber + 1}`, this.maxRecordBytes);
+    }
+    this.fields = line.split(this.delimiter).map(javaTrim);
+    this.endRecord(out, '', 0);
+    this.lineEnding ??= end < lf ? '\r\n' : '\n';
+    return lf + 1;
   }
 
   /** The input ended: an open record is complete, unless a quote is still open. */
