@@ -166,3 +166,11 @@ test('property: hashes are of the bytes Java encodes, lone surrogates as "?"', (
     assert.deepEqual(Buffer.from(sha256Utf8(s)), createHash('sha256').update(javaUtf8(s)).digest());
   }), { numRuns: 2000 });
 });
+
+test('redactExceptPhrases reads its pattern as Java does: ASCII-only case-insensitivity and \\s, no line terminator outside the phrase', () => {
+  const rules = loadApiRules('endpoints:\n  - pathTemplate: "/v"\n    transforms:\n      - !<redactExceptPhrases>\n        jsonPaths: ["$[*]"]\n        allowedPhrases: ["Café", "foo"]\n');
+  const sanitizer = new Sanitizer(rules, new Pseudonymizer({ salt: 's' }));
+  const texts = ['the CAFé is open', 'the CAFÉ is open', 'foo\u00a0: bar', 'one line\nthen foo', 'foo:\n\nbar'];
+  // CASE_INSENSITIVE without UNICODE_CASE folds ASCII only; `\s` is ASCII; `.` stops at line ends.
+  assert.equal(sanitizer.sanitize('GET', '/v', JSON.stringify(texts)), JSON.stringify(['CAFé', '', 'foo', '', 'foo']));
+});
