@@ -1,7 +1,7 @@
 // psoxy's own expected outputs (../shared/conformance), read in place; skipped when absent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { runConformance } from '../src/conformance/runner.ts';
 import { loadApiRules } from '../src/rules/load.ts';
@@ -24,4 +24,23 @@ test('our built-in Zoom rules pass every zoom/zoom case', { skip: !present && 's
   const s = await runConformance(manifest, root + 'psoxy', { connectors: ['zoom/zoom'], rulesOverride: () => zoom });
   assert.deepEqual(s.results.filter((r) => r.ok === false), []);
   assert.ok(s.passed >= 61, `only ${s.passed} zoom cases passed`);
+});
+
+/** Every differential corpus under fuzz/ (psoxy's Java sanitizer run on inputs its examples lack). */
+const fuzzCorpora = (): string[] => {
+  const fuzz = root + 'fuzz/';
+  if (!existsSync(fuzz)) return [];
+  return readdirSync(fuzz, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(`${fuzz}${d.name}/manifest.json`)).map((d) => `${fuzz}${d.name}/`);
+};
+
+for (const corpus of fuzzCorpora()) {
+  test(`differential corpus ${corpus.split('/').at(-2)}: zero differences from psoxy's Java`, async () => {
+    const s = await runConformance(corpus + 'manifest.json', corpus);
+    const failures = s.results.filter((r) => r.ok === false).map((r) => `${r.connector} ${r.requestUrl}: ${r.reason}`);
+    assert.deepEqual(failures, []);
+    assert.ok(s.passed > 0 && s.skipped === 0, `${s.passed} passed, ${s.skipped} skipped`);
+  });
+}
+test('the differential corpora are here when the conformance manifest is', { skip: !present && 'shared/conformance is not here' }, () => {
+  assert.ok(fuzzCorpora().length >= 2, 'expected fuzz/mutations and fuzz/vectors');
 });
