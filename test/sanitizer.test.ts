@@ -84,6 +84,9 @@ test('textDigest (vectors 55-56) and escaped JSON', () => {
     '{"keywords":{"email":2,"summarize":1,"write":2},"length":93,"word_count":16}');
   const s = sanitizer(`      - !<textDigest>\n        jsonPaths: ["$.doc"]\n        isJsonEscaped: true\n        jsonPathToProcessWhenEscaped: "$..text"\n`);
   assert.equal(run(s, { doc: '{"body":[{"text":"short"},{"text":"two words"}]}' }).doc, '{"body":[{"text":"{\\"length\\":5,\\"word_count\\":1}"},{"text":"{\\"length\\":9,\\"word_count\\":2}"}]}');
+  // The embedded document is written back as Jayway's json-smart provider writes it
+  // (JSONStyle.LT_COMPRESS → JStylerObj.ESCAPE_LT): `/` as is, U+007F–U+009F and U+2000–U+20FF as \uXXXX.
+  assert.equal(run(s, { doc: '{"url":"https://a/b","sep":"x\u2028y\u0085","text":"a b"}' }).doc, '{"url":"https://a/b","sep":"x\\u2028y\\u0085","text":"{\\"length\\":3,\\"word_count\\":2}"}');
 });
 
 test('applyOnlyWhen (vector 57)', () => {

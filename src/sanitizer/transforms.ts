@@ -8,6 +8,7 @@ import { Pseudonymizer, type Identity } from '../pseudonym/pseudonymizer.ts';
 import { formatMailbox, parseAddressList } from '../pseudonym/email.ts';
 import { isJsonNumber, numberText, parseJson, type JsonNumber, type JsonValue } from '../json/json.ts';
 import { compileJsonPath } from '../jsonpath/index.ts';
+import { jsonSmartString } from './json-smart.ts';
 import { isBlank, JAVA_WHITESPACE_RUN, javaSplit, javaTrim } from '../java/text.ts';
 
 /** A transform that cannot be applied to a value: the response must fail, never pass through. */
@@ -174,8 +175,8 @@ export function compileValueFunction(t: Exclude<Transform, { type: 'redact' }>):
             throw new TransformError('textDigest: value is not the escaped JSON document isJsonEscaped promises');
           }
           inner.map(doc, (x) => (typeof x === 'string' ? digest(x) : null));
-          // json-smart escapes `/` when re-serializing.
-          return JSON.stringify(doc).replaceAll('/', '\\/');
+          // psoxy re-serializes with Jayway's default provider, json-smart (LT_COMPRESS).
+          return jsonSmartString(doc);
         };
       }
       return (v) => (typeof v === 'string' ? digest(v) : null);
