@@ -87,6 +87,7 @@ test('textDigest (vectors 55-56) and escaped JSON', () => {
   // The embedded document is written back as Jayway's json-smart provider writes it
   // (JSONStyle.LT_COMPRESS → JStylerObj.ESCAPE_LT): `/` as is, U+007F–U+009F and U+2000–U+20FF as \uXXXX.
   assert.equal(run(s, { doc: '{"url":"https://a/b","sep":"x\u2028y\u0085","text":"a b"}' }).doc, '{"url":"https://a/b","sep":"x\\u2028y\\u0085","text":"{\\"length\\":3,\\"word_count\\":2}"}');
+  assert.equal(run(s, { doc: '{"b":1,"10":"ten","text":"x"}' }).doc, '{"b":1,"10":"ten","text":"{\\"length\\":1,\\"word_count\\":1}"}', 'input key order, integer-like keys included');
 });
 
 test('applyOnlyWhen (vector 57)', () => {

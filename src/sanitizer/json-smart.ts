@@ -3,7 +3,7 @@
  * `DocumentContext.jsonString()` uses json-smart's `LT_COMPRESS` style. psoxy re-serializes
  * embedded JSON documents this way (augments with `innerJsonPath`).
  */
-import { isJsonNumber, type JsonValue } from '../json/json.ts';
+import { isJsonNumber, orderedKeys, type JsonValue } from '../json/json.ts';
 
 const HEX = '0123456789ABCDEF';
 
@@ -39,10 +39,6 @@ export function jsonSmartString(v: JsonValue): string {
   if (v === null || typeof v === 'boolean' || isJsonNumber(v)) return JSON.stringify(v);
   if (typeof v === 'string') return '"' + escapeLt(v) + '"';
   if (Array.isArray(v)) return '[' + v.map(jsonSmartString).join(',') + ']';
-  const members: string[] = [];
-  for (const k of Object.keys(v)) {
-    // A key a transform deleted is marked undefined (jsonpath/evaluate.ts).
-    if (v[k] !== undefined) members.push('"' + escapeLt(k) + '":' + jsonSmartString(v[k]));
-  }
-  return '{' + members.join(',') + '}';
+  // Input order (json-smart's ordered reader), without keys a transform deleted.
+  return '{' + orderedKeys(v).map((k) => '"' + escapeLt(k) + '":' + jsonSmartString(v[k])).join(',') + '}';
 }
