@@ -54,9 +54,11 @@ export function rawNumber(text: string): RawJson {
   return J.rawJSON(text);
 }
 
-// A number in value position (after `:`, `,` or `[`, or alone) with a fraction, an exponent or 16+
-// digits. Strings can only cause false positives (then the exact path is just slower), never misses.
-const MAY_NEED_FIDELITY = /(?:^|[:,[])\s*-?\d+(?:[.eE]|\d{15})/;
+// A number in value position (after `:`, `,` or `[`; or first in the text) with a fraction, an
+// exponent or 16+ digits. Strings can only cause false positives (then the exact path is just
+// slower), never misses. Two tests: an alternation with `^` would slow the scan of every body.
+const MAY_NEED_FIDELITY = /[:,[]\s*-?\d+(?:[.eE]|\d{15})/;
+const STARTS_WITH_NUMBER = /^\s*-?\d/;
 
 // A key that is an array index, which JS enumerates before every other key: an object holding one
 // may have been written in an order a plain object cannot keep.
@@ -82,30 +84,31 @@ function reviveNumber(_key: string, value: unknown, context?: { source?: string 
 /** Parses one JSON text (throws SyntaxError on invalid JSON). */
 export function parseJson(text: string): JsonValue {
   if (MAY_HAVE_INDEX_KEY.test(text)) return parseInKeyOrder(text);
-  if (!MAY_NEED_FIDELITY.test(text)) return JSON.parse(text) as JsonValue;
+  if (!MAY_NEED_FIDELITY.test(text) && !STARTS_WITH_NUMBER.test(text)) return JSON.parse(text) as JsonValue;
   return JSON.parse(text, reviveNumber as (k: string, v: unknown) => unknown) as JsonValue;
 }
 
 /**
  * Key order. Jackson keeps an object's keys in input order; a JS object enumerates array-index keys
  * (`"10"`) first. Objects stay plain; only one whose input order differs from its JS order carries
- * that order under a symbol (invisible to JSON.stringify), and its root is remembered so the writer
+ * that order under a symbol (invisible to JSON.stringify), and its root is marked so the writer
  * knows to honour it. Keys added later come last, deleted ones are skipped.
  */
 export const KEY_ORDER = Symbol('input key order');
-type Ordered = { [KEY_ORDER]?: string[] };
-const ROOTS_WITH_KEY_ORDER = new WeakSet<object>();
+/** On a document's root: some object inside carries KEY_ORDER (a symbol lookup, cheaper than a WeakSet per object). */
+const HAS_KEY_ORDER = Symbol('has input key order');
+type Ordered = { [KEY_ORDER]?: string[]; [HAS_KEY_ORDER]?: true };
 
 /** True when some object inside `root` has a key order its JS enumeration does not give. */
 export function hasKeyOrder(root: JsonValue): boolean {
-  return typeof root === 'object' && root !== null && ROOTS_WITH_KEY_ORDER.has(root);
+  return typeof root === 'object' && root !== null && (root as Ordered)[HAS_KEY_ORDER] === true;
 }
 
 /** Gives `copy`, a filtered copy of `source`, the key order `source` was read in. */
 export function keepKeyOrder(source: object, copy: object): void {
   const order = (source as Ordered)[KEY_ORDER];
   if (order) (copy as Ordered)[KEY_ORDER] = order;
-  if (ROOTS_WITH_KEY_ORDER.has(source)) ROOTS_WITH_KEY_ORDER.add(copy);
+  if ((source as Ordered)[HAS_KEY_ORDER]) (copy as Ordered)[HAS_KEY_ORDER] = true;
 }
 
 /** An object's keys in Jackson's order, without deleted ones (marked undefined: jsonpath/evaluate.ts). */
@@ -216,7 +219,7 @@ function parseInKeyOrder(text: string): JsonValue {
   JSON.parse(text); // the syntax check, with JSON.parse's errors
   const reader = new KeyOrderReader(text);
   const value = reader.value();
-  if (reader.reordered) ROOTS_WITH_KEY_ORDER.add(value as object);
+  if (reader.reordered) (value as Ordered)[HAS_KEY_ORDER] = true;
   return value;
 }
 
