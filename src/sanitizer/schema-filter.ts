@@ -164,10 +164,10 @@ export class ResponseSchemaFilter {
   }
 }
 
-/** Jackson `canConvertToInt`/`canConvertToLong` then `asInt`/`asLong`: fractions truncate. */
-function toInteger(n: JsonNumber): JsonValue {
 const fitsLong = (big: bigint) => big >= LONG_MIN && big <= LONG_MAX;
 
+/** Jackson `canConvertToInt`/`canConvertToLong` then `asInt`/`asLong`: fractions truncate. */
+function toInteger(n: JsonNumber): JsonValue {
   if (typeof n === 'number') return n;
   if (isDoubleNumber(n)) {
     const v = numberValue(n);
