@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { runConformance } from '../src/conformance/runner.ts';
+import { jsonDiff, runConformance } from '../src/conformance/runner.ts';
+import { parseJson } from '../src/json/json.ts';
 import { loadApiRules } from '../src/rules/load.ts';
 import { builtInRulesYaml } from '../src/sources/index.ts';
 
@@ -43,4 +44,10 @@ for (const corpus of fuzzCorpora()) {
 }
 test('the differential corpora are here when the conformance manifest is', { skip: !present && 'shared/conformance is not here' }, () => {
   assert.ok(fuzzCorpora().length >= 2, 'expected fuzz/mutations and fuzz/vectors');
+});
+
+test('the runner sees key order, integer-like keys included, and compares numbers as doubles', () => {
+  assert.equal(jsonDiff(parseJson('{"b":1,"10":"ten"}'), parseJson('{"10":"ten","b":1}')), '$: expected keys [b,10], got [10,b]');
+  assert.equal(jsonDiff(parseJson('{"a":1.0,"+x":1}'), parseJson('{"a":1}')), null, 'a dropped source + key and 1.0 vs 1 are no difference');
+  assert.match(jsonDiff(parseJson('[1.5]'), parseJson('["1.5"]')) ?? '', /^\$\[0\]: expected 1\.5, got "1\.5"$/);
 });

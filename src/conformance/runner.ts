@@ -12,6 +12,7 @@ import type { ApiRules } from '../rules/types.ts';
 import { Sanitizer } from '../sanitizer/sanitizer.ts';
 import { Pseudonymizer, type EmailDomainHandling } from '../pseudonym/pseudonymizer.ts';
 import type { EmailCanonicalization } from '../pseudonym/email.ts';
+import { isJsonNumber, isJsonObject, numberValue, orderedKeys, parseJson, type JsonValue } from '../json/json.ts';
 
 export interface ConformanceCase {
   kind: 'example' | 'unmatched' | 'sanitize-call' | 'bulk';
@@ -116,7 +117,7 @@ export async function runConformance(manifestPath: string, root: string, options
       const out = s.sanitize(method, url, original);
       if (c.kind === 'sanitize-call') return { ...base, ok: true, reason: '' };
       const expected = readFileSync(join(root, c.sanitized!), 'utf8');
-      const diff = jsonDiff(withoutDroppedPlusKeys(JSON.parse(expected.trim()), JSON.parse(out)), JSON.parse(out));
+      const diff = jsonDiff(parseJson(expected.trim()), parseJson(out));
       return { ...base, ok: diff === null, reason: diff ?? '' };
     } catch (e) {
       return { ...base, ok: false, reason: `${(e as Error).name}: ${(e as Error).message}` };
@@ -137,24 +138,15 @@ function summarize(results: CaseResult[]): ConformanceSummary {
 }
 
 /**
- * Deliberate difference (SECURITY.md): psoxy passes a source's keys starting with `+` through
- * its response-schema filter unfiltered; we filter them like any other key. Expected outputs lose
- * the `+` keys our output lacks; every other byte must still agree.
+ * First difference between two parsed JSON values, or null when equal: key order significant
+ * (integer-like keys included: both sides come from `parseJson`), numbers compared as doubles. A
+ * `+` key psoxy kept from the source and we dropped (SECURITY.md) is not a difference.
  */
-function withoutDroppedPlusKeys(expected: unknown, actual: unknown): unknown {
-  if (Array.isArray(expected)) return expected.map((e, i) => withoutDroppedPlusKeys(e, Array.isArray(actual) ? actual[i] : undefined));
-  if (typeof expected !== 'object' || expected === null) return expected;
-  const a = (typeof actual === 'object' && actual !== null ? actual : {}) as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(expected)) {
-    if (k.startsWith('+') && !Object.hasOwn(a, k)) continue;
-    Object.defineProperty(out, k, { value: withoutDroppedPlusKeys(v, a[k]), enumerable: true, writable: true, configurable: true });
+export function jsonDiff(expected: JsonValue, actual: JsonValue, path = '$'): string | null {
+  if (isJsonNumber(expected) || isJsonNumber(actual)) {
+    const same = isJsonNumber(expected) && isJsonNumber(actual) && numberValue(expected) === numberValue(actual);
+    return same ? null : `${path}: expected ${short(expected)}, got ${short(actual)}`;
   }
-  return out;
-}
-
-/** First difference between two JSON values (key order significant), or null when equal. */
-export function jsonDiff(expected: unknown, actual: unknown, path = '$'): string | null {
   if (typeof expected !== typeof actual || Array.isArray(expected) !== Array.isArray(actual) || (expected === null) !== (actual === null)) {
     return `${path}: expected ${short(expected)}, got ${short(actual)}`;
   }
@@ -166,11 +158,12 @@ export function jsonDiff(expected: unknown, actual: unknown, path = '$'): string
     }
     return null;
   }
-  if (typeof expected === 'object' && expected !== null) {
-    const ek = Object.keys(expected), ak = Object.keys(actual as object);
+  if (isJsonObject(expected) && isJsonObject(actual)) {
+    const ek = orderedKeys(expected).filter((k) => !(k.startsWith('+') && !Object.hasOwn(actual, k)));
+    const ak = orderedKeys(actual);
     if (ek.join('\u0000') !== ak.join('\u0000')) return `${path}: expected keys [${ek.join(',')}], got [${ak.join(',')}]`;
     for (const k of ek) {
-      const d = jsonDiff((expected as Record<string, unknown>)[k], (actual as Record<string, unknown>)[k], `${path}.${k}`);
+      const d = jsonDiff(expected[k], actual[k], `${path}.${k}`);
       if (d) return d;
     }
     return null;
