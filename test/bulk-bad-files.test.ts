@@ -44,6 +44,8 @@ interface BadFile {
   rules: { source: string } | { yaml: string };
   contentEncoding?: string;
   maxRecordBytes?: number;
+  /** BULK_OUTPUT_FORMAT / --output-format. */
+  outputFormat?: 'CSV';
   expect: { output: string } | { error: RegExp };
 }
 
@@ -78,6 +80,7 @@ const FILES: BadFile[] = [
   { name: 'NDJSON: a line that is not an object', key: 'r.ndjson', body: text('["SECRET-1"]\n'), rules: { yaml: NDJSON_RULES }, expect: { error: /line 1: Supported NDJSON contract requires each line to be a JSON object/ } },
   { name: 'NDJSON: nesting deeper than Jackson allows', key: 'r.ndjson', body: text(`${'{"a":'.repeat(5000)}"SECRET-1"${'}'.repeat(5000)}\n`), rules: { yaml: NDJSON_RULES }, expect: { error: /line 1: nesting deeper than 1000/ } },
   { name: 'NDJSON: one line over the limit', key: 'r.ndjson', maxRecordBytes: 1000, body: text(`{"n":1}\n{"secret":"SECRET-${big(5000)}"}\n`), rules: { yaml: NDJSON_RULES }, expect: { error: /line 2: the record is over 1000 bytes/ } },
+  { name: 'NDJSON → CSV: a lone surrogate (a \\ud800 escape) is written as ? (Java\'s encoder)', key: 'r.ndjson', outputFormat: 'CSV', body: text('{"email":"person_1@acme.com","n":"a\\ud800b"}\n'), rules: { yaml: NDJSON_RULES }, expect: { output: 'email,n\nt~-MFHtQFQtPUXyclPE-B71x_F4jJStaMz9ZN-kWFE4_o@acme.com,a?b\n' } },
   { name: 'JSON array that never closes', key: 'r.json', body: text('[{"email":"person_1@acme.com"},{"secret":"SECRET-1"}'), rules: { yaml: JSON_ARRAY_RULES }, expect: { error: /Input is not a complete JSON array/ } },
   { name: 'JSON array: an element over the limit', key: 'r.json', maxRecordBytes: 1000, body: text(`[{"n":1},{"secret":"SECRET-${big(5000)}"}]`), rules: { yaml: JSON_ARRAY_RULES }, expect: { error: /element 2 of the JSON array: the record is over 1000 bytes/ } },
   { name: 'not a JSON array', key: 'r.json', body: text('{"secret":"SECRET-1"}'), rules: { yaml: JSON_ARRAY_RULES }, expect: { error: /Input is not a JSON array/ } },
@@ -98,7 +101,7 @@ async function viaCli(f: BadFile, i: number): Promise<Outcome> {
   let rules: string;
   if ('source' in f.rules) rules = f.rules.source;
   else writeFileSync((rules = join(dir, `${i}-rules.yaml`)), f.rules.yaml);
-  const args = [CLI, 'bulk', input, '--rules', rules, '-o', output, '--salt', SALT, '--no-shuffle', ...(f.maxRecordBytes ? ['--max-record-bytes', String(f.maxRecordBytes)] : [])];
+  const args = [CLI, 'bulk', input, '--rules', rules, '-o', output, '--salt', SALT, '--no-shuffle', ...(f.maxRecordBytes ? ['--max-record-bytes', String(f.maxRecordBytes)] : []), ...(f.outputFormat ? ['--output-format', f.outputFormat] : [])];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
@@ -111,6 +114,7 @@ function handlerEnv(f: BadFile): Record<string, string> {
     PSOXY_SALT: SALT, OUTPUT_BUCKET: 'out', COMPRESS_OUTPUT_ALWAYS: 'false',
     ...('source' in f.rules ? { SOURCE: f.rules.source } : { RULES: f.rules.yaml }),
     ...(f.maxRecordBytes ? { BULK_MAX_RECORD_BYTES: String(f.maxRecordBytes) } : {}),
+    ...(f.outputFormat ? { BULK_OUTPUT_FORMAT: f.outputFormat } : {}),
   };
 }
 

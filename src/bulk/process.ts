@@ -13,6 +13,7 @@ import { ColumnarSanitizer } from './columnar.ts';
 import { RecordError, RecordSanitizer, RecordWriter } from './record.ts';
 import { parseJson, isJsonObject, type JsonObject, type JsonValue } from '../json/json.ts';
 import { jsonBudgetProblem, MAX_JSON_DEPTH } from '../json/budget.ts';
+import { javaEncodable } from '../java/text.ts';
 import { DEFAULT_MAX_RECORD_BYTES, RecordTooLargeError, utf8Bytes } from './record-limit.ts';
 import type { Pseudonymizer } from '../pseudonym/pseudonymizer.ts';
 
@@ -330,7 +331,8 @@ export async function sanitizeStream(input: Readable, output: Writable, o: Sanit
     if (rest) yield rest;
   };
   const sanitized = async function* (source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
-    for await (const s of sanitizeText(text(source), o)) yield Buffer.from(s, 'utf8');
+    // Java's encoder writes a lone surrogate (from a `\ud800` escape in JSON input) as `?`.
+    for await (const s of sanitizeText(text(source), o)) yield Buffer.from(javaEncodable(s), 'utf8');
   };
   const tail: (NodeJS.WritableStream | NodeJS.ReadWriteStream)[] = o.compress ? [createGzip(), output] : [output];
   // stream.pipeline takes a variable list of stages; its overloads cannot type a spread list.
