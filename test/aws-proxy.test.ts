@@ -10,6 +10,7 @@ import { FakeAwsJson } from './fakes/aws-json-fake.ts';
 import { awsClientConfig } from './helpers/cloud-clients.ts';
 import { ZoomSimulator } from '../src/sources/zoom/simulator/server.ts';
 import { createAwsProxy } from '../src/runtimes/aws/lambda.ts';
+import { memoryLogger } from '../src/logging/logger.ts';
 import { eventTarget, type LambdaEventV1, type LambdaEventV2 } from '../src/runtimes/aws/api-gateway.ts';
 import { SsmStore } from '../src/runtimes/aws/ssm-store.ts';
 
@@ -34,7 +35,7 @@ async function setup(extraEnv: Record<string, string> = {}, secretsManager = fal
     AWS_LAMBDA_FUNCTION_NAME: 'psoxy-zoom', SOURCE: 'zoom', ...sim.targetSettings(),
     ...(secretsManager ? { SECRETS_STORE: 'AWS_SECRETS_MANAGER' } : {}), ...extraEnv,
   };
-  const handler = createAwsProxy({ env, ssm: new SSMClient(awsClientConfig(endpoint)), secretsManager: new SecretsManagerClient(awsClientConfig(endpoint)) });
+  const handler = createAwsProxy({ env, ssm: new SSMClient(awsClientConfig(endpoint)), secretsManager: new SecretsManagerClient(awsClientConfig(endpoint)), logger: memoryLogger() });
   return { fake, sim, handler, close: async () => { await sim.stop(); await fake.stop(); } };
 }
 
@@ -224,7 +225,7 @@ test('SECRETS_STORE=ENV: every setting in the environment, and no store is calle
       AWS_LAMBDA_FUNCTION_NAME: 'psoxy-zoom', SOURCE: 'zoom', SECRETS_STORE: 'ENV', PSOXY_SALT: 'env-salt', PSOXY_ENCRYPTION_KEY: 'env-key',
       ...sim.targetSettings(), ...sim.credentialSettings(),
     };
-    const handler = createAwsProxy({ env, ssm: new SSMClient(awsClientConfig('http://127.0.0.1:9')) });
+    const handler = createAwsProxy({ env, ssm: new SSMClient(awsClientConfig('http://127.0.0.1:9')), logger: memoryLogger() });
     const health = await handler(urlEvent('/', '', { 'x-psoxy-health-check': '1' }));
     assert.equal(health.statusCode, 200, health.body);
     const res = await handler(urlEvent('/v2/users', 'page_size=2'));

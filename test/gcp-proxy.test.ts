@@ -10,6 +10,7 @@ import { FakeSecretManager } from './fakes/secret-manager-fake.ts';
 import { secretManagerClient } from './helpers/cloud-clients.ts';
 import { ZoomSimulator } from '../src/sources/zoom/simulator/server.ts';
 import { registerApiFunction, gcpClientIp, gcpConfig } from '../src/runtimes/gcp/api-function.ts';
+import { memoryLogger } from '../src/logging/logger.ts';
 import { createProxyHandler } from '../src/proxy/handler.ts';
 import { SecretManagerStore } from '../src/runtimes/gcp/secret-manager-store.ts';
 
@@ -26,7 +27,7 @@ test('HTTP function on the functions framework: Secret Manager config, shared to
   fake.set('PSOXY_ZOOM_OAUTH_REFRESH_TOKEN');
   registerApiFunction('psoxyTest', {
     env: { K_SERVICE: 'psoxy-zoom', SOURCE: 'zoom', ...sim.targetSettings() },
-    secretManager: secretManagerClient(endpoint), project: 'my-project',
+    secretManager: secretManagerClient(endpoint), project: 'my-project', logger: memoryLogger(),
   });
   const server = getTestServer('psoxyTest');
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));

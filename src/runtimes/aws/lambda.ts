@@ -9,7 +9,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { ConfigService, configFromEnvOnly, configPrefixes } from '../../config/config-service.ts';
 import { createProxyHandler } from '../../proxy/handler.ts';
 import { connectorDefaults } from '../../sources/index.ts';
-import { jsonLogger } from '../../logging/logger.ts';
+import { jsonLogger, type Logger } from '../../logging/logger.ts';
 import { SsmStore } from './ssm-store.ts';
 import { SecretsManagerStore } from './secrets-manager-store.ts';
 import { SplitStore } from './split-store.ts';
@@ -26,6 +26,8 @@ export interface AwsProxyOptions {
   /** psoxy's local resource directory (default /var/psoxy/resources). */
   localResourceDir?: string;
   fetch?: typeof fetch;
+  /** Default: JSON lines on stdout (CloudWatch); tests keep them in memory. */
+  logger?: Logger;
 }
 
 const lazyS3 = async (): Promise<S3Client> => new (await import('@aws-sdk/client-s3')).S3Client({});
@@ -49,7 +51,7 @@ export function createAwsProxy(o: AwsProxyOptions) {
   return lambdaAdapter(createProxyHandler({
     config: awsConfig(o),
     fetch: o.fetch,
-    logger: jsonLogger((l) => process.stdout.write(l)),
+    logger: o.logger ?? jsonLogger((l) => process.stdout.write(l)),
     functionName: o.env.AWS_LAMBDA_FUNCTION_NAME,
   }));
 }

@@ -9,7 +9,7 @@ import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
 import { ConfigService, configFromEnvOnly, configPrefixes } from '../../config/config-service.ts';
 import { createProxyHandler, unsendableMethodResponse, type ProxyHandler } from '../../proxy/handler.ts';
 import { connectorDefaults } from '../../sources/index.ts';
-import { jsonLogger } from '../../logging/logger.ts';
+import { jsonLogger, type Logger } from '../../logging/logger.ts';
 import { SecretManagerStore } from './secret-manager-store.ts';
 import { GcsResourceStore } from './gcs-resource-store.ts';
 import { resourceStores } from '../../config/resources.ts';
@@ -50,6 +50,8 @@ export interface GcpProxyOptions {
   /** psoxy's local resource directory (default /var/psoxy/resources). */
   localResourceDir?: string;
   fetch?: typeof fetch;
+  /** Default: JSON lines on stderr (Cloud Logging); tests keep them in memory. */
+  logger?: Logger;
 }
 
 const lazyStorage = async (): Promise<Storage> => new (await import('@google-cloud/storage')).Storage();
@@ -67,7 +69,7 @@ export function gcpConfig(o: GcpProxyOptions): ConfigService {
 }
 
 export function createGcpProxy(o: GcpProxyOptions) {
-  return gcpHttpAdapter(createProxyHandler({ config: gcpConfig(o), fetch: o.fetch, logger: jsonLogger(), functionName: o.env.K_SERVICE }));
+  return gcpHttpAdapter(createProxyHandler({ config: gcpConfig(o), fetch: o.fetch, logger: o.logger ?? jsonLogger(), functionName: o.env.K_SERVICE }));
 }
 
 /** Registers the proxy as an HTTP function (project from GOOGLE_CLOUD_PROJECT / GCP_PROJECT). */
