@@ -142,3 +142,15 @@ test('number fidelity is kept wherever the number stands (arrays, after spaces, 
     '{"v":"6.0.4.12345(mac)","a":[1.0,2000.0],"b":12345678901234567890,"c":3.5}');
   assert.equal(s.sanitize('GET', '/x', '[1.0]'), '[1.0]');
 });
+
+test('a schema keeping only integers, strings and booleans reads numbers as Jackson does without the fidelity scan', () => {
+  const schema = `    responseSchema:\n      type: object\n      properties: { i: { type: integer }, a: { type: array, items: { type: integer } }, s: { type: string } }\n`;
+  const s = sanitizer(`      - !<pseudonymize>\n        jsonPaths: ["$.i"]\n`, schema);
+  // Doubles truncate into an integer leaf; a long beyond 2^53 stays exact; the dropped double goes unread.
+  assert.equal(s.sanitize('GET', '/x', '{"a":[2.9,-7.5e0,1e3,9007199254740993,9.223372036854775807E18,9.3e18],"s":"x","dropped":1.0}'), '{"a":[2,-7,1000,9007199254740993,9223372036854775807],"s":"x"}');
+  assert.equal(s.sanitize('GET', '/x', '{"i":1.0}'), s.sanitize('GET', '/x', '{"i":1}'), 'an integer leaf hashes the integer Jackson reads');
+  assert.throws(() => s.sanitize('GET', '/x', '{"a":[1e400]}'), MalformedResponseError);
+  // A property named like an array index keeps its input order through the scan's exact reader.
+  const indexed = sanitizer('', `    responseSchema:\n      type: object\n      properties: { b: { type: string }, "10": { type: string } }\n`);
+  assert.equal(indexed.sanitize('GET', '/x', '{"b":"x","10":"y"}'), '{"b":"x","10":"y"}');
+});

@@ -224,19 +224,29 @@ function parseInKeyOrder(text: string): JsonValue {
 }
 
 /**
+ * `JSON.parse` alone: no scan for numbers or keys needing fidelity. Only for a reader that keeps
+ * nothing where that fidelity shows (see ResponseSchemaFilter.keepsOnlyPlainValues) and throws
+ * PlainParseInsufficient on a number it cannot read exactly, so the caller parses again exactly.
+ */
+export const parsePlainJson = (text: string): JsonValue => JSON.parse(text) as JsonValue;
+
+/** A value read by parsePlainJson needs parseJson: an integer beyond 2^53 or a number beyond doubles. */
+export class PlainParseInsufficient extends Error {}
+
+/**
  * Parses a stream of JSON values (NDJSON or concatenated values), as Jackson's
  * `readValues` does for a response body. Whitespace-only input gives no values.
  */
-export function parseJsonStream(text: string): JsonValue[] {
+export function parseJsonStream(text: string, parse: (text: string) => JsonValue = parseJson): JsonValue[] {
   const trimmed = text.trim();
   if (trimmed === '') return [];
   try {
-    return [parseJson(trimmed)];
+    return [parse(trimmed)];
   } catch (first) {
     const values: JsonValue[] = [];
     let start = 0;
     for (const end of topLevelValueEnds(trimmed)) {
-      values.push(parseJson(trimmed.slice(start, end)));
+      values.push(parse(trimmed.slice(start, end)));
       start = end;
     }
     if (values.length <= 1 || trimmed.slice(start).trim() !== '') throw first;

@@ -24,22 +24,32 @@ const K = new Int32Array([
 const W = new Int32Array(64);
 let input = new Uint8Array(1024);
 const encoder = new TextEncoder();
+const NO_BYTES = new Uint8Array(0);
 
 /** UTF-8 of `text` as Java's `getBytes(UTF_8)` makes it (lone surrogates as `?`), into `buf`. */
 const javaUtf8Into = (text: string, buf: Uint8Array) => encoder.encodeInto(javaEncodable(text), buf).written;
 
-/** SHA-256 of the (Java) UTF-8 bytes of `text`, written into `out` (32 bytes). */
-export function sha256Utf8(text: string, out: Uint8Array = new Uint8Array(32)): Uint8Array {
-  if (input.length < text.length * 3 + 72) input = new Uint8Array(text.length * 6 + 144);
+/**
+ * SHA-256 of the (Java) UTF-8 bytes of `text` followed by `suffix` (bytes already encoded: a salt),
+ * written into `out` (32 bytes). An ASCII text cannot join a surrogate pair with the suffix, so
+ * its bytes are copied as they are; any other text is encoded together with `suffixText`, as Java
+ * encodes the concatenated string.
+ */
+export function sha256Utf8(text: string, out: Uint8Array = new Uint8Array(32), suffix: Uint8Array = NO_BYTES, suffixText = ''): Uint8Array {
+  const n = text.length;
+  if (input.length < (n + suffixText.length) * 3 + suffix.length + 72) input = new Uint8Array((n + suffixText.length) * 6 + suffix.length + 144);
   const buf = input;
   let len = 0;
-  const n = text.length;
   for (; len < n; len++) {
     const c = text.charCodeAt(len);
     if (c >= 0x80) break;
     buf[len] = c;
   }
-  if (len < n) len = javaUtf8Into(text, buf);
+  if (len < n) len = javaUtf8Into(text + suffixText, buf);
+  else {
+    buf.set(suffix, len);
+    len += suffix.length;
+  }
   const bitLen = len * 8; // inputs here stay far below 2^32 bits
   let total = len + 1;
   buf[len] = 0x80;
@@ -138,6 +148,10 @@ const T0 = new Uint32Array(256), T1 = new Uint32Array(256), T2 = new Uint32Array
   }
 })();
 
+/** One column of AES's last round (SubBytes and ShiftRows, no MixColumns). */
+const lastRound = (a: number, b: number, c: number, d: number) =>
+  (SBOX[a >>> 24] << 24) | (SBOX[(b >>> 16) & 0xff] << 16) | (SBOX[(c >>> 8) & 0xff] << 8) | SBOX[d & 0xff];
+
 /** AES-256 with an expanded key; encrypts single 16-byte blocks. */
 export class Aes256 {
   private readonly rk = new Uint32Array(60);
@@ -175,13 +189,9 @@ export class Aes256 {
       s0 = t0; s1 = t1; s2 = t2; s3 = t3;
       k += 4;
     }
-    const out = (a: number, b: number, c: number, d: number, r: number, o: number) => {
-      const v = ((SBOX[a >>> 24] << 24) | (SBOX[(b >>> 16) & 0xff] << 16) | (SBOX[(c >>> 8) & 0xff] << 8) | SBOX[d & 0xff]) ^ r;
-      dst[o] = v >>> 24; dst[o + 1] = (v >>> 16) & 0xff; dst[o + 2] = (v >>> 8) & 0xff; dst[o + 3] = v & 0xff;
-    };
-    out(s0, s1, s2, s3, rk[56], dOff);
-    out(s1, s2, s3, s0, rk[57], dOff + 4);
-    out(s2, s3, s0, s1, rk[58], dOff + 8);
-    out(s3, s0, s1, s2, rk[59], dOff + 12);
+    writeWord(dst, dOff, lastRound(s0, s1, s2, s3) ^ rk[56]);
+    writeWord(dst, dOff + 4, lastRound(s1, s2, s3, s0) ^ rk[57]);
+    writeWord(dst, dOff + 8, lastRound(s2, s3, s0, s1) ^ rk[58]);
+    writeWord(dst, dOff + 12, lastRound(s3, s0, s1, s2) ^ rk[59]);
   }
 }

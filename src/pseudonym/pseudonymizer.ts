@@ -53,9 +53,12 @@ export function replaceTokens(text: string, replace: (token: string) => string):
 export class Pseudonymizer {
   readonly config: Required<Pick<PseudonymizerConfig, 'salt' | 'emailCanonicalization' | 'emailDomainHandling'>> & PseudonymizerConfig;
   private readonly ciphers = new Map<string, AesCbc>();
+  /** The salt's Java UTF-8 bytes, appended to each hashed text without concatenating strings. */
+  private readonly saltBytes: Uint8Array;
 
   constructor(config: PseudonymizerConfig) {
     this.config = { emailCanonicalization: 'STRICT', emailDomainHandling: 'PRESERVE', ...config };
+    this.saltBytes = utf8Scratchpad(this.config.salt).slice();
   }
 
   /** One AES cipher per (passphrase, salt); PBKDF2 runs once. */
@@ -87,8 +90,11 @@ export class Pseudonymizer {
     }));
   }
 
+  /** Kept once made: the hot path looks it up per value. */
+  private mainCipherCache: AesCbc | null = null;
+
   private get mainCipher(): AesCbc {
-    return this.cipher(this.config.encryptionKey, this.config.salt);
+    return (this.mainCipherCache ??= this.cipher(this.config.encryptionKey, this.config.salt));
   }
 
   /** hash ‖ AES-CBC(original), IV = hash[0..16). */
@@ -151,7 +157,7 @@ export class Pseudonymizer {
     const domain = mailbox ? this.domainFor(mailbox) : undefined;
     const suffix = domain !== undefined ? '@' + domain : '';
     // Hash (and ciphertext) go into one reused buffer, encoded straight from it.
-    sha256Utf8((mailbox ? canonicalizeEmail(mailbox, this.config.emailCanonicalization) : text) + this.config.salt, SCRATCH);
+    sha256Utf8(mailbox ? canonicalizeEmail(mailbox, this.config.emailCanonicalization) : text, SCRATCH, this.saltBytes, this.config.salt);
     if (!includeReversible) return 't~' + SCRATCH.toString('base64url', 0, 32) + suffix;
     const data = utf8Scratchpad(text);
     if (32 + data.length + 16 > SCRATCH.length) return 'p~' + b64url(this.reversibleBytes(text, SCRATCH.subarray(0, 32).slice(), this.mainCipher)) + suffix;

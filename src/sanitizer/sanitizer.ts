@@ -11,7 +11,7 @@ import { Pseudonymizer } from '../pseudonym/pseudonymizer.ts';
 import { ResponseSchemaFilter } from './schema-filter.ts';
 import { applyAugments, compileAugment, type CompiledAugment } from './augments.ts';
 import { compileValueFunction, TransformError, type TransformContext, type ValueFunction } from './transforms.ts';
-import { parseJsonStream, type JsonValue } from '../json/json.ts';
+import { parseJson, parseJsonStream, parsePlainJson, PlainParseInsufficient, type JsonValue } from '../json/json.ts';
 import { writeJson } from '../json/write.ts';
 
 export class BlockedByRulesError extends Error {}
@@ -29,11 +29,23 @@ interface CompiledEndpoint {
   endpoint: Endpoint;
   augments: CompiledAugment[];
   transforms: CompiledTransform[];
+  /** Bodies can be read with JSON.parse alone: the schema keeps nothing its fidelity scans protect. */
+  plainParse: boolean;
 }
 
 export interface SanitizeOptions {
   /** `X-Psoxy-Pseudonym-Implementation` header value (`v0.4` default, `v0.3` legacy). */
   pseudonymImplementation?: string | null;
+}
+
+function parseBody(body: string, parse: (text: string) => JsonValue): JsonValue[] {
+  try {
+    return parseJsonStream(body, parse);
+  } catch (e) {
+    // V8's message quotes the body; it may hold personal data, so only the position is kept.
+    const at = /position (\d+)/.exec((e as Error).message)?.[1];
+    throw new MalformedResponseError(`response body is not valid JSON${at !== undefined ? ` (at position ${at})` : ''}`);
+  }
 }
 
 export class Sanitizer {
@@ -59,6 +71,7 @@ export class Sanitizer {
     };
     this.endpoints = rules.endpoints.map((endpoint) => ({
       endpoint,
+      plainParse: !endpoint.augments?.length && endpoint.responseSchema !== undefined && this.schemaFilter.keepsOnlyPlainValues(endpoint.responseSchema),
       augments: (endpoint.augments ?? []).map(compileAugment),
       transforms: endpoint.transforms.map((t: Transform) => ({
         paths: t.jsonPaths.map(path),
@@ -98,20 +111,24 @@ export class Sanitizer {
   }
 
   sanitizeForEndpoint(endpointIndex: number, body: string, options: SanitizeOptions = {}): string {
-    let values: JsonValue[];
-    try {
-      values = parseJsonStream(body);
-    } catch (e) {
-      // V8's message quotes the body; it may hold personal data, so only the position is kept.
-      const at = /position (\d+)/.exec((e as Error).message)?.[1];
-      throw new MalformedResponseError(`response body is not valid JSON${at !== undefined ? ` (at position ${at})` : ''}`);
+    const compiled = this.endpoints[endpointIndex];
+    if (compiled.plainParse) {
+      const values = parseBody(body, parsePlainJson);
+      try {
+        return this.sanitizeValues(compiled, values, options);
+      } catch (e) {
+        if (!(e instanceof PlainParseInsufficient)) throw e;
+      }
     }
+    return this.sanitizeValues(compiled, parseBody(body, parseJson), options);
+  }
+
+  private sanitizeValues(compiled: CompiledEndpoint, values: JsonValue[], options: SanitizeOptions): string {
     const impl = options.pseudonymImplementation ?? null;
     if (impl !== null && impl !== 'v0.4' && impl !== 'v0.3') {
       throw new TransformError(`unknown pseudonym implementation ${JSON.stringify(impl)} (known: v0.4, v0.3)`);
     }
     const ctx: TransformContext = { pseudonymizer: this.pseudonymizer, legacyReversibleAsJson: impl === 'v0.3', memo: new Map() };
-    const compiled = this.endpoints[endpointIndex];
     return values.map((v) => writeJson(this.sanitizeValue(compiled, v, ctx))).join('\n').trim();
   }
 

@@ -4,7 +4,7 @@
  * Each schema is compiled once into a function; `$ref`s are resolved at compile time.
  */
 import type { SchemaFilter } from '../rules/types.ts';
-import { isDoubleNumber, isJsonNumber, isJsonObject, keepKeyOrder, numberText, numberValue, rawNumber, setOwn, type JsonNumber, type JsonObject, type JsonValue } from '../json/json.ts';
+import { isDoubleNumber, isJsonNumber, isJsonObject, keepKeyOrder, numberText, numberValue, PlainParseInsufficient, rawNumber, setOwn, type JsonNumber, type JsonObject, type JsonValue } from '../json/json.ts';
 
 export const NOT_MATCHED = Symbol('not matched');
 type Result = JsonValue | typeof NOT_MATCHED;
@@ -32,6 +32,31 @@ export class ResponseSchemaFilter {
     return r === NOT_MATCHED ? null : r;
   }
 
+  /**
+   * Does filtering with `schema` keep nothing whose text `JSON.parse` loses? True when every
+   * number it keeps goes through an `integer` leaf (which reads it as a value, see toInteger) and
+   * no property it keeps is named like an array index (so JS keeps the input key order). A body
+   * for such a schema needs no fidelity scan before parsing (json.ts parsePlainJson).
+   */
+  keepsOnlyPlainValues(schema: SchemaFilter, seen = new Set<SchemaFilter>()): boolean {
+    if (seen.has(schema)) return true;
+    seen.add(schema);
+    const plain = (s: SchemaFilter | undefined) => s === undefined || this.keepsOnlyPlainValues(s, seen);
+    const plainProperties = (s: SchemaFilter | undefined) =>
+      s === undefined || Object.entries(s.properties ?? {}).every(([name, p]) => !ARRAY_INDEX.test(name) && plain(p));
+    // The same order of cases as compile().
+    if (schema.$ref !== undefined) {
+      const target = schema.$ref === '#' ? undefined : this.definition(schema.$ref);
+      return target !== undefined && plain(target);
+    }
+    if (schema.anyOf) return schema.anyOf.every((s) => plain(s));
+    if (schema.type === undefined) return false;
+    if (schema.if) return plainProperties(schema.if) && plainProperties(schema.else) && plainProperties(schema.then);
+    if (schema.const !== undefined) return true;
+    if (schema.type === 'number') return false;
+    return plainProperties(schema) && plain(schema.items);
+  }
+
   private filterFor(schema: SchemaFilter): Filter {
     let f = this.compiled.get(schema);
     if (!f) {
@@ -43,10 +68,14 @@ export class ResponseSchemaFilter {
     return f;
   }
 
+  private definition(ref: string): SchemaFilter | undefined {
+    const m = /^#\/definitions\/(.+)$/.exec(ref);
+    return m ? this.definitions[m[1]] : undefined;
+  }
+
   private resolve(ref: string): SchemaFilter {
     if (ref === '#') return {};
-    const m = /^#\/definitions\/(.+)$/.exec(ref);
-    const d = m ? this.definitions[m[1]] : undefined;
+    const d = this.definition(ref);
     if (!d) throw new SchemaFilterError(`unresolvable $ref ${ref}`);
     return d;
   }
@@ -166,19 +195,31 @@ export class ResponseSchemaFilter {
 
 const fitsLong = (big: bigint) => big >= LONG_MIN && big <= LONG_MAX;
 
-/** Jackson `canConvertToInt`/`canConvertToLong` then `asInt`/`asLong`: fractions truncate. */
+/** A property name JS enumerates before the others (conservatively: up to ten digits). */
+const ARRAY_INDEX = /^(?:0|[1-9]\d{0,9})$/;
+
+/**
+ * Jackson `canConvertToInt`/`canConvertToLong` then `asInt`/`asLong`: fractions truncate. A JS
+ * number is a safe integer (parseJson), or, from parsePlainJson, any double: one with a fraction
+ * was written as a double; an integer beyond 2^53 may have been a long, which only parseJson keeps.
+ */
 function toInteger(n: JsonNumber): JsonValue {
-  if (typeof n === 'number') return n;
-  if (isDoubleNumber(n)) {
-    const v = numberValue(n);
-    if (v >= INT_MIN && v <= INT_MAX) return Math.trunc(v);
-    // DoubleNode.canConvertToLong compares with (double) Long.MAX_VALUE, which is 2^63, and
-    // longValue() is Java's (long) cast, which saturates: 9.223372036854775807E18 → Long.MAX_VALUE.
-    if (v >= Number(LONG_MIN) && v <= Number(LONG_MAX)) {
-      const t = Math.trunc(v);
-      return Number.isSafeInteger(t) ? t : rawNumber((BigInt(t) > LONG_MAX ? LONG_MAX : BigInt(t)).toString());
-    }
-    return null;
+  if (typeof n === 'number') {
+    if (Number.isSafeInteger(n)) return n;
+    if (Number.isInteger(n) || !Number.isFinite(n)) throw new PlainParseInsufficient();
+    return doubleToInteger(n);
   }
+  if (isDoubleNumber(n)) return doubleToInteger(numberValue(n));
   return fitsLong(BigInt(numberText(n))) ? n : null;
+}
+
+function doubleToInteger(v: number): JsonValue {
+  if (v >= INT_MIN && v <= INT_MAX) return Math.trunc(v);
+  // DoubleNode.canConvertToLong compares with (double) Long.MAX_VALUE, which is 2^63, and
+  // longValue() is Java's (long) cast, which saturates: 9.223372036854775807E18 → Long.MAX_VALUE.
+  if (v >= Number(LONG_MIN) && v <= Number(LONG_MAX)) {
+    const t = Math.trunc(v);
+    return Number.isSafeInteger(t) ? t : rawNumber((BigInt(t) > LONG_MAX ? LONG_MAX : BigInt(t)).toString());
+  }
+  return null;
 }
