@@ -275,9 +275,10 @@ test('health check: 200 when configured, 412 naming what is missing', async () =
     const res = await bad.get('/anything', { headers: { 'X-Psoxy-Health-Check': '' } });
     assert.equal(res.status, 412);
     const body = (await res.json()) as { missingConfigProperties: string[]; nonDefaultSalt: boolean; warningMessages: string[] };
-    assert.deepEqual(body.missingConfigProperties.sort(), ['ACCOUNT_ID', 'PSOXY_ENCRYPTION_KEY']);
+    // The salt is listed too (psoxy leaves it out and only reports nonDefaultSalt: false).
+    assert.deepEqual(body.missingConfigProperties.sort(), ['ACCOUNT_ID', 'PSOXY_ENCRYPTION_KEY', 'PSOXY_SALT']);
     assert.equal(body.nonDefaultSalt, false);
-    assert.match(body.warningMessages.join(), /PSOXY_SALT is missing \(looked in: env PSOXY_SALT/);
+    assert.match(body.warningMessages.join(), /missing configuration PSOXY_SALT \(looked in: env PSOXY_SALT/);
     const call = await bad.get('/v2/users');
     assert.equal(call.status, 500);
     assert.match(await call.text(), /missing configuration PSOXY_SALT \(looked in: env PSOXY_SALT; env PSOXY_ZOOM_PSOXY_SALT; memory: PSOXY_ZOOM_PSOXY_SALT\)/);

@@ -16,44 +16,67 @@ export interface AuthDeps {
   timeoutMs?: number;
 }
 
-/** Config each strategy needs (reported by the health check when absent). */
-export function requiredAuthProperties(strategy: string | undefined, grantType: string | undefined): string[] {
+const STRATEGIES = ['oauth2_refresh_token', 'oauth2_access_token', 'basic_auth'];
+const GRANT_TYPES = ['account_credentials'];
+
+/** The settings each strategy reads (all required). */
+function requiredAuthSettings(strategy: string): string[] {
   switch (strategy) {
-    case 'oauth2_refresh_token':
-      return ['REFRESH_ENDPOINT', 'GRANT_TYPE', 'CLIENT_ID', ...(grantType === 'account_credentials' ? ['ACCOUNT_ID', 'CLIENT_SECRET'] : [])];
-    case 'oauth2_access_token':
-      return ['ACCESS_TOKEN'];
-    default:
-      return [];
+    case 'oauth2_refresh_token': return ['GRANT_TYPE', 'REFRESH_ENDPOINT', 'ACCOUNT_ID', 'CLIENT_ID', 'CLIENT_SECRET'];
+    case 'oauth2_access_token': return ['ACCESS_TOKEN'];
+    case 'basic_auth': return ['BASIC_AUTH_USER_ID', 'BASIC_AUTH_PASSWORD'];
+    default: return [];
   }
 }
 
-export async function createSourceAuth(config: ConfigService, deps: AuthDeps): Promise<SourceAuth> {
+/**
+ * Everything that would stop `createSourceAuth`, each error naming its setting (and where it was
+ * looked for): the health check and the runtime build report these without contacting anything.
+ */
+export async function authSettingProblems(config: ConfigService): Promise<(MissingConfigError | InvalidConfigError)[]> {
   const strategy = await config.get('SOURCE_AUTH_STRATEGY_IDENTIFIER');
-  switch (strategy) {
+  if (strategy === undefined) return [new MissingConfigError('SOURCE_AUTH_STRATEGY_IDENTIFIER', config.lookedIn('SOURCE_AUTH_STRATEGY_IDENTIFIER'))];
+  if (!STRATEGIES.includes(strategy)) return [new InvalidConfigError(`SOURCE_AUTH_STRATEGY_IDENTIFIER ${strategy} is not supported (supported: ${STRATEGIES.join(', ')})`, 'SOURCE_AUTH_STRATEGY_IDENTIFIER')];
+  const problems: (MissingConfigError | InvalidConfigError)[] = [];
+  for (const p of requiredAuthSettings(strategy)) {
+    const value = await config.get(p);
+    if (value === undefined) problems.push(new MissingConfigError(p, config.lookedIn(p)));
+    else if (p === 'GRANT_TYPE' && !GRANT_TYPES.includes(value)) problems.push(new InvalidConfigError(`GRANT_TYPE ${value} is not supported yet (supported: ${GRANT_TYPES.join(', ')})`, 'GRANT_TYPE'));
+    else if (p === 'REFRESH_ENDPOINT') {
+      const why = refreshEndpointProblem(value);
+      if (why !== null) problems.push(new InvalidConfigError(why, 'REFRESH_ENDPOINT'));
+    }
+  }
+  return problems;
+}
+
+/** The token endpoint gets the client secret: https only (http for loopback test servers). */
+function refreshEndpointProblem(endpoint: string): string | null {
+  let url: URL;
+  try {
+    url = new URL(endpoint.trim());
+  } catch {
+    return 'REFRESH_ENDPOINT is not a URL';
+  }
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname)) ? null : 'REFRESH_ENDPOINT must be an https URL';
+}
+
+export async function createSourceAuth(config: ConfigService, deps: AuthDeps): Promise<SourceAuth> {
+  const problem = (await authSettingProblems(config))[0];
+  if (problem) throw problem;
+  switch (await config.require('SOURCE_AUTH_STRATEGY_IDENTIFIER')) {
     case 'oauth2_refresh_token':
       return oauthRefreshTokenAuth(config, deps);
     case 'oauth2_access_token':
       return staticBearerAuth(await config.require('ACCESS_TOKEN'));
-    case 'basic_auth':
-      return basicAuth((await config.get('BASIC_AUTH_USER_ID')) ?? '', (await config.get('BASIC_AUTH_PASSWORD')) ?? '');
-    case undefined:
-      throw new MissingConfigError('SOURCE_AUTH_STRATEGY_IDENTIFIER', config.lookedIn('SOURCE_AUTH_STRATEGY_IDENTIFIER'));
     default:
-      throw new InvalidConfigError(`SOURCE_AUTH_STRATEGY_IDENTIFIER ${strategy} is not supported (supported: oauth2_refresh_token, oauth2_access_token, basic_auth)`);
+      return basicAuth(await config.require('BASIC_AUTH_USER_ID'), await config.require('BASIC_AUTH_PASSWORD'));
   }
 }
 
 async function oauthRefreshTokenAuth(config: ConfigService, deps: AuthDeps): Promise<SourceAuth> {
   const grantType = await config.require('GRANT_TYPE');
-  if (grantType !== 'account_credentials') {
-    throw new InvalidConfigError(`GRANT_TYPE ${grantType} is not supported yet (supported: account_credentials)`);
-  }
-  const endpoint = await config.require('REFRESH_ENDPOINT');
-  const url = new URL(endpoint);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-    throw new InvalidConfigError('REFRESH_ENDPOINT must be an https URL');
-  }
+  const endpoint = (await config.require('REFRESH_ENDPOINT')).trim();
   const grant = await rotatingGrant({
     config,
     properties: ['ACCOUNT_ID', 'CLIENT_ID', 'CLIENT_SECRET'],

@@ -16,7 +16,14 @@ export class MissingConfigError extends Error {
   }
 }
 
-export class InvalidConfigError extends Error {}
+export class InvalidConfigError extends Error {
+  /** The setting at fault, when one is (health checks list problems by setting). */
+  readonly setting: string | undefined;
+  constructor(message: string, setting?: string) {
+    super(message);
+    this.setting = setting;
+  }
+}
 
 /**
  * `SECRETS_STORE=ENV` (our addition to psoxy's AWS_SSM_PARAMETER_STORE / AWS_SECRETS_MANAGER):
@@ -242,7 +249,7 @@ export class ConfigService {
     try {
       return parse(raw);
     } catch (e) {
-      throw new InvalidConfigError(`${(e as Error).message} (looked in: ${this.lookedIn(property).join('; ')})`);
+      throw new InvalidConfigError(`${(e as Error).message} (looked in: ${this.lookedIn(property).join('; ')})`, property);
     }
   }
 

@@ -12,7 +12,7 @@ const DOMAIN_HANDLINGS: readonly EmailDomainHandling[] = ['PRESERVE', 'REDACT', 
 /** Reads one of a fixed set of values, case-insensitively, naming the choices when it is none of them. */
 async function oneOf<T extends string>(config: ConfigService, property: string, choices: readonly T[], dflt: T): Promise<T> {
   const value = ((await config.get(property)) ?? dflt).toUpperCase();
-  if (!(choices as readonly string[]).includes(value)) throw new InvalidConfigError(`${property} must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`);
+  if (!(choices as readonly string[]).includes(value)) throw new InvalidConfigError(`${property} must be ${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}`, property);
   return value as T;
 }
 

@@ -10,18 +10,23 @@ export type PsoxyErrorCode =
   | 'REQUEST_TOO_LARGE' | 'REQUEST_HEADERS_TOO_LARGE' | 'SOURCE_RESPONSE_TOO_LARGE'
   | 'TOO_MANY_CONCURRENT_REQUESTS' | 'SOURCE_REDIRECT_REFUSED' | 'LEAK_GUARD_BLOCKED';
 
-/** An error that ends a request with a given response. Messages must not contain personal data. */
+/**
+ * An error that ends a request with a given response. Messages must not contain personal data.
+ * `logMessage`, when given, is what the operator needs to know: the handler logs it.
+ */
 export class ProxyError extends Error {
   readonly status: number;
   readonly code: PsoxyErrorCode | null;
   readonly body: string | null;
   readonly headers: Record<string, string>;
+  readonly logMessage: string | undefined;
   constructor(status: number, code: PsoxyErrorCode | null, body: string | null, logMessage?: string, headers: Record<string, string> = {}) {
     super(logMessage ?? body ?? code ?? `HTTP ${status}`);
     this.status = status;
     this.code = code;
     this.body = body;
     this.headers = headers;
+    this.logMessage = logMessage;
   }
 
   toResponse(): Response {

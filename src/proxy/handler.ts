@@ -22,6 +22,7 @@ import { requestBodyAllowed, reverseTokensInBody } from './request-body.ts';
 import { checkHeaderValue, checkTarget, reverseTokensInTarget, targetProblem, UnplaceableTokenError, type RequestTarget } from './request-target.ts';
 import { checkRequestHeaders, checkRequestJson, ConcurrencyLimit, readRequestBody } from './limits.ts';
 import { buildRuntime, type Runtime } from './runtime.ts';
+import { ConfigurationProblemsError } from './configuration.ts';
 import { RUNTIME_PROPERTIES } from './properties.ts';
 import { callSource, type SourceRequest, type SourceResponse } from './source-call.ts';
 import { respond } from './respond.ts';
@@ -125,7 +126,7 @@ function proxyState(options: ProxyOptions): Proxy {
         // (an admin filling a missing secret sees it work within seconds; psoxy: up to 5 minutes),
         // at most every few seconds, so a broken configuration does not turn traffic into store reads.
         runtime = null;
-        if (e instanceof MissingConfigError) options.config.refresh([e.property]);
+        if (e instanceof ConfigurationProblemsError) options.config.refresh(e.problems.filter((p) => p.missing).map((p) => p.setting));
         options.config.refreshAtMostEvery('runtime build', CONFIG_REFRESH_INTERVAL_MS, RUNTIME_PROPERTIES);
         throw e;
       });
@@ -311,7 +312,11 @@ async function sourceAuthHeaders<T>(px: Proxy, get: () => Promise<T>): Promise<T
 }
 
 function errorResponse(e: unknown, logger: Logger): Response {
-  if (e instanceof ProxyError) return e.toResponse();
+  if (e instanceof ConfigurationProblemsError) return errorResponse(e.toProxyError(), logger);
+  if (e instanceof ProxyError) {
+    if (e.logMessage !== undefined) logger.error(e.logMessage, { status: e.status, code: e.code });
+    return e.toResponse();
+  }
   if (e instanceof MissingConfigError || e instanceof InvalidConfigError) {
     logger.error('configuration problem', { reason: e.message });
     return new ProxyError(500, 'CONFIGURATION_FAILURE', e.message).toResponse();

@@ -1,12 +1,13 @@
-/** The health check (api-proxy.md §1.9): psoxy's fields, alphabetical, compact JSON + CRLF. */
+/**
+ * The health check (api-proxy.md §1.9): psoxy's fields, alphabetical, compact JSON + CRLF, plus
+ * `problems`: the verdict of the same configuration check the runtime build runs, so "healthy"
+ * means data calls will not fail on configuration.
+ */
 import { createHash } from 'node:crypto';
 import type { ConfigService } from '../config/config-service.ts';
 import { TransientConfigError } from '../config/store.ts';
 import type { Logger } from '../logging/logger.ts';
-import { loadApiRules } from '../rules/load.ts';
-import { requiredAuthProperties } from '../auth/strategies.ts';
-import { loadRulesText, needsEncryptionKey } from './rules-source.ts';
-import { targetBase } from './target-url.ts';
+import { checkConfiguration } from './configuration.ts';
 import { RUNTIME_PROPERTIES } from './properties.ts';
 
 export const PSOXY_COMPAT_VERSION = 'v0.6.9';
@@ -18,6 +19,11 @@ export function saltSha256Hash(salt: string): string {
     .replace(/=+$/, '').replace(/[/+]/g, (c) => (c === '/' ? '_' : '.'));
 }
 
+export interface HealthProblem {
+  setting: string;
+  message: string;
+}
+
 export interface HealthFacts {
   bundleFilename: string | null;
   callerIp: string | null;
@@ -25,6 +31,8 @@ export interface HealthFacts {
   configuredHost: string | null;
   configuredSource: string | null;
   missingConfigProperties: string[];
+  /** Each problem, by setting, saying where it was looked for. */
+  problems: HealthProblem[];
   salt: string | null;
   pseudonymImplementation: string | null;
   pseudonymizeAppIds: boolean | null;
@@ -47,6 +55,7 @@ export function healthResponse(f: HealthFacts): Response {
     javaSourceCodeVersion: PSOXY_COMPAT_VERSION,
     missingConfigProperties: f.missingConfigProperties,
     nonDefaultSalt: f.salt !== null,
+    problems: f.problems,
     ...(f.pseudonymImplementation !== null ? { pseudonymImplementation: f.pseudonymImplementation } : {}),
     pseudonymizeAppIds: f.pseudonymizeAppIds,
     ...(f.rules !== null ? { rules: f.rules } : {}),
@@ -57,11 +66,10 @@ export function healthResponse(f: HealthFacts): Response {
     version,
     warningMessages: f.warningMessages,
   };
-  const passed = f.configuredSource !== null && f.salt !== null && f.missingConfigProperties.length === 0 && f.clientIpAuthorized !== false;
+  const passed = f.problems.length === 0 && f.clientIpAuthorized !== false;
   return new Response(JSON.stringify(body) + '\r\n', { status: passed ? 200 : 412, headers: { 'Content-Type': 'application/json' } });
 }
 
-/** Gathers the health facts from config: what is missing, what the rules need, who is asking. */
 const MISSING_REFRESH_INTERVAL_MS = 5_000;
 
 /**
@@ -76,57 +84,51 @@ export async function healthCheck(config: ConfigService, clientIp: string | null
     logger.error('health check: configuration store unavailable', { reason: e.message });
     return healthResponse({
       bundleFilename: null, callerIp: clientIp, clientIpAuthorized: null, configuredHost: null, configuredSource: null,
-      missingConfigProperties: [], salt: null, pseudonymImplementation: null, pseudonymizeAppIds: null, rules: null,
+      missingConfigProperties: [], problems: [{ setting: 'configuration store', message: e.message }], salt: null, pseudonymImplementation: null, pseudonymizeAppIds: null, rules: null,
       sourceAuthGrantType: null, sourceAuthStrategy: null, userAgent: DEFAULT_USER_AGENT, warningMessages: [e.message],
     });
   }
 }
 
+/** The health facts: the configuration check's problems, psoxy's fields, who is asking. */
 async function gatherHealth(config: ConfigService, clientIp: string | null, clientIpAuthorized: boolean | null): Promise<Response> {
   await config.prefetch([...RUNTIME_PROPERTIES, 'BUNDLE_FILENAME']);
-  const warnings: string[] = [];
-  const missing: string[] = [];
-  const targetHost = await config.get('TARGET_HOST');
-  try {
-    if (targetHost === undefined) missing.push('TARGET_HOST');
-    else targetBase(targetHost);
-  } catch {
-    missing.push('TARGET_HOST');
-  }
-  const strategy = await config.get('SOURCE_AUTH_STRATEGY_IDENTIFIER');
-  const grantType = await config.get('GRANT_TYPE');
-  for (const p of requiredAuthProperties(strategy, grantType)) if ((await config.get(p)) === undefined) missing.push(p);
-  const rules = await config.get('RULES');
-  try {
-    const { text, file } = await loadRulesText(config);
-    if (needsEncryptionKey(loadApiRules(text, file)) && (await config.get('PSOXY_ENCRYPTION_KEY')) === undefined) missing.push('PSOXY_ENCRYPTION_KEY');
-  } catch (e) {
-    warnings.push(`${rules !== undefined ? 'RULES configuration error' : 'rules'}: ${(e as Error).message}`);
+  const checked = (await checkConfiguration(config)).problems;
+  const missing = [...new Set(checked.filter((p) => p.missing).map((p) => p.setting))];
+  const problems: HealthProblem[] = checked.map(({ setting, message }) => ({ setting, message }));
+  const source = (await config.get('SOURCE')) ?? null;
+  // psoxy's health check requires SOURCE even where RULES makes it unnecessary for data calls.
+  if (source === null) {
+    missing.push('SOURCE');
+    problems.push({ setting: 'SOURCE', message: `missing configuration SOURCE (looked in: ${config.lookedIn('SOURCE').join('; ')})` });
   }
   // What is missing is read again next time (at most every few seconds): an admin filling it
   // sees the result at once.
   config.refreshAtMostEvery('health check', MISSING_REFRESH_INTERVAL_MS, missing);
-  // Where a refused value was looked for is for callers the allow-list admits.
+  // Where values were looked for (and refused) is for callers the allow-list admits.
+  const shown = clientIpAuthorized === false
+    ? problems.map(({ setting }) => ({ setting, message: `${setting}: details are shown to callers ALLOWED_DATA_ACCESS_IP_BLOCKS admits` }))
+    : problems;
+  const warnings = shown.map((p) => p.message);
   for (const p of clientIpAuthorized === false ? [] : missing) {
     const refused = config.refusedPlaces(p);
     if (refused.length) warnings.push(`${p} could not be read: ${refused.join('; ')}`);
   }
   if (clientIpAuthorized === false) warnings.push('Client IP is not authorized to access this proxy instance.');
-  const salt = (await config.get('PSOXY_SALT')) ?? null;
-  if (salt === null) warnings.push(`PSOXY_SALT is missing (looked in: ${config.lookedIn('PSOXY_SALT').join('; ')})`);
   return healthResponse({
     bundleFilename: (await config.get('BUNDLE_FILENAME')) ?? null,
     callerIp: clientIp,
     clientIpAuthorized,
-    configuredHost: targetHost ?? null,
-    configuredSource: (await config.get('SOURCE')) ?? null,
+    configuredHost: (await config.get('TARGET_HOST')) ?? null,
+    configuredSource: source,
     missingConfigProperties: missing,
-    salt,
+    problems: shown,
+    salt: (await config.get('PSOXY_SALT')) ?? null,
     pseudonymImplementation: (await config.get('PSEUDONYM_IMPLEMENTATION')) ?? null,
     pseudonymizeAppIds: (await config.get('PSEUDONYMIZE_APP_IDS')) === undefined ? null : await config.bool('PSEUDONYMIZE_APP_IDS', false),
-    rules: rules ?? null,
-    sourceAuthGrantType: grantType ?? null,
-    sourceAuthStrategy: strategy ?? null,
+    rules: (await config.get('RULES')) ?? null,
+    sourceAuthGrantType: (await config.get('GRANT_TYPE')) ?? null,
+    sourceAuthStrategy: (await config.get('SOURCE_AUTH_STRATEGY_IDENTIFIER')) ?? null,
     userAgent: (await config.get('USER_AGENT')) ?? DEFAULT_USER_AGENT,
     warningMessages: warnings,
   });

@@ -21,3 +21,16 @@ export function needsEncryptionKey(rules: ApiRules): boolean {
   return rules.endpoints.some((e) => e.transforms.some((t) =>
     t.type === 'tokenize' || t.type === 'encryptIp' || ((t.type === 'pseudonymize' || t.type === 'pseudonymizeRegexMatches') && t.includeReversible)));
 }
+
+/**
+ * What to add to a rules error when RULES holds something other than rules text: a file path or a
+ * single word (a connector's name), which YAML reads as one string, "not a mapping".
+ */
+export function rulesValueHint(rules: RulesText): string {
+  if (rules.file !== 'RULES') return '';
+  const value = rules.text.trim();
+  if (value.includes('\n') || (/^[A-Za-z0-9+/]+={0,2}$/.test(value) && value.length % 4 === 0 && value.length > 40)) return '';
+  const path = /^(~|\.{0,2}\/|[A-Za-z]:\\)|\.(ya?ml|json)$/i.test(value);
+  if (!path && value.includes(':')) return '';
+  return ` (RULES takes the rules' YAML text itself, plain, base64 or base64-gzip, not ${path ? 'a path to a file' : 'a name'}: e.g. RULES="$(cat rules.yaml)"; for built-in rules leave RULES unset and set SOURCE)`;
+}

@@ -3,26 +3,17 @@
  * failure, as psoxy does): rules, pseudonymizer, source auth, bounds and response policies.
  */
 import { createHash } from 'node:crypto';
-import { InvalidConfigError, type ConfigService } from '../config/config-service.ts';
-import { pseudonymizerFromConfig } from '../config/pseudonymizer-config.ts';
-import { loadApiRules, RulesError } from '../rules/load.ts';
-import type { ApiRules } from '../rules/types.ts';
-import { Sanitizer } from '../sanitizer/sanitizer.ts';
+import type { ConfigService } from '../config/config-service.ts';
+import type { Sanitizer } from '../sanitizer/sanitizer.ts';
 import { createSourceAuth } from '../auth/strategies.ts';
 import type { SourceAuth } from '../auth/source-auth.ts';
 import type { TokenTimings } from '../auth/oauth-token-manager.ts';
 import type { Logger } from '../logging/logger.ts';
-import { parseLeakGuardMode, type LeakGuardMode } from '../guard/leak-guard.ts';
-import { ProxyError } from './errors.ts';
-import { targetBase } from './target-url.ts';
+import type { LeakGuardMode } from '../guard/leak-guard.ts';
 import { DEFAULT_USER_AGENT, saltSha256Hash } from './health.ts';
-import { loadRulesText } from './rules-source.ts';
-import { limitsFromConfig, type ProxyLimits } from './limits.ts';
-import { RUNTIME_PROPERTIES } from './properties.ts';
-import { parseSourceErrorBodyMode, type SourceErrorBodyMode } from './source-error.ts';
-
-/** The strictest mode under which psoxy's conformance outputs and the demo pass (SECURITY.md). */
-export const DEFAULT_LEAK_GUARD: LeakGuardMode = 'block';
+import type { ProxyLimits } from './limits.ts';
+import type { SourceErrorBodyMode } from './source-error.ts';
+import { checkConfiguration, ConfigurationProblemsError } from './configuration.ts';
 
 export interface Runtime {
   sanitizer: Sanitizer;
@@ -50,49 +41,33 @@ export interface RuntimeDeps {
   tokenTimings?: Partial<TokenTimings>;
 }
 
+/** The runtime, or `ConfigurationProblemsError` naming every problem the health check names. */
 export async function buildRuntime(config: ConfigService, deps: RuntimeDeps): Promise<Runtime> {
-  // One batch read from the remote stores instead of one call per property.
-  await config.prefetch(RUNTIME_PROPERTIES);
-  const base = targetBase(await config.require('TARGET_HOST'));
-  const { text, file } = await loadRulesText(config);
-  const rules = compileRules(text, file, deps.logger);
-  const pseudonymizer = await pseudonymizerFromConfig(config);
-  const impl = await config.get('PSEUDONYM_IMPLEMENTATION');
-  if (impl !== undefined && impl !== 'v0.4') throw new InvalidConfigError(`PSEUDONYM_IMPLEMENTATION ${impl} is not supported (only v0.4; LEGACY v0.3 is no longer supported)`);
-  const timeoutSeconds = Number((await config.get('REQUEST_TIMEOUT_SECONDS')) ?? 180);
-  if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) throw new InvalidConfigError('REQUEST_TIMEOUT_SECONDS must be a positive number');
+  const { problems, settings: s } = await checkConfiguration(config);
+  if (s === null) throw new ConfigurationProblemsError(problems);
   const userAgent = (await config.get('USER_AGENT')) ?? DEFAULT_USER_AGENT;
   // Key derivation overlaps the first upstream call; awaited before the first sanitization.
-  const keysReady = pseudonymizer.warmUp().catch((e: unknown) => {
+  const keysReady = s.sanitizer.pseudonymizer.warmUp().catch((e: unknown) => {
     // The synchronous derivation on first use will fail the same way, closed; say why here.
     deps.logger.warn('key derivation failed ahead of the first request', { reason: (e as Error).name });
   });
+  const rules = s.sanitizer.rules;
   return {
     keysReady,
-    sanitizer: new Sanitizer(rules, pseudonymizer),
-    rulesSha: createHash('sha1').update(text).digest('hex'),
-    saltHash: saltSha256Hash(await config.require('PSOXY_SALT')),
-    base,
-    auth: await createSourceAuth(config, { fetch: deps.fetch, logger: deps.logger, userAgent, timings: deps.tokenTimings, timeoutMs: Math.min(30_000, timeoutSeconds * 1000) }),
+    sanitizer: s.sanitizer,
+    rulesSha: createHash('sha1').update(s.rulesText).digest('hex'),
+    saltHash: saltSha256Hash(s.salt),
+    base: s.base,
+    auth: await createSourceAuth(config, { fetch: deps.fetch, logger: deps.logger, userAgent, timings: deps.tokenTimings, timeoutMs: Math.min(30_000, s.timeoutMs) }),
     allowedHeaders: rules.allowedRequestHeaders ?? [],
-    timeoutMs: timeoutSeconds * 1000,
+    timeoutMs: s.timeoutMs,
     followRedirects: (await config.get('FOLLOW_REDIRECTS'))?.trim().toLowerCase() !== 'false',
     developmentMode: await config.bool('IS_DEVELOPMENT_MODE', false),
     prefixToTrim: await config.get('REQUEST_PATH_PREFIX_TO_TRIM'),
     userAgent,
-    limits: await limitsFromConfig(config),
-    sourceErrorBody: await config.parsed('SOURCE_ERROR_BODY', parseSourceErrorBodyMode),
-    leakGuard: await config.parsed('LEAK_GUARD', (v) => parseLeakGuardMode(v, DEFAULT_LEAK_GUARD)),
+    limits: s.limits,
+    sourceErrorBody: s.sourceErrorBody,
+    leakGuard: s.leakGuard,
     logVocabulary: new Set(rules.endpoints.flatMap((e) => `${e.pathTemplate ?? ''} ${e.pathRegex ?? ''}`.match(/[A-Za-z0-9_]+/g) ?? [])),
   };
-}
-
-function compileRules(text: string, file: string, logger: Logger): ApiRules {
-  try {
-    return loadApiRules(text, file);
-  } catch (e) {
-    if (!(e instanceof RulesError)) throw e;
-    logger.error('rules are invalid', { reason: e.message });
-    throw new ProxyError(500, e.problem.startsWith('invalid YAML') ? 'RULES_INVALID_YAML' : 'RULES_INVALID', 'Error loading sanitizer rules', e.message);
-  }
 }

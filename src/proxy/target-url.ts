@@ -2,23 +2,25 @@
  * Building the upstream URL (api-proxy.md §1.3, §1.10): inbound path normalization, the
  * `X-Psoxy-TargetPath` / `X-Psoxy-TargetQuery` overrides, and raw concatenation onto TARGET_HOST.
  */
+import { InvalidConfigError } from '../config/config-service.ts';
 import { ProxyError } from './errors.ts';
 
-/** `https://host[/basePath]` from TARGET_HOST; `http://` only for loopback hosts (local testing). */
+/**
+ * `https://host[/basePath]` from TARGET_HOST; `http://` only for loopback hosts (local testing).
+ * A value that is set but unusable is invalid (psoxy reports it as missing).
+ */
 export function targetBase(targetHost: string): URL {
   const host = targetHost.trim();
   let url: URL;
   try {
-    url = new URL(/^[a-z]+:\/\//i.test(host) ? host : `https://${host}`);
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(host) ? host : `https://${host}`);
   } catch {
-    throw new ProxyError(500, 'FAILED_TO_BUILD_URL', 'Error parsing request URL', 'TARGET_HOST is not a valid host');
+    throw new InvalidConfigError('TARGET_HOST is not a valid host name or URL', 'TARGET_HOST');
   }
   if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
-    throw new ProxyError(500, 'FAILED_TO_BUILD_URL', 'Error parsing request URL', 'TARGET_HOST must use https');
+    throw new InvalidConfigError(`TARGET_HOST ${url.host} uses plain http://, accepted only for loopback hosts (localhost, 127.x.x.x, ::1): use https`, 'TARGET_HOST');
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new ProxyError(500, 'FAILED_TO_BUILD_URL', 'Error parsing request URL', 'TARGET_HOST must use https');
-  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new InvalidConfigError(`TARGET_HOST must be a host name or an https:// URL, not a ${url.protocol} URL`, 'TARGET_HOST');
   return url;
 }
 
