@@ -44,13 +44,15 @@ function conformanceRulesFiles(): string[] {
 /** The README's rules example (the YAML block under "Quick start for rules authors"). */
 const readmeRulesExample = (): string => /## Quick start for rules authors[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1];
 
-/** Named rules texts: the conformance files, our built-in rules, the README's example. */
+/** Named rules texts: the conformance files, our built-in rules, the README's example, examples/. */
 function allRules(): [string, string][] {
   const out: [string, string][] = [];
   if (present) for (const f of conformanceRulesFiles()) out.push([f.replace(conformance, ''), readFileSync(f, 'utf8')]);
   for (const s of builtInSources()) out.push([`built-in ${s}`, builtInRulesYaml(s)!]);
   for (const s of builtInBulkRuleNames()) out.push([`built-in ${s}`, builtInBulkRulesYaml(s)!]);
   out.push(['README example', readmeRulesExample()]);
+  const examples = fileURLToPath(new URL('../examples/', import.meta.url));
+  for (const f of readdirSync(examples).filter((n) => n.endsWith('rules.yaml'))) out.push([`examples/${f}`, readFileSync(examples + f, 'utf8')]);
   return out;
 }
 
@@ -60,7 +62,7 @@ test('the conformance manifests name psoxy rules files, which are all here', { s
   for (const f of files) assert.ok(existsSync(f), f);
 });
 
-test('every psoxy rules file, our built-in rules and the README example validate, with tags as `method` and as an editor sees them (tags dropped)', () => {
+test('every psoxy rules file, our built-in rules and our examples validate, with tags as `method` and as an editor sees them (tags dropped)', () => {
   const rules = allRules();
   assert.ok(rules.length >= (present ? 50 : 3));
   for (const [name, text] of rules) {
