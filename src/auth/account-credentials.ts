@@ -4,6 +4,7 @@
  */
 import { TokenEndpointError } from './source-auth.ts';
 import { readAtMost } from '../http/read-bounded.ts';
+import { describeNetworkFailure, networkAdvice } from '../http/network-error.ts';
 
 /** A token response is a few hundred bytes; anything far larger is not one. */
 const MAX_TOKEN_RESPONSE_BYTES = 64 * 1024;
@@ -48,8 +49,8 @@ export async function requestAccountCredentialsToken(
     text = (await readAtMost(res.body, res.headers, MAX_TOKEN_RESPONSE_BYTES, tooLarge)).toString('utf8');
   } catch (e) {
     if (e instanceof TokenEndpointError) throw e;
-    const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
-    throw new TokenEndpointError(0, `token endpoint ${new URL(creds.endpoint).host} could not be reached or did not answer in time (${cause}): check REFRESH_ENDPOINT and outbound network access`);
+    const failure = describeNetworkFailure(e, creds.endpoint, 'token request');
+    throw new TokenEndpointError(0, `token endpoint could not be reached: ${failure.text}; ${networkAdvice(failure, 'REFRESH_ENDPOINT')}`, undefined, failure);
   }
   if (!res.ok) {
     // Only the OAuth error code is kept: the endpoint's free text (Zoom's `reason`) may quote

@@ -1,4 +1,5 @@
 /** How the proxy authenticates to the source API (psoxy `SOURCE_AUTH_STRATEGY_IDENTIFIER`). */
+import type { NetworkFailure } from '../http/network-error.ts';
 
 export interface SourceAuth {
   /** Headers that authenticate the upstream request. */
@@ -15,10 +16,13 @@ export class TokenEndpointError extends Error {
   readonly status: number;
   /** The OAuth `error` code of the answer (`invalid_client`), when it had one. */
   readonly oauthError: string | undefined;
-  constructor(status: number, message: string, oauthError?: string) {
+  /** Set when the endpoint was never heard from (refused, DNS, TLS, timeout, reset). */
+  readonly network: NetworkFailure | undefined;
+  constructor(status: number, message: string, oauthError?: string, network?: NetworkFailure) {
     super(message);
     this.status = status;
     this.oauthError = oauthError;
+    this.network = network;
   }
 
   /** The endpoint refused the client credentials themselves (a wrong or regenerated secret). */

@@ -7,12 +7,18 @@
 import { parseArgs } from 'node:util';
 import { localConfig } from '../runtimes/node/serve.ts';
 import { requestAccountCredentialsToken } from '../auth/account-credentials.ts';
+import { TokenEndpointError } from '../auth/source-auth.ts';
+import { targetBase } from '../proxy/target-url.ts';
+import { describeNetworkFailure, networkAdvice, type NetworkFailure } from '../http/network-error.ts';
 import { endpointFor, scopeReport, ZOOM_ENDPOINTS, type ScopeFamily } from '../sources/zoom/connector.ts';
 import { silentLogger } from '../logging/logger.ts';
 
 interface Check { check: string; ok: boolean; detail: string; fix: string }
 
-export async function checkZoom(options: { env?: Record<string, string | undefined> } = {}): Promise<Check[]> {
+const CREDENTIALS_FIX = 'Zoom Marketplace > your app > App Credentials: copy Account ID, Client ID, Client Secret again; make sure the app is activated';
+
+export async function checkZoom(options: { env?: Record<string, string | undefined>; timeoutMs?: number } = {}): Promise<Check[]> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
   const config = localConfig({ source: 'zoom', env: options.env, logger: silentLogger });
   const checks: Check[] = [];
   const missing: string[] = [];
@@ -23,33 +29,54 @@ export async function checkZoom(options: { env?: Record<string, string | undefin
     checks.push({ check: 'configuration', ok: false, detail: `missing ${missing.join(', ')}`, fix: `set ${missing.map((m) => `PSOXY_ZOOM_${m}`).join(', ')} (env or local store)` });
     return checks;
   }
+  let base: URL;
+  try {
+    base = targetBase(host);
+  } catch (e) {
+    checks.push({ check: 'configuration', ok: false, detail: (e as Error).message, fix: 'set PSOXY_ZOOM_TARGET_HOST to api.zoom.us (or the simulator\'s URL)' });
+    return checks;
+  }
   let token: string;
   let scope: string | undefined;
   try {
-    const issued = await requestAccountCredentialsToken(creds);
+    const issued = await requestAccountCredentialsToken(creds, { timeoutMs });
     token = issued.token;
     scope = issued.scope;
     checks.push({ check: 'token', ok: true, detail: 'access token obtained', fix: '' });
   } catch (e) {
-    checks.push({ check: 'token', ok: false, detail: (e as Error).message, fix: 'Zoom Marketplace > your app > App Credentials: copy Account ID, Client ID, Client Secret again; make sure the app is activated' });
+    if (!(e instanceof TokenEndpointError)) throw e;
+    checks.push({ check: 'token', ok: false, detail: e.network?.text ?? e.message, fix: tokenFix(e) });
     return checks;
   }
   const granted = new Set((scope ?? '').split(/\s+/).filter(Boolean));
   const family: ScopeFamily = scope === undefined ? 'granular' : scopeReport(granted).family;
   checks.push(...scopeChecks(scope === undefined ? null : granted));
   const scopeFor = (path: string) => endpointFor(path)!.scopes[family][0];
-  const base = /^[a-z]+:\/\//i.test(host) ? host.replace(/\/+$/, '') : `https://${host}`;
-  const api = async (path: string) => {
-    const res = await fetch(base + path, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' } });
-    return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+  const root = base.href.replace(/\/+$/, '');
+  const api = async (path: string): Promise<{ status: number; body: Record<string, unknown> } | NetworkFailure> => {
+    try {
+      const res = await fetch(root + path, { headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+      return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+    } catch (e) {
+      return describeNetworkFailure(e, base, 'API call');
+    }
   };
+  const unreachable = (check: string, f: NetworkFailure): Check => ({ check, ok: false, detail: f.text, fix: networkAdvice(f, 'TARGET_HOST') });
   const users = await api('/v2/users?page_size=1');
+  if (!('status' in users)) {
+    checks.push(unreachable('list users', users));
+    return checks;
+  }
   const firstUser = (users.body.users as { id: string }[] | undefined)?.[0];
   checks.push({ check: 'list users', ok: users.status === 200, detail: `HTTP ${users.status}${users.body.code ? ` code ${String(users.body.code)}: ${String(users.body.message)}` : ''}`, fix: users.status === 200 ? '' : `add scope ${scopeFor('/v2/users')}` });
   if (firstUser) {
     const to = new Date().toISOString().slice(0, 10);
     const from = new Date(Date.now() - 28 * 86400000).toISOString().slice(0, 10);
     const report = await api(`/v2/report/users/${encodeURIComponent(firstUser.id)}/meetings?from=${from}&to=${to}&page_size=1`);
+    if (!('status' in report)) {
+      checks.push(unreachable('plan (reports, past participants)', report));
+      return checks;
+    }
     const freePlan = report.body.code === 200;
     checks.push({
       check: 'plan (reports, past participants)', ok: report.status === 200,
@@ -58,6 +85,13 @@ export async function checkZoom(options: { env?: Record<string, string | undefin
     });
   }
   return checks;
+}
+
+/** The credentials are at fault only when the token endpoint answered and refused them. */
+function tokenFix(e: TokenEndpointError): string {
+  if (e.network) return networkAdvice(e.network, 'REFRESH_ENDPOINT');
+  if (e.clientRejected || e.status === 400 || e.status === 403) return CREDENTIALS_FIX;
+  return "check REFRESH_ENDPOINT: Zoom's token endpoint is https://zoom.us/oauth/token";
 }
 
 /**

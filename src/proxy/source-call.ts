@@ -8,6 +8,7 @@ import { ProxyError } from './errors.ts';
 import { readSourceBody } from './limits.ts';
 import type { RequestTarget } from './request-target.ts';
 import { splitRawUrl } from '../rules/url.ts';
+import { describeNetworkFailure } from '../http/network-error.ts';
 
 export interface SourceRequest {
   method: string;
@@ -45,7 +46,7 @@ export async function callSource(request: SourceRequest, options: SourceCallOpti
     const response = await exchange(current, options, signal);
     const location = response.headers.get('location');
     if (!options.followRedirects || !REDIRECTS.has(response.status) || location === null) {
-      return { status: response.status, headers: response.headers, body: await readBody(response, options, signal) };
+      return { status: response.status, headers: response.headers, body: await readBody(response, current.url, options, signal) };
     }
     await response.body?.cancel().catch(() => undefined);
     if (hop >= MAX_REDIRECTS) throw redirectRefused(`more than ${MAX_REDIRECTS} redirects`);
@@ -85,23 +86,27 @@ async function exchange(request: SourceRequest, options: SourceCallOptions, sign
   }
 }
 
-async function readBody(response: Response, options: SourceCallOptions, signal: AbortSignal): Promise<Buffer> {
+async function readBody(response: Response, url: string, options: SourceCallOptions, signal: AbortSignal): Promise<Buffer> {
   try {
     return await readSourceBody(response, options.maxResponseBytes);
   } catch (e) {
     if (e instanceof ProxyError) throw e;
-    throw networkError(signal.aborted ? signal.reason : e, options, null);
+    throw networkError(signal.aborted ? signal.reason : e, options, url);
   }
 }
 
-/** A failed exchange as the caller sees it: host, operation and cause, never a body. */
-function networkError(e: unknown, options: SourceCallOptions, url: string | null): ProxyError {
-  const err = e as Error & { cause?: { code?: string } };
-  if (err.name === 'TimeoutError') {
-    return new ProxyError(504, 'SOURCE_API_READ_TIMEOUT', `Source API read timeout: no response received within ${options.timeoutMs / 1000} seconds. Consider increasing REQUEST_TIMEOUT_SECONDS or narrowing the request (e.g. a smaller page_size).`);
+/**
+ * A failed exchange as the caller and the log see it: host, operation and cause, never the path,
+ * query or a body. Failures to connect are psoxy's 503; a cut connection or a TLS failure, its 500.
+ */
+function networkError(e: unknown, options: SourceCallOptions, url: string): ProxyError {
+  const failure = describeNetworkFailure(e, url, 'source call');
+  if (failure.code === 'UND_ERR_HEADERS_OVERFLOW') return new ProxyError(502, 'SOURCE_RESPONSE_TOO_LARGE', "Source response headers exceed the HTTP client's limit");
+  if (failure.code === 'TimeoutError') {
+    return new ProxyError(504, 'SOURCE_API_READ_TIMEOUT', `Source API read timeout: no response received from ${failure.host} within ${options.timeoutMs / 1000} seconds. Consider increasing REQUEST_TIMEOUT_SECONDS or narrowing the request (e.g. a smaller page_size).`, failure.text);
   }
-  const code = err.cause?.code ?? err.name;
-  if (code === 'UND_ERR_HEADERS_OVERFLOW') return new ProxyError(502, 'SOURCE_RESPONSE_TOO_LARGE', "Source response headers exceed the HTTP client's limit");
-  const host = url === null ? 'the source' : new URL(url).host;
-  return new ProxyError(503, 'CONNECTION_TO_SOURCE', `Error connecting to source API: ${code}`, `could not reach ${host}: ${code}`);
+  const connecting = failure.cause === 'refused' || failure.cause === 'dns' || failure.cause === 'unreachable' || failure.cause === 'timeout';
+  return connecting
+    ? new ProxyError(503, 'CONNECTION_TO_SOURCE', `Error connecting to source API: ${failure.text}`, failure.text)
+    : new ProxyError(500, 'CONNECTION_TO_SOURCE', `Error communicating with source API: ${failure.text}`, failure.text);
 }

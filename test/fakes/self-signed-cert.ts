@@ -1,0 +1,20 @@
+// A self-signed certificate for localhost / 127.0.0.1 (valid until 2125): a TLS server no client trusts.
+// Test material only (openssl req -x509 -newkey ec -days 36500 -subj /CN=localhost).
+export const SELF_SIGNED_KEY = `-----BEGIN PRIVATE KEY-----
+MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgfg4zX2Bj+KyOpZmd
+IF349fbpR5aUf2J1oLOTO19yl+ihRANCAASHYWxXs4vvU2ebqhdklyoUP0SW0JoO
+Efe3cGmA6EhC69pIPDSI/Jt45mGdYcNPg38AucT17O5ZlpB8epdjkD+l
+-----END PRIVATE KEY-----
+`;
+export const SELF_SIGNED_CERT = `-----BEGIN CERTIFICATE-----
+MIIBmzCCAUGgAwIBAgIUMOOVFUNWinKreZJWHmDQo5Ru5CAwCgYIKoZIzj0EAwIw
+FDESMBAGA1UEAwwJbG9jYWxob3N0MCAXDTI2MTEzMDE1NDkwN1oYDzIxMjYxMTA2
+MTU0OTA3WjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjO
+PQMBBwNCAASHYWxXs4vvU2ebqhdklyoUP0SW0JoOEfe3cGmA6EhC69pIPDSI/Jt4
+5mGdYcNPg38AucT17O5ZlpB8epdjkD+lo28wbTAdBgNVHQ4EFgQUoeahO2+xPoDd
+/n5ZyFtYVxrbsmcwHwYDVR0jBBgwFoAUoeahO2+xPoDd/n5ZyFtYVxrbsmcwDwYD
+VR0TAQH/BAUwAwEB/zAaBgNVHREEEzARgglsb2NhbGhvc3SHBH8AAAEwCgYIKoZI
+zj0EAwIDSAAwRQIgLcciusj2lRqnTKPReRm1MZHRaqf4tPRS3h2C1FdtgzYCIQCk
+YVk8euOXf6slFsGq29N5SWaxBf5/zoUcHzcKroOXtg==
+-----END CERTIFICATE-----
+`;
