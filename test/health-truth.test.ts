@@ -5,6 +5,7 @@
 // then any combination of them (fast-check).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import fc from 'fast-check';
 import { zoomStack } from './helpers/zoom-stack.ts';
 import { ZoomSimulator } from '../src/sources/zoom/simulator/server.ts';
@@ -161,6 +162,38 @@ test('a configuration fixed while running: health turns 200 and calls work witho
     assert.equal((await fetch(proxy.url + '/v2/users')).status, 200);
   } finally {
     await proxy.close();
+    await sim.stop();
+  }
+});
+
+/** `psoxy serve`'s start-up lines (stderr) until it says it is serving; then the process is stopped. */
+async function serveStartup(args: string[], env: Record<string, string>): Promise<{ level: string; message: string; healthy?: boolean }[]> {
+  const serve = new URL('../src/cli/serve.ts', import.meta.url).href;
+  const child = spawn(process.execPath, ['--input-type=module', '-e', `(await import(${JSON.stringify(serve)})).cmdServe(${JSON.stringify(args)})`], { env: { PSOXY_LOCAL_STORE: '/nonexistent/dir/store.json', ...env } });
+  let err = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stderr.on('data', (d: Buffer) => { err += d; if (err.includes('psoxy serving')) resolve(); });
+    child.on('close', () => reject(new Error(`serve exited: ${err}`)));
+  });
+  child.kill();
+  return err.trim().split('\n').map((l) => JSON.parse(l) as { level: string; message: string; healthy?: boolean });
+}
+
+test('psoxy serve: the start-up lines give the health check\'s verdict, each problem once with where it was looked for', async () => {
+  const broken = await serveStartup(['--source', 'slack', '--port', '0'], {});
+  const serving = broken.find((l) => l.message.startsWith('psoxy serving'))!;
+  assert.equal(serving.healthy, false);
+  const warnings = broken.filter((l) => l.level === 'warn').map((l) => l.message);
+  assert.ok(warnings.some((w) => /^no built-in rules for SOURCE slack: set RULES \(looked in: /.test(w)), warnings.join('\n'));
+  assert.ok(warnings.some((w) => /^missing configuration TARGET_HOST \(looked in: env TARGET_HOST; /.test(w)), warnings.join('\n'));
+  assert.equal(warnings.filter((w) => w.includes('PSOXY_SALT')).length, 1, 'each problem once');
+  const sim = new ZoomSimulator();
+  await sim.start();
+  try {
+    const good = await serveStartup(['--source', 'zoom', '--port', '0'], { PSOXY_SALT: 'salt', PSOXY_ENCRYPTION_KEY: 'key', ...sim.targetSettings(), ...sim.credentialSettings() });
+    assert.deepEqual(good.filter((l) => l.level !== 'info'), []);
+    assert.equal(good.find((l) => l.message.startsWith('psoxy serving'))!.healthy, true);
+  } finally {
     await sim.stop();
   }
 });

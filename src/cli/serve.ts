@@ -11,10 +11,10 @@ export async function cmdServe(argv: string[]): Promise<number> {
   if (!source) throw new Error(`serve needs --source (built-in: ${builtInSources().join(', ')})`);
   const logger = jsonLogger();
   const handler = localProxyHandler({ source, logger });
-  // Report missing or invalid settings by name at start, as the health check does.
+  // The health check's verdict at start: each problem (what is wrong, where it was looked for),
+  // from the same check that decides whether data calls can work.
   const health = await handler(new Request('http://localhost/', { headers: { 'X-Psoxy-Health-Check': 'true' } }), { clientIp: '127.0.0.1' });
-  const report = (await health.json()) as { missingConfigProperties: string[]; warningMessages: string[] };
-  for (const m of report.missingConfigProperties) logger.warn(`missing configuration ${m}`, { lookedIn: `env ${m} or PSOXY_${source.toUpperCase()}_${m}, local store` });
+  const report = (await health.json()) as { warningMessages: string[] };
   for (const w of report.warningMessages) logger.warn(w);
   const server = await listen(nodeListener(handler), Number(values.port), values.host);
   logger.info(`psoxy serving ${source} at ${server.url}`, { healthy: health.status === 200 });
