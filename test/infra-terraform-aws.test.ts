@@ -122,7 +122,7 @@ test("the module's IAM policy, enforced on the runtime: the seed's flow (fill me
     const fn = m.resource.aws_lambda_function.instance[0] as { environment: { variables: string }[] };
     assert.match(JSON.stringify(fn.environment), /PATH_TO_INSTANCE_CONFIG/);
     const env = { AWS_LAMBDA_FUNCTION_NAME: 'psoxy-zoom', SOURCE: 'zoom', PATH_TO_INSTANCE_CONFIG: 'PSOXY_ZOOM_', USE_SHARED_TOKEN: 'TRUE', ...sim.targetSettings() };
-    const handler = createAwsProxy({ env, ssm: new SSMClient(awsClientConfig(endpoint)) });
+    const handler = createAwsProxy({ env, ssm: new SSMClient(awsClientConfig(endpoint)), logger: memoryLogger() });
     const health = await handler({ version: '2.0', rawPath: '/', rawQueryString: '', headers: { 'x-psoxy-health-check': '1' }, requestContext: { http: { method: 'GET', sourceIp: '203.0.113.9' } } });
     assert.equal(health.statusCode, 412);
     assert.deepEqual((JSON.parse(health.body) as { missingConfigProperties: string[] }).missingConfigProperties.sort(), ['ACCOUNT_ID', 'CLIENT_ID', 'CLIENT_SECRET']);
@@ -165,7 +165,7 @@ test("Secrets Manager mode: psoxy's split (the secret and token there, the rest 
     for (const n of ['CLIENT_ID', 'ACCOUNT_ID', 'OAUTH_REFRESH_TOKEN']) fake.putParam(`PSOXY_ZOOM_${n}`, 'fill me');
     fake.enforce(policy);
     const env = { AWS_LAMBDA_FUNCTION_NAME: 'psoxy-zoom', SOURCE: 'zoom', SECRETS_STORE: 'AWS_SECRETS_MANAGER', PATH_TO_INSTANCE_CONFIG: 'PSOXY_ZOOM_', ...sim.targetSettings() };
-    const handler = createAwsProxy({ env, ssm: new SSMClient(awsClientConfig(endpoint)), secretsManager: new SecretsManagerClient(awsClientConfig(endpoint)) });
+    const handler = createAwsProxy({ env, ssm: new SSMClient(awsClientConfig(endpoint)), secretsManager: new SecretsManagerClient(awsClientConfig(endpoint)), logger: memoryLogger() });
     const event = (rawPath: string, headers: Record<string, string> = {}) => ({ version: '2.0', rawPath, rawQueryString: 'page_size=2', headers, requestContext: { http: { method: 'GET', sourceIp: '203.0.113.9' } } });
     const health = await handler(event('/', { 'x-psoxy-health-check': '1' }));
     assert.deepEqual((JSON.parse(health.body) as { missingConfigProperties: string[] }).missingConfigProperties.sort(), ['ACCOUNT_ID', 'CLIENT_ID', 'CLIENT_SECRET']);
@@ -235,7 +235,7 @@ test("remote resources: REMOTE_RESOURCE_BUCKET and psoxy's INSTANCE_RESOURCE_PAT
     sim.inject({ path: /^\/v2\/users$/, status: 200, body: JSON.stringify({ users: [{ id: 'u-1', email: 'alice@acme.com' }] }) });
     const env = { AWS_LAMBDA_FUNCTION_NAME: 'psoxy-zoom', SOURCE: 'zoom', PATH_TO_INSTANCE_CONFIG: 'PSOXY_ZOOM_', REMOTE_RESOURCE_BUCKET: 'artifacts', INSTANCE_RESOURCE_PATH: 'PSOXY/ZOOM/', ...sim.targetSettings() };
     const client = new S3Client({ ...awsClientConfig(s3Url), forcePathStyle: true });
-    const handler = createAwsProxy({ env, ssm: new SSMClient(awsClientConfig(ssmUrl)), s3: async () => client, localResourceDir: join(tmpdir(), 'no-psoxy-resources') });
+    const handler = createAwsProxy({ env, ssm: new SSMClient(awsClientConfig(ssmUrl)), s3: async () => client, localResourceDir: join(tmpdir(), 'no-psoxy-resources'), logger: memoryLogger() });
     const event = (rawPath: string) => ({ version: '2.0', rawPath, rawQueryString: '', headers: {}, requestContext: { http: { method: 'GET', sourceIp: '203.0.113.9' } } });
     const users = await handler(event('/v2/users'));
     assert.equal(users.statusCode, 200, users.body);
