@@ -79,6 +79,12 @@ export class CompiledPath {
   readonly definite: boolean;
   /** For each segment: are all segments before it definite (Jayway's "upstream definite")? */
   private readonly upstreamDefinite: boolean[];
+  /**
+   * Only properties, wildcards and non-negative indexes: every match sits at the same depth and
+   * matching reads no value, so updating each match as it is found (no refs collected first) is
+   * what collecting then updating does.
+   */
+  private readonly direct: boolean;
 
   constructor(text: string, ast: PathAst) {
     this.text = text;
@@ -86,6 +92,7 @@ export class CompiledPath {
     this.definite = isPathDefinite(ast);
     const segs = ast.segments;
     this.upstreamDefinite = segs.map((_, i) => segs.slice(0, i).every((s, j) => isTokenDefinite(s, j === segs.length - 1)));
+    this.direct = segs.length > 0 && segs.every((s) => s.kind === 'property' || s.kind === 'wildcard' || (s.kind === 'index' && s.indices.every((k) => k >= 0)));
   }
 
   /** Values matched by the path (Jayway `read` of an indefinite path). */
@@ -97,6 +104,10 @@ export class CompiledPath {
 
   /** Replaces every matched value by `fn(value)`. */
   map(doc: JsonValue, fn: (value: JsonValue) => JsonValue): void {
+    if (this.direct) {
+      this.updateDirect(doc, 0, fn);
+      return;
+    }
     for (const ref of this.collectRefs(doc)) {
       const { parent, key } = ref;
       if (parent === null) throw new JsonPathEvaluationError(`cannot map the document root (${this.text})`);
@@ -119,6 +130,11 @@ export class CompiledPath {
 
   /** Removes every matched node (object keys deleted, array elements spliced out). */
   delete(doc: JsonValue): void {
+    // Object keys only: array elements are removed highest index first, once all are found.
+    if (this.direct && this.ast.segments.at(-1)!.kind === 'property') {
+      this.updateDirect(doc, 0, null);
+      return;
+    }
     const refs = this.collectRefs(doc);
     const arrayRefs: Ref[] = [];
     for (const ref of refs) {
@@ -135,6 +151,35 @@ export class CompiledPath {
       const arr = parent as JsonValue[];
       const i = key as number;
       if (i >= 0 && i < arr.length) arr.splice(i, 1);
+    }
+  }
+
+  /** `map` (fn) or `delete` (null) of a `direct` path from segment `i` on. */
+  private updateDirect(model: JsonValue, i: number, fn: ((value: JsonValue) => JsonValue) | null): void {
+    const seg = this.ast.segments[i];
+    const leaf = i === this.ast.segments.length - 1;
+    if (seg.kind === 'property') {
+      if (!isJsonObject(model)) return;
+      for (const name of seg.names) {
+        if (!present(model, name)) continue;
+        if (!leaf) this.updateDirect(model[name], i + 1, fn);
+        else if (fn === null) deleteKey(model, name);
+        else setOwn(model, name, fn(model[name]));
+      }
+    } else if (Array.isArray(model)) {
+      const indexes = seg.kind === 'index' ? seg.indices : null;
+      const n = indexes === null ? model.length : indexes.length;
+      for (let j = 0; j < n; j++) {
+        const k = indexes === null ? j : indexes[j];
+        if (k >= model.length) continue;
+        if (!leaf) this.updateDirect(model[k], i + 1, fn);
+        else model[k] = fn!(model[k]);
+      }
+    } else if (seg.kind === 'wildcard' && isJsonObject(model)) {
+      for (const k of liveKeys(model)) {
+        if (!leaf) this.updateDirect(model[k], i + 1, fn);
+        else setOwn(model, k, fn!(model[k]));
+      }
     }
   }
 

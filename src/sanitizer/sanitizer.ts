@@ -31,6 +31,8 @@ interface CompiledEndpoint {
   transforms: CompiledTransform[];
   /** Bodies can be read with JSON.parse alone: the schema keeps nothing its fidelity scans protect. */
   plainParse: boolean;
+  /** The schema filters the parsed document itself (no augments hold parts of it). */
+  filterInPlace: boolean;
 }
 
 export interface SanitizeOptions {
@@ -55,6 +57,7 @@ export class Sanitizer {
   private readonly schemaFilter: ResponseSchemaFilter;
   /** For documents our augments ran on: their `+` keys pass, as psoxy's exemption lets them. */
   private readonly augmentedSchemaFilter: ResponseSchemaFilter;
+  private readonly inPlaceSchemaFilter: ResponseSchemaFilter;
   private readonly endpoints: CompiledEndpoint[];
 
   constructor(rules: ApiRules, pseudonymizer: Pseudonymizer) {
@@ -63,22 +66,27 @@ export class Sanitizer {
     this.matcher = new EndpointMatcher(rules);
     this.schemaFilter = new ResponseSchemaFilter(rules.definitions);
     this.augmentedSchemaFilter = new ResponseSchemaFilter(rules.definitions, { passAugmentKeys: true });
+    this.inPlaceSchemaFilter = new ResponseSchemaFilter(rules.definitions, { inPlace: true });
     const pathCache = new Map<string, CompiledPath>();
     const path = (p: string) => {
       let c = pathCache.get(p);
       if (!c) pathCache.set(p, (c = compileJsonPath(p)));
       return c;
     };
-    this.endpoints = rules.endpoints.map((endpoint) => ({
+    this.endpoints = rules.endpoints.map((endpoint) => {
+      const schema = !endpoint.augments?.length ? endpoint.responseSchema : undefined;
+      return {
       endpoint,
-      plainParse: !endpoint.augments?.length && endpoint.responseSchema !== undefined && this.schemaFilter.keepsOnlyPlainValues(endpoint.responseSchema),
+      plainParse: schema !== undefined && this.schemaFilter.keepsOnlyPlainValues(schema),
+      filterInPlace: schema !== undefined && this.schemaFilter.filtersInPlace(schema),
       augments: (endpoint.augments ?? []).map(compileAugment),
       transforms: endpoint.transforms.map((t: Transform) => ({
         paths: t.jsonPaths.map(path),
         applyOnlyWhen: t.applyOnlyWhen ? path(t.applyOnlyWhen) : null,
         fn: t.type === 'redact' ? null : compileValueFunction(t),
       })),
-    }));
+      };
+    });
   }
 
   /** The endpoint allowing `method url`, or null when the rules block it. */
@@ -135,7 +143,7 @@ export class Sanitizer {
   private sanitizeValue(c: CompiledEndpoint, value: JsonValue, ctx: TransformContext): JsonValue {
     let doc = value;
     const augmented = c.augments.length > 0 && applyAugments(c.augments, doc);
-    const filter = augmented ? this.augmentedSchemaFilter : this.schemaFilter;
+    const filter = augmented ? this.augmentedSchemaFilter : c.filterInPlace ? this.inPlaceSchemaFilter : this.schemaFilter;
     if (c.endpoint.responseSchema) doc = filter.apply(doc, c.endpoint.responseSchema);
     for (const t of c.transforms) {
       if (t.applyOnlyWhen && t.applyOnlyWhen.read(doc).length === 0) continue;

@@ -21,10 +21,17 @@ export class ResponseSchemaFilter {
   private readonly compiled = new Map<SchemaFilter, Filter>();
   /** Keys starting with `+` pass objects unfiltered: only for documents whose `+` keys are our augments' output. */
   private readonly passAugmentKeys: boolean;
+  /**
+   * Filters the document itself instead of a copy: dropped keys are marked undefined (as deleted
+   * keys are, see jsonpath/evaluate.ts) and arrays compacted. Only for schemas that `filtersInPlace`
+   * accepts, on documents nothing else holds.
+   */
+  private readonly inPlace: boolean;
 
-  constructor(definitions: Record<string, SchemaFilter>, options: { passAugmentKeys?: boolean } = {}) {
+  constructor(definitions: Record<string, SchemaFilter>, options: { passAugmentKeys?: boolean; inPlace?: boolean } = {}) {
     this.definitions = definitions;
     this.passAugmentKeys = options.passAugmentKeys ?? false;
+    this.inPlace = options.inPlace ?? false;
   }
 
   apply(node: JsonValue, schema: SchemaFilter): JsonValue {
@@ -38,23 +45,37 @@ export class ResponseSchemaFilter {
    * no property it keeps is named like an array index (so JS keeps the input key order). A body
    * for such a schema needs no fidelity scan before parsing (json.ts parsePlainJson).
    */
-  keepsOnlyPlainValues(schema: SchemaFilter, seen = new Set<SchemaFilter>()): boolean {
+  keepsOnlyPlainValues(schema: SchemaFilter): boolean {
+    const plainNames = (s: SchemaFilter | undefined) => Object.keys(s?.properties ?? {}).every((name) => !ARRAY_INDEX.test(name));
+    return this.everyReachable(schema, (s) => {
+      if (s.$ref !== undefined) return s.$ref !== '#' && this.definition(s.$ref) !== undefined;
+      if (s.anyOf) return true;
+      if (s.type === undefined || (s.type === 'number' && !s.if && s.const === undefined)) return false;
+      return s.if ? plainNames(s.if) && plainNames(s.else) && plainNames(s.then) : plainNames(s);
+    });
+  }
+
+  /**
+   * Can `schema` filter a document in place (see the `inPlace` option)? Only when no value can
+   * fail to match (`const`) and no node is filtered twice (`if` / `then`): a copy is then never
+   * needed to start again from the unfiltered node.
+   */
+  filtersInPlace(schema: SchemaFilter): boolean {
+    return this.everyReachable(schema, (s) => s.$ref !== undefined || s.anyOf !== undefined || s.type === undefined || (!s.if && s.const === undefined));
+  }
+
+  /** Is `test` true of `schema` and of every schema filtering with it reaches, in compile()'s order of cases? */
+  private everyReachable(schema: SchemaFilter, test: (s: SchemaFilter) => boolean, seen = new Set<SchemaFilter>()): boolean {
     if (seen.has(schema)) return true;
     seen.add(schema);
-    const plain = (s: SchemaFilter | undefined) => s === undefined || this.keepsOnlyPlainValues(s, seen);
-    const plainProperties = (s: SchemaFilter | undefined) =>
-      s === undefined || Object.entries(s.properties ?? {}).every(([name, p]) => !ARRAY_INDEX.test(name) && plain(p));
-    // The same order of cases as compile().
-    if (schema.$ref !== undefined) {
-      const target = schema.$ref === '#' ? undefined : this.definition(schema.$ref);
-      return target !== undefined && plain(target);
-    }
-    if (schema.anyOf) return schema.anyOf.every((s) => plain(s));
-    if (schema.type === undefined) return false;
-    if (schema.if) return plainProperties(schema.if) && plainProperties(schema.else) && plainProperties(schema.then);
-    if (schema.const !== undefined) return true;
-    if (schema.type === 'number') return false;
-    return plainProperties(schema) && plain(schema.items);
+    if (!test(schema)) return false;
+    const every = (list: (SchemaFilter | undefined)[]) => list.every((c) => c === undefined || this.everyReachable(c, test, seen));
+    const properties = (c: SchemaFilter | undefined) => Object.values(c?.properties ?? {});
+    if (schema.$ref !== undefined) return schema.$ref === '#' || every([this.definition(schema.$ref)]);
+    if (schema.anyOf) return every(schema.anyOf);
+    if (schema.type === undefined || (schema.const !== undefined && !schema.if)) return true;
+    if (schema.if) return every([...properties(schema.if), ...properties(schema.else), ...properties(schema.then)]);
+    return every([...properties(schema), schema.items]);
   }
 
   private filterFor(schema: SchemaFilter): Filter {
@@ -125,6 +146,18 @@ export class ResponseSchemaFilter {
       case 'object': return this.objectFilter(schema, this.passAugmentKeys);
       case 'array': {
         const items = this.filterFor(schema.items!);
+        if (this.inPlace) {
+          return (node) => {
+            if (!Array.isArray(node)) return null;
+            let kept = 0;
+            for (const el of node) {
+              const r = items(el);
+              if (r !== null) node[kept++] = r as JsonValue;
+            }
+            node.length = kept;
+            return node;
+          };
+        }
         return (node) => {
           if (!Array.isArray(node)) return null;
           const out: JsonValue[] = [];
@@ -169,6 +202,19 @@ export class ResponseSchemaFilter {
 
   private objectFilter(schema: SchemaFilter, passAugmentKeys: boolean): Filter {
     const props = new Map(Object.entries(schema.properties ?? {}).map(([k, s]) => [k, this.filterFor(s)]));
+    if (this.inPlace) {
+      return (node) => {
+        if (!isJsonObject(node)) return null;
+        for (const key in node) {
+          const v = node[key];
+          if (v === undefined || !hasOwn.call(node, key)) continue;
+          const f = props.get(key);
+          const r = f === undefined ? undefined : f(v);
+          if (r !== v) setOwn(node, key, r as JsonValue);
+        }
+        return node;
+      };
+    }
     return (node) => {
       if (!isJsonObject(node)) return null;
       const out: JsonObject = {};
