@@ -22,6 +22,15 @@ export function personalValues(org: ZoomOrg): string[] {
   ].filter((v) => v.length >= 6);
 }
 
+/**
+ * Whether a personal value appears in a response. An all-digit value (a meeting passcode) counts
+ * only as a whole number: `952013` inside the meeting id `89520136592` is not a leak.
+ */
+export function appearsIn(text: string, value: string): boolean {
+  if (!/^\d+$/.test(value)) return text.includes(value);
+  return new RegExp(`(?<!\\d)${value}(?!\\d)`).test(text);
+}
+
 export async function runDemo(print: (line: string) => void = console.log): Promise<number> {
   // An app set up exactly as psoxy's Zoom guide says: the three classic scopes.
   const sim = new ZoomSimulator({ scopes: 'classic', orgOptions: { seed: 7, users: 12, meetingsPerUser: 2, participantsPerMeeting: 6 } });
@@ -40,7 +49,7 @@ export async function runDemo(print: (line: string) => void = console.log): Prom
   const call = async (path: string): Promise<Json> => {
     const res = await fetch(proxy.url + path);
     const text = await res.text();
-    const leaked = secrets.filter((s) => text.includes(s));
+    const leaked = secrets.filter((s) => appearsIn(text, s));
     print(`\nGET ${path}  →  ${res.status}${leaked.length ? `  LEAKED ${leaked.length} personal values!` : ''}`);
     if (res.status !== 200 || leaked.length) failures++;
     return res.status === 200 ? (JSON.parse(text) as Json) : {};
