@@ -7,7 +7,7 @@
  */
 import type { ConfigService } from '../config/config-service.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { IssuedToken } from './account-credentials.ts';
+import type { IssuedToken } from './token-endpoint.ts';
 import { TokenEndpointError } from './source-auth.ts';
 
 export interface RotatingGrantOptions<C> {

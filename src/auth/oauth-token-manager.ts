@@ -9,7 +9,7 @@
  *   else a new token is exchanged.
  */
 import type { WritableConfigStore } from '../config/store.ts';
-import type { IssuedToken } from './account-credentials.ts';
+import type { IssuedToken } from './token-endpoint.ts';
 import { TokenEndpointError } from './source-auth.ts';
 import type { Logger } from '../logging/logger.ts';
 

@@ -1,0 +1,41 @@
+/**
+ * The grants of `oauth2_refresh_token` (psoxy `GRANT_TYPE`), one entry each: the settings it
+ * needs, whether instances share its token by default, and how it asks the token endpoint. The
+ * token manager caches, shares, refreshes and retries what any of them returns.
+ */
+import type { ConfigService } from '../config/config-service.ts';
+import type { IssuedToken } from './token-endpoint.ts';
+import type { AuthDeps } from './strategies.ts';
+import { requestAccountCredentialsToken } from './account-credentials.ts';
+import { rotatingGrant } from './credential-rotation.ts';
+
+export interface GrantDefinition {
+  /** Settings the grant reads, all required (REFRESH_ENDPOINT and GRANT_TYPE are the strategy's). */
+  required: readonly string[];
+  /** psoxy's USE_SHARED_TOKEN default for this grant. */
+  sharedByDefault: boolean;
+  /** The token request, given the configured REFRESH_ENDPOINT. */
+  create(config: ConfigService, endpoint: string, deps: AuthDeps): Promise<() => Promise<IssuedToken>>;
+}
+
+const accountCredentials: GrantDefinition = {
+  required: ['ACCOUNT_ID', 'CLIENT_ID', 'CLIENT_SECRET'],
+  sharedByDefault: true,
+  create: (config, endpoint, deps) => rotatingGrant({
+    config,
+    properties: ['ACCOUNT_ID', 'CLIENT_ID', 'CLIENT_SECRET'],
+    secretProperty: 'CLIENT_SECRET',
+    read: async () => ({
+      endpoint,
+      accountId: await config.require('ACCOUNT_ID'),
+      clientId: await config.require('CLIENT_ID'),
+      clientSecret: await config.require('CLIENT_SECRET'),
+    }),
+    exchange: (creds) => requestAccountCredentialsToken(creds, { fetch: deps.fetch, userAgent: deps.userAgent, timeoutMs: deps.timeoutMs }),
+    logger: deps.logger,
+  }),
+};
+
+export const GRANTS: Readonly<Record<string, GrantDefinition>> = {
+  account_credentials: accountCredentials,
+};
