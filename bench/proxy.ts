@@ -1,21 +1,29 @@
 /**
  * Proxy throughput: requests/s and p50/p99 latency for the simulator directly, a bare passthrough
- * proxy and our proxy with the Zoom rules — same run, same concurrency, 300-user pages, loopback
- * only, bounded in time. `ratio` = our throughput ÷ passthrough throughput.
+ * proxy and our proxy with the Zoom rules — same run, at concurrency 1 and 16, 300-user pages,
+ * loopback only, bounded in time. `ratio` = throughput ÷ passthrough throughput; for our proxy also
+ * `ratioToSanitizeBound` = throughput ÷ 1 / (passthrough time per request + sanitize time per
+ * request), the sanitize timed here on the same page (what the proxy adds beyond sanitizing).
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { emit, percentile } from './stats.ts';
+import { emit, median, percentile } from './stats.ts';
+import { timeIt } from './sanitize.ts';
+import { Sanitizer } from '../src/sanitizer/sanitizer.ts';
+import { Pseudonymizer } from '../src/pseudonym/pseudonymizer.ts';
+import { loadApiRules } from '../src/rules/load.ts';
+import { builtInRulesYaml } from '../src/sources/index.ts';
 
-const CONCURRENCY = 16;
+const CONCURRENCIES = [1, 16];
 const DURATION_MS = 4000;
 const WARMUP_MS = 800;
 const PATH = '/v2/users?page_size=300';
 
-async function load(base: string, headers: Record<string, string>, durationMs: number) {
-  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+async function load(base: string, headers: Record<string, string>, durationMs: number, concurrency: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const url = new URL(base + PATH);
   const latencies: number[] = [];
   let errors = 0;
@@ -34,16 +42,29 @@ async function load(base: string, headers: Record<string, string>, durationMs: n
     req.end();
   });
   const started = Date.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, async () => { while (Date.now() < end) await one(); }));
+  await Promise.all(Array.from({ length: concurrency }, async () => { while (Date.now() < end) await one(); }));
   const seconds = (Date.now() - started) / 1000;
   agent.destroy();
   return { rps: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, requests: latencies.length };
 }
 
+/** Median time (ms) our sanitizer takes on the page the benchmark requests, fetched from the simulator. */
+async function sanitizeTime(simUrl: string, headers: Record<string, string>): Promise<number> {
+  const body = await (await fetch(simUrl + PATH, { headers })).text();
+  const sanitizer = new Sanitizer(loadApiRules(builtInRulesYaml('zoom')!), new Pseudonymizer({ salt: 'bench-salt', encryptionKey: 'bench-key' }));
+  return median(timeIt(() => sanitizer.sanitize('GET', PATH, body), 200));
+}
+
+/** Peak RSS so far of a child process (Linux: VmHWM); the passthrough shares the proxy's process. */
+function peakRssMB(pid: number): number | null {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : null;
+}
+
 function startChild(args: string[]) {
   const child = spawn(process.execPath, [fileURLToPath(new URL('./servers.ts', import.meta.url)), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const ready = new Promise<Record<string, string>>((resolve) => createInterface({ input: child.stdout! }).once('line', (l) => resolve(JSON.parse(l) as Record<string, string>)));
-  return { ready, stop: () => { child.stdin!.end(); child.kill(); } };
+  return { ready, pid: child.pid!, stop: () => { child.stdin!.end(); child.kill(); } };
 }
 
 export async function benchProxy(): Promise<void> {
@@ -59,14 +80,19 @@ export async function benchProxy(): Promise<void> {
       ['proxy-passthrough', urls.passthrough, auth],
       ['proxy-psoxy-zoom', urls.proxy, {}],
     ];
-    const results: Record<string, Awaited<ReturnType<typeof load>>> = {};
-    for (const [name, base, headers] of targets) {
-      await load(base, headers, WARMUP_MS);
-      results[name] = await load(base, headers, DURATION_MS);
-    }
-    const passthrough = results['proxy-passthrough'].rps;
-    for (const [name, r] of Object.entries(results)) {
-      emit({ name, ratio: r.rps / passthrough, rps: r.rps, p50Ms: r.p50, p99Ms: r.p99, requests: r.requests, errors: r.errors, concurrency: CONCURRENCY });
+    const sanitizeMs = await sanitizeTime(sim.sim, auth);
+    for (const concurrency of CONCURRENCIES) {
+      const results: Record<string, Awaited<ReturnType<typeof load>>> = {};
+      for (const [name, base, headers] of targets) {
+        await load(base, headers, WARMUP_MS, concurrency);
+        results[name] = await load(base, headers, DURATION_MS, concurrency);
+      }
+      const passthrough = results['proxy-passthrough'].rps;
+      const sanitizeBound = 1 / (1 / passthrough + sanitizeMs / 1000);
+      for (const [name, r] of Object.entries(results)) {
+        const bound = name === 'proxy-psoxy-zoom' ? { ratioToSanitizeBound: r.rps / sanitizeBound, sanitizeBoundRps: sanitizeBound, sanitizeMs } : {};
+        emit({ name: `${name}-c${concurrency}`, ratio: r.rps / passthrough, ...bound, rps: r.rps, p50Ms: r.p50, p99Ms: r.p99, requests: r.requests, errors: r.errors, concurrency, ...(name === 'proxy-psoxy-zoom' ? { serversPeakRssMB: peakRssMB(proxyChild.pid) } : {}) });
+      }
     }
   } finally {
     proxyChild?.stop();
