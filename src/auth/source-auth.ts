@@ -1,14 +1,24 @@
 /** How the proxy authenticates to the source API (psoxy `SOURCE_AUTH_STRATEGY_IDENTIFIER`). */
 import type { NetworkFailure } from '../http/network-error.ts';
 
+/** What a strategy may need of the caller's request. */
+export interface AuthCall {
+  /** psoxy's `X-Psoxy-User-To-Impersonate` (p~ tokens decrypted), for domain-wide delegation; null when absent. */
+  userToImpersonate: string | null;
+}
+
+export const NO_AUTH_CALL: AuthCall = { userToImpersonate: null };
+
 export interface SourceAuth {
   /** Headers that authenticate the upstream request. */
-  headers(): Promise<Record<string, string>>;
+  headers(call: AuthCall): Promise<Record<string, string>>;
   /**
    * The source answered 401 to a request sent with `headers`: returns fresh headers worth one
    * retry, or null when retrying cannot help.
    */
-  afterUnauthorized(headers: Record<string, string>): Promise<Record<string, string> | null>;
+  afterUnauthorized(headers: Record<string, string>, call: AuthCall): Promise<Record<string, string> | null>;
+  /** The request body as the source must receive it (psoxy's `windsurf_service_key` adds its key); absent: as sent. */
+  body?(body: string | undefined): string | undefined;
 }
 
 /** The token endpoint refused or could not be reached; the message says what to check. */

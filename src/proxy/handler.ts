@@ -11,7 +11,7 @@ import type { EndpointMatch } from '../rules/match.ts';
 import { BlockedByRulesError } from '../sanitizer/sanitizer.ts';
 import { MissingEncryptionKeyError, replaceTokens } from '../pseudonym/pseudonymizer.ts';
 import { InvalidTokenError } from '../pseudonym/crypto.ts';
-import { TokenEndpointError } from '../auth/source-auth.ts';
+import { TokenEndpointError, type AuthCall } from '../auth/source-auth.ts';
 import type { TokenTimings } from '../auth/oauth-token-manager.ts';
 import { silentLogger, type Logger } from '../logging/logger.ts';
 import { ProxyError } from './errors.ts';
@@ -101,9 +101,9 @@ async function handle(px: Proxy, request: Request, ctx: RequestContext): Promise
   checkRequestHeaders(request.headers, rt.limits);
   const call = await readCall(px, rt, request, ctx);
   const endpoint = checkRules(px, rt, call, clientIp);
-  const { sourceRequest, decrypted } = buildSourceRequest(rt, request, call, endpoint);
+  const { sourceRequest, authCall, decrypted } = buildSourceRequest(rt, request, call, endpoint);
   return px.concurrency.run(rt.limits.maxConcurrentSourceRequests, deadline, async () => {
-    const source = await sendWithAuth(px, rt, sourceRequest, call, endpoint, deadline);
+    const source = await sendWithAuth(px, rt, sourceRequest, authCall, call, endpoint, deadline);
     return respond(rt, request, { source, endpointIndex: endpoint?.index ?? null, skipSanitizer: call.skipSanitizer, decrypted }, px.logger);
   });
 }
@@ -233,7 +233,7 @@ function checkRules(px: Proxy, rt: Runtime, call: Call, clientIp: string | null)
  * The source request: tokens decrypted into URL, allowed headers and body, each encoded for its
  * place; and the plaintexts decrypted, which the response must not reflect back to the caller.
  */
-function buildSourceRequest(rt: Runtime, request: Request, call: Call, endpoint: EndpointMatch | null): { sourceRequest: SourceRequest; decrypted: string[] } {
+function buildSourceRequest(rt: Runtime, request: Request, call: Call, endpoint: EndpointMatch | null): { sourceRequest: SourceRequest; authCall: AuthCall; decrypted: string[] } {
   const pseudonymizer = rt.sanitizer.pseudonymizer;
   const decrypted: string[] = [];
   return withTokenErrors(() => {
@@ -255,7 +255,9 @@ function buildSourceRequest(rt: Runtime, request: Request, call: Call, endpoint:
       body = reverseTokensInBody(call.body, call.contentType, reverseAll);
       headers['Content-Type'] = call.contentType ?? 'application/json';
     }
-    return { sourceRequest: { method: call.method, url: joinTarget(rt.base, target.path, target.query), headers, body }, decrypted };
+    const impersonate = request.headers.get('X-Psoxy-User-To-Impersonate');
+    const authCall: AuthCall = { userToImpersonate: impersonate === null ? null : checkHeaderValue(reverseAll(impersonate.trim())) };
+    return { sourceRequest: { method: call.method, url: joinTarget(rt.base, target.path, target.query), headers, body }, authCall, decrypted };
   });
 }
 
@@ -274,7 +276,8 @@ function withTokenErrors<T>(fn: () => T): T {
 }
 
 /** The source call with auth; on 401, one forced token refresh and one retry (psoxy re-sends). */
-async function sendWithAuth(px: Proxy, rt: Runtime, request: SourceRequest, call: Call, endpoint: EndpointMatch | null, deadline: AbortSignal): Promise<SourceResponse> {
+async function sendWithAuth(px: Proxy, rt: Runtime, unsigned: SourceRequest, authCall: AuthCall, call: Call, endpoint: EndpointMatch | null, deadline: AbortSignal): Promise<SourceResponse> {
+  const request = rt.auth.body ? { ...unsigned, body: rt.auth.body(unsigned.body) } : unsigned;
   const options = {
     fetch: px.fetch,
     deadline,
@@ -286,10 +289,10 @@ async function sendWithAuth(px: Proxy, rt: Runtime, request: SourceRequest, call
     redirectAllowed: (target: RequestTarget) => targetProblem(target) === null && !call.skipSanitizer
       && matchTarget(rt, call.method, target)?.index === endpoint?.index,
   };
-  const authHeaders = await sourceAuthHeaders(px, () => rt.auth.headers());
+  const authHeaders = await sourceAuthHeaders(px, () => rt.auth.headers(authCall));
   const first = await callSource({ ...request, headers: { ...request.headers, ...authHeaders } }, options);
   if (first.status !== 401) return first;
-  const fresh = await sourceAuthHeaders(px, () => rt.auth.afterUnauthorized(authHeaders));
+  const fresh = await sourceAuthHeaders(px, () => rt.auth.afterUnauthorized(authHeaders, authCall));
   if (!fresh || fresh.Authorization === authHeaders.Authorization) return first;
   px.logger.info('source answered 401; retrying once with a refreshed token');
   return callSource({ ...request, headers: { ...request.headers, ...fresh } }, options);
