@@ -9,6 +9,7 @@ import { OAuthTokenManager, type TokenTimings } from './oauth-token-manager.ts';
 import { GRANTS } from './grants.ts';
 import { isLoopback } from '../proxy/target-url.ts';
 import type { Logger } from '../logging/logger.ts';
+import { gcpServiceAccountKey } from './google-service-account.ts';
 
 export interface AuthDeps {
   fetch: typeof fetch;
@@ -68,6 +69,7 @@ const oauth2RefreshToken: StrategyDefinition = {
 
 export const STRATEGIES: Readonly<Record<string, StrategyDefinition>> = {
   oauth2_refresh_token: oauth2RefreshToken,
+  gcp_service_account_key: gcpServiceAccountKey,
   oauth2_access_token: {
     required: async () => ['ACCESS_TOKEN'],
     create: async (config) => staticBearerAuth(await config.require('ACCESS_TOKEN')),
