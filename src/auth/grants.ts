@@ -3,15 +3,22 @@
  * needs, whether instances share its token by default, and how it asks the token endpoint. The
  * token manager caches, shares, refreshes and retries what any of them returns.
  */
-import type { ConfigService } from '../config/config-service.ts';
+import type { ConfigService, InvalidConfigError } from '../config/config-service.ts';
 import type { IssuedToken } from './token-endpoint.ts';
 import type { AuthDeps } from './strategies.ts';
 import { requestAccountCredentialsToken } from './account-credentials.ts';
 import { rotatingGrant } from './credential-rotation.ts';
+import { refreshTokenGrant, refreshTokenViaQueryParameterGrant } from './grants/refresh-token.ts';
+import { clientCredentialsGrant } from './grants/client-credentials.ts';
 
 export interface GrantDefinition {
-  /** Settings the grant reads, all required (REFRESH_ENDPOINT and GRANT_TYPE are the strategy's). */
-  required: readonly string[];
+  /**
+   * Settings the grant reads, all required (REFRESH_ENDPOINT and GRANT_TYPE are the strategy's);
+   * a function when they depend on other settings (client_credentials on CREDENTIALS_FLOW).
+   */
+  required: readonly string[] | ((config: ConfigService) => Promise<readonly string[]>);
+  /** Problems with values that are present (a CREDENTIALS_FLOW out of its choices). */
+  invalid?(config: ConfigService): Promise<InvalidConfigError[]>;
   /** psoxy's USE_SHARED_TOKEN default for this grant. */
   sharedByDefault: boolean;
   /** The token request, given the configured REFRESH_ENDPOINT. */
@@ -36,6 +43,14 @@ const accountCredentials: GrantDefinition = {
   }),
 };
 
+/** The settings a grant needs, as configured. */
+export async function grantRequired(grant: GrantDefinition, config: ConfigService): Promise<readonly string[]> {
+  return typeof grant.required === 'function' ? grant.required(config) : grant.required;
+}
+
 export const GRANTS: Readonly<Record<string, GrantDefinition>> = {
   account_credentials: accountCredentials,
+  refresh_token: refreshTokenGrant,
+  refresh_token_via_query_parameter: refreshTokenViaQueryParameterGrant,
+  client_credentials: clientCredentialsGrant,
 };

@@ -35,9 +35,9 @@ export class TokenEndpointError extends Error {
     this.network = network;
   }
 
-  /** The endpoint refused the client credentials themselves (a wrong or regenerated secret). */
+  /** The endpoint refused the client credentials themselves (a wrong or regenerated secret; GitHub says `incorrect_client_credentials`). */
   get clientRejected(): boolean {
-    return this.oauthError === 'invalid_client' || this.status === 401;
+    return this.oauthError === 'invalid_client' || this.oauthError === 'incorrect_client_credentials' || this.status === 401;
   }
 }
 

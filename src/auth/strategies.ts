@@ -6,7 +6,7 @@
 import { InvalidConfigError, MissingConfigError, type ConfigService } from '../config/config-service.ts';
 import { basicAuth, staticBearerAuth, type SourceAuth } from './source-auth.ts';
 import { OAuthTokenManager, type TokenTimings } from './oauth-token-manager.ts';
-import { GRANTS } from './grants.ts';
+import { GRANTS, grantRequired } from './grants.ts';
 import { isLoopback } from '../proxy/target-url.ts';
 import type { Logger } from '../logging/logger.ts';
 import { gcpServiceAccountKey } from './google-service-account.ts';
@@ -32,14 +32,17 @@ export interface StrategyDefinition {
 
 const oauth2RefreshToken: StrategyDefinition = {
   required: async (config) => {
-    const grant = GRANTS[(await config.get('GRANT_TYPE')) ?? ''];
-    return ['GRANT_TYPE', 'REFRESH_ENDPOINT', ...(grant?.required ?? [])];
+    const grantType = (await config.get('GRANT_TYPE')) ?? '';
+    const grant = Object.hasOwn(GRANTS, grantType) ? GRANTS[grantType] : undefined;
+    return ['GRANT_TYPE', 'REFRESH_ENDPOINT', ...(grant ? await grantRequired(grant, config) : [])];
   },
   invalid: async (config) => {
     const problems: InvalidConfigError[] = [];
     const grantType = await config.get('GRANT_TYPE');
     if (grantType !== undefined && !Object.hasOwn(GRANTS, grantType)) {
       problems.push(new InvalidConfigError(`GRANT_TYPE ${grantType} is not supported yet (supported: ${Object.keys(GRANTS).join(', ')})`, 'GRANT_TYPE'));
+    } else if (grantType !== undefined) {
+      problems.push(...((await GRANTS[grantType].invalid?.(config)) ?? []));
     }
     const endpoint = await config.get('REFRESH_ENDPOINT');
     const why = endpoint === undefined ? null : refreshEndpointProblem(endpoint);

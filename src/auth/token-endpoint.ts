@@ -46,8 +46,9 @@ export interface TokenRequestOptions {
 
 export async function requestToken(r: TokenRequest, options: TokenRequestOptions = {}): Promise<IssuedToken> {
   const { res, text } = await post(r, options);
-  if (!res.ok) {
-    const code = oauthErrorCode(text);
+  // GitHub answers a refused refresh token with HTTP 200 and an OAuth `error`: a refusal too.
+  const code = oauthErrorCode(text);
+  if (!res.ok || code) {
     throw new TokenEndpointError(res.status, `token endpoint answered HTTP ${res.status}${code ? ` (${code})` : ''}: ${r.hint(res.status, code)}`, code || undefined);
   }
   let json: Record<string, unknown>;
