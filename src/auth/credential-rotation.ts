@@ -16,6 +16,8 @@ export interface RotatingGrantOptions<C> {
   properties: string[];
   /** The property an admin regenerates (named in the error). */
   secretProperty: string;
+  /** What to put in it, for the error (default: the app's current Client Secret). */
+  secretDescription?: string;
   read(): Promise<C>;
   exchange(credentials: C): Promise<IssuedToken>;
   logger: Logger;
@@ -75,5 +77,5 @@ async function staleSecretError<C>(o: RotatingGrantOptions<C>, e: TokenEndpointE
   const redeploy = where.startsWith('env ') ? ' (an environment variable changes only with a redeploy)' : '';
   return new TokenEndpointError(e.status,
     `token endpoint refuses the client credentials (HTTP ${e.status}, ${e.oauthError})${reread ? ', also as just re-read' : ''}: ` +
-    `update ${o.config.instancePrefix}${o.secretProperty} with the app's current Client Secret (read from ${where}${redeploy})`, e.oauthError);
+    `update ${o.config.instancePrefix}${o.secretProperty} with ${o.secretDescription ?? "the app's current Client Secret"} (read from ${where}${redeploy})`, e.oauthError);
 }
