@@ -170,6 +170,14 @@ export class ConfigService {
     return presentValue(this.env[name]);
   }
 
+  /**
+   * A variable the platform sets in the process environment (`K_SERVICE`, `GCE_METADATA_HOST`),
+   * never looked up in the stores.
+   */
+  processEnv(name: string): string | undefined {
+    return this.envValue(name);
+  }
+
   /** Reads many properties from the remote stores in as few calls as they allow (cold starts). */
   async prefetch(properties: string[]): Promise<void> {
     const remote = properties.filter((p) => this.envValue(p) === undefined && this.envValue(this.instancePrefix + p) === undefined);
