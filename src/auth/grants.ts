@@ -10,6 +10,7 @@ import { requestAccountCredentialsToken } from './account-credentials.ts';
 import { rotatingGrant } from './credential-rotation.ts';
 import { refreshTokenGrant, refreshTokenViaQueryParameterGrant } from './grants/refresh-token.ts';
 import { clientCredentialsGrant } from './grants/client-credentials.ts';
+import { githubAppGrant } from './grants/github-app.ts';
 import { workloadIdentityFederationGrant } from './grants/workload-identity-federation.ts';
 
 export interface GrantDefinition {
@@ -54,5 +55,6 @@ export const GRANTS: Readonly<Record<string, GrantDefinition>> = {
   refresh_token: refreshTokenGrant,
   refresh_token_via_query_parameter: refreshTokenViaQueryParameterGrant,
   client_credentials: clientCredentialsGrant,
+  certificate_credentials: githubAppGrant,
   workload_identity_federation: workloadIdentityFederationGrant,
 };
