@@ -17,9 +17,23 @@ export interface SourceAuth {
    * retry, or null when retrying cannot help.
    */
   afterUnauthorized(headers: Record<string, string>, call: AuthCall): Promise<Record<string, string> | null>;
-  /** The request body as the source must receive it (psoxy's `windsurf_service_key` adds its key); absent: as sent. */
-  body?(body: string | undefined): string | undefined;
+  /**
+   * The request body as the source must receive it (psoxy's `windsurf_service_key` adds its key);
+   * absent: as sent. Throws `UnauthenticableRequestError` for a request that cannot carry it.
+   */
+  body?(request: BodyCall): string;
 }
+
+/** What a strategy that writes the body sees of the request. */
+export interface BodyCall {
+  method: string;
+  /** The body as the source would get it, tokens reversed; undefined when there is none. */
+  body: string | undefined;
+  contentType: string | undefined;
+}
+
+/** The caller's request cannot carry the strategy's credentials; the message (never a secret) says what to send instead. */
+export class UnauthenticableRequestError extends Error {}
 
 /** The token endpoint refused or could not be reached; the message says what to check. */
 export class TokenEndpointError extends Error {

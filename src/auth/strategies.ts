@@ -10,6 +10,8 @@ import { GRANTS, grantRequired } from './grants.ts';
 import { isLoopback } from '../proxy/target-url.ts';
 import type { Logger } from '../logging/logger.ts';
 import { gcpServiceAccountKey } from './google-service-account.ts';
+import { claudeAdminApiKey } from './claude-admin-api-key.ts';
+import { windsurfServiceKey } from './windsurf-service-key.ts';
 
 export interface AuthDeps {
   fetch: typeof fetch;
@@ -77,10 +79,13 @@ export const STRATEGIES: Readonly<Record<string, StrategyDefinition>> = {
     required: async () => ['ACCESS_TOKEN'],
     create: async (config) => staticBearerAuth(await config.require('ACCESS_TOKEN')),
   },
+  // psoxy: the password defaults to empty (Cursor: its API key is the user id, trimmed here).
   basic_auth: {
-    required: async () => ['BASIC_AUTH_USER_ID', 'BASIC_AUTH_PASSWORD'],
-    create: async (config) => basicAuth(await config.require('BASIC_AUTH_USER_ID'), await config.require('BASIC_AUTH_PASSWORD')),
+    required: async () => ['BASIC_AUTH_USER_ID'],
+    create: async (config) => basicAuth((await config.require('BASIC_AUTH_USER_ID')).trim(), (await config.get('BASIC_AUTH_PASSWORD')) ?? ''),
   },
+  claude_admin_api_key: claudeAdminApiKey,
+  windsurf_service_key: windsurfServiceKey,
 };
 
 /**

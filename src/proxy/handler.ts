@@ -11,7 +11,7 @@ import type { EndpointMatch } from '../rules/match.ts';
 import { BlockedByRulesError } from '../sanitizer/sanitizer.ts';
 import { MissingEncryptionKeyError, replaceTokens } from '../pseudonym/pseudonymizer.ts';
 import { InvalidTokenError } from '../pseudonym/crypto.ts';
-import { TokenEndpointError, type AuthCall } from '../auth/source-auth.ts';
+import { TokenEndpointError, UnauthenticableRequestError, type AuthCall, type SourceAuth } from '../auth/source-auth.ts';
 import type { TokenTimings } from '../auth/oauth-token-manager.ts';
 import { silentLogger, type Logger } from '../logging/logger.ts';
 import { ProxyError } from './errors.ts';
@@ -277,7 +277,7 @@ function withTokenErrors<T>(fn: () => T): T {
 
 /** The source call with auth; on 401, one forced token refresh and one retry (psoxy re-sends). */
 async function sendWithAuth(px: Proxy, rt: Runtime, unsigned: SourceRequest, authCall: AuthCall, call: Call, endpoint: EndpointMatch | null, deadline: AbortSignal): Promise<SourceResponse> {
-  const request = rt.auth.body ? { ...unsigned, body: rt.auth.body(unsigned.body) } : unsigned;
+  const request = rt.auth.body ? withAuthBody(rt.auth.body, unsigned) : unsigned;
   const options = {
     fetch: px.fetch,
     deadline,
@@ -296,6 +296,18 @@ async function sendWithAuth(px: Proxy, rt: Runtime, unsigned: SourceRequest, aut
   if (!fresh || fresh.Authorization === authHeaders.Authorization) return first;
   px.logger.info('source answered 401; retrying once with a refreshed token');
   return callSource({ ...request, headers: { ...request.headers, ...fresh } }, options);
+}
+
+/** The body a strategy writes (a JSON body when the caller sent none); a request it cannot write is the caller's 400. */
+function withAuthBody(write: NonNullable<SourceAuth['body']>, unsigned: SourceRequest): SourceRequest {
+  const contentType = unsigned.headers['Content-Type'];
+  try {
+    const body = write({ method: unsigned.method, body: unsigned.body, contentType });
+    return { ...unsigned, body, headers: { ...unsigned.headers, 'Content-Type': contentType ?? 'application/json' } };
+  } catch (e) {
+    if (e instanceof UnauthenticableRequestError) throw new ProxyError(400, 'INVALID_REQUEST', e.message);
+    throw e;
+  }
 }
 
 /**
