@@ -9,7 +9,7 @@ import { createProxyHandler, type ProxyHandler } from '../../proxy/handler.ts';
 import { connectorDefaults } from '../../sources/index.ts';
 import type { TokenTimings } from '../../auth/oauth-token-manager.ts';
 import type { Logger } from '../../logging/logger.ts';
-import { listen, nodeListener, type RunningServer } from './server.ts';
+import { listen, nodeListener, type RunningServer, type TlsCredentials } from './server.ts';
 
 export interface LocalProxyOptions {
   source: string;
@@ -47,6 +47,6 @@ export function localProxyHandler(o: LocalProxyOptions): ProxyHandler {
   });
 }
 
-export async function serveLocalProxy(o: LocalProxyOptions & { port?: number; host?: string }): Promise<RunningServer> {
-  return listen(nodeListener(localProxyHandler(o)), o.port ?? 0, o.host ?? '127.0.0.1');
+export async function serveLocalProxy(o: LocalProxyOptions & { port?: number; host?: string; tls?: TlsCredentials }): Promise<RunningServer> {
+  return listen(nodeListener(localProxyHandler(o)), o.port ?? 0, o.host ?? '127.0.0.1', o.tls);
 }

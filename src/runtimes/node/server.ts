@@ -1,9 +1,12 @@
 /**
- * The plain Node adapter: a node:http server around a fetch-style handler. It passes the raw
- * request target (no URL normalization), the socket's client IP and, when a reverse proxy says so,
- * the scheme (`X-Forwarded-Proto`); without that header the scheme is unknown, as in psoxy.
+ * The plain Node adapter: a node:http (or, given a certificate, node:https) server around a
+ * fetch-style handler. It passes the raw request target (no URL normalization), the socket's
+ * client IP and the scheme: what a reverse proxy says (`X-Forwarded-Proto`) when it says so, else
+ * https on a TLS socket, else unknown, as in psoxy.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { TLSSocket } from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { unsendableMethodResponse, type RequestContext } from '../../proxy/handler.ts';
 
@@ -107,7 +110,7 @@ export function nodeListener(handler: FetchHandler) {
       const response = await handler(request, {
         rawUrl: req.url ?? '/',
         clientIp,
-        https: typeof proto === 'string' ? proto.toLowerCase() === 'https' : null,
+        https: typeof proto === 'string' ? proto.toLowerCase() === 'https' : req.socket instanceof TLSSocket ? true : null,
         bodyOnGetOrHead,
       });
       await writeResponse(res, response, req);
@@ -124,9 +127,12 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** A PEM certificate (chain) and its private key: the server then speaks HTTPS only. */
+export interface TlsCredentials { cert: string; key: string }
+
 /** Listens on host:port (port 0 = any free port) and resolves once listening. */
-export function listen(listener: (req: IncomingMessage, res: ServerResponse) => void, port = 0, host = '127.0.0.1'): Promise<RunningServer> {
-  const server = createServer(listener);
+export function listen(listener: (req: IncomingMessage, res: ServerResponse) => void, port = 0, host = '127.0.0.1', tls?: TlsCredentials): Promise<RunningServer> {
+  const server: Server = tls ? createHttpsServer(tls, listener) : createServer(listener);
   server.keepAliveTimeout = 5_000;
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -134,7 +140,7 @@ export function listen(listener: (req: IncomingMessage, res: ServerResponse) => 
       const { port: p } = server.address() as AddressInfo;
       resolve({
         server,
-        url: `http://${host.includes(':') ? `[${host}]` : host}:${p}`,
+        url: `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${p}`,
         close: () => new Promise((r) => { server.closeAllConnections(); server.close(() => r()); }),
       });
     });
