@@ -46,7 +46,7 @@ const BREAKAGES: Breakage[] = [
   { env: { EMAIL_CANONICALIZATION: 'LOOSE' }, setting: 'EMAIL_CANONICALIZATION', missing: false, code: 'CONFIGURATION_FAILURE', message: /^EMAIL_CANONICALIZATION must be STRICT or IGNORE_DOTS \(read from env EMAIL_CANONICALIZATION\)$/ },
   { env: { PSEUDONYM_IMPLEMENTATION: 'v0.3' }, setting: 'PSEUDONYM_IMPLEMENTATION', missing: false, code: 'CONFIGURATION_FAILURE', message: /LEGACY v0\.3 is no longer supported/ },
   { env: { SOURCE_AUTH_STRATEGY_IDENTIFIER: 'magic' }, setting: 'SOURCE_AUTH_STRATEGY_IDENTIFIER', missing: false, code: 'CONFIGURATION_FAILURE', message: /^SOURCE_AUTH_STRATEGY_IDENTIFIER magic is not supported/ },
-  { env: { GRANT_TYPE: 'client_credentials' }, setting: 'GRANT_TYPE', missing: false, code: 'CONFIGURATION_FAILURE', message: /^GRANT_TYPE client_credentials is not supported yet/ },
+  { env: { GRANT_TYPE: 'password' }, setting: 'GRANT_TYPE', missing: false, code: 'CONFIGURATION_FAILURE', message: /^GRANT_TYPE password is not supported yet/ },
   { env: { REFRESH_ENDPOINT: 'http://zoom.us/oauth/token' }, setting: 'REFRESH_ENDPOINT', missing: false, code: 'CONFIGURATION_FAILURE', message: /^REFRESH_ENDPOINT must be an https URL \(read from env REFRESH_ENDPOINT\)$/ },
   { env: { PSOXY_ZOOM_CLIENT_SECRET: undefined }, setting: 'CLIENT_SECRET', missing: true, code: 'CONFIGURATION_FAILURE', message: /^missing configuration CLIENT_SECRET \(looked in: / },
   { env: { SOURCE_AUTH_STRATEGY_IDENTIFIER: 'oauth2_access_token' }, setting: 'ACCESS_TOKEN', missing: true, code: 'CONFIGURATION_FAILURE', message: /^missing configuration ACCESS_TOKEN/ },
