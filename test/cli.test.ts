@@ -35,7 +35,7 @@ test('a blocked URL or bad input exits non-zero with a one-line reason and no da
   const blocked = psoxy(['sanitize', '--rules', rulesFile, '--url', '/v2/other', '--salt', 's'], '{"users":[{"email":"alice@acme.com"}]}');
   assert.equal(blocked.status, 1);
   assert.equal(blocked.stdout, '');
-  assert.match(blocked.stderr, /^psoxy: GET \/v2\/other is not allowed by the rules\n$/);
+  assert.match(blocked.stderr, /^psoxy sanitize: GET \/v2\/other is not allowed by the rules: no endpoint matches the path \/v2\/other\n$/);
   const bad = psoxy(['sanitize', '--rules', rulesFile, '--url', '/v2/users', '--salt', 's'], 'alice@acme.com');
   assert.equal(bad.status, 1);
   assert.equal(bad.stdout, '');

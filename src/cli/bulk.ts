@@ -7,33 +7,34 @@
 import { createReadStream, createWriteStream, statSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { basename } from 'node:path';
-import { parseArgs } from 'node:util';
+import { Command, Option } from 'commander';
 import { loadBulkRules, type RecordFormat } from '../bulk/rules.ts';
+import { rulesForObject } from '../bulk/multi.ts';
 import { effectiveContentType, sanitizeStream, type BulkProgress } from '../bulk/process.ts';
 import { Pseudonymizer } from '../pseudonym/pseudonymizer.ts';
-import { builtInBulkRulesYaml } from '../sources/index.ts';
-import { MAX_RECORD_BYTES_SETTING, parseMaxRecordBytes } from '../bulk/record-limit.ts';
+import { DEFAULT_MAX_RECORD_BYTES, MAX_RECORD_BYTES_SETTING } from '../bulk/record-limit.ts';
+import { action, oneOf, UsageError, wholeNumber } from './options.ts';
+import { readRules } from './rules-ref.ts';
 
-export async function cmdBulk(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      rules: { type: 'string' }, output: { type: 'string', short: 'o' }, salt: { type: 'string' },
-      'encryption-key': { type: 'string' }, 'object-path': { type: 'string' }, 'output-format': { type: 'string' },
-      'no-shuffle': { type: 'boolean', default: false }, 'max-record-bytes': { type: 'string' },
-    },
-  });
-  const input = positionals[0];
-  if (!input || !values.rules) throw new Error('usage: psoxy bulk <input|-> --rules <file|built-in> [-o <output>] [--salt S]');
-  const salt = values.salt ?? process.env.PSOXY_SALT;
-  if (!salt) throw new Error('bulk needs --salt (or PSOXY_SALT in the environment)');
-  const builtIn = builtInBulkRulesYaml(values.rules);
-  const rules = loadBulkRules(builtIn ?? (await import('node:fs')).readFileSync(values.rules, 'utf8'), builtIn ? `built-in:${values.rules}` : values.rules);
-  const objectPath = values['object-path'] ?? (input === '-' ? 'stdin' : basename(input));
-  const outputFormat = values['output-format'] as RecordFormat | undefined;
-  if (outputFormat && !['NDJSON', 'CSV', 'JSON_ARRAY'].includes(outputFormat)) throw new Error('--output-format must be NDJSON, CSV or JSON_ARRAY');
-  const maxRecordBytes = parseMaxRecordBytes(values['max-record-bytes'] ?? process.env[MAX_RECORD_BYTES_SETTING]);
+const OUTPUT_FORMATS: readonly Exclude<RecordFormat, 'AUTO' | 'PARQUET'>[] = ['NDJSON', 'CSV', 'JSON_ARRAY'];
+
+interface BulkOptions {
+  rules: string; output?: string; salt?: string; encryptionKey?: string; objectPath?: string;
+  outputFormat?: RecordFormat; shuffle: boolean; maxRecordBytes: number;
+}
+
+async function bulk(input: string, values: BulkOptions): Promise<number> {
+  const salt = values.salt;
+  if (!salt) throw new UsageError('needs --salt (or PSOXY_SALT in the environment)');
+  const { text, file } = readRules(values.rules);
+  const rules = loadBulkRules(text, file);
+  const objectPath = values.objectPath ?? (input === '-' ? 'stdin' : basename(input));
+  const outputFormat = values.outputFormat;
+  // Columnar rules write CSV as they read it (psoxy: BULK_OUTPUT_FORMAT is for record rules).
+  if (outputFormat && rulesForObject(rules, objectPath)?.kind === 'columnar') {
+    throw new UsageError(`--output-format applies to record rules only; ${file} has columnar rules for ${objectPath}, which always write CSV`);
+  }
+  const maxRecordBytes = values.maxRecordBytes;
   const total = input === '-' ? null : statSync(input).size;
   const progress: BulkProgress = { rows: 0, bytesIn: 0 };
   const started = Date.now();
@@ -43,9 +44,9 @@ export async function cmdBulk(argv: string[]): Promise<number> {
   try {
     await sanitizeStream(input === '-' ? process.stdin : createReadStream(input, { highWaterMark: 1 << 20 }), tmp ? createWriteStream(tmp) : process.stdout, {
       rules, objectPath, contentType: effectiveContentType(null, objectPath), outputFormat: outputFormat ?? null,
-      pseudonymizer: new Pseudonymizer({ salt, encryptionKey: values['encryption-key'] ?? process.env.PSOXY_ENCRYPTION_KEY ?? null }),
+      pseudonymizer: new Pseudonymizer({ salt, encryptionKey: values.encryptionKey ?? null }),
       decompress: objectPath.endsWith('.gz'), compress: values.output?.endsWith('.gz') ?? false,
-      shuffleChunkSize: values['no-shuffle'] ? 1 : 500,
+      shuffleChunkSize: values.shuffle ? 500 : 1,
       warn: (m) => process.stderr.write(`${tty ? '\r\x1b[2K' : ''}warning: ${m}\n`),
       progress,
       maxRecordBytes,
@@ -70,4 +71,26 @@ function progressLine(p: BulkProgress, total: number | null, started: number): s
   const bar = '#'.repeat(Math.round(frac * 30)).padEnd(30, '.');
   const eta = rate > 0 ? (total - p.bytesIn) / 1e6 / rate : 0;
   return `[${bar}] ${(frac * 100).toFixed(0).padStart(3)}% ${p.rows} rows ${rate.toFixed(1)} MB/s ETA ${eta.toFixed(0)} s `;
+}
+
+export function bulkCommand(): Command {
+  return new Command('bulk')
+    .description('sanitize a CSV / NDJSON / JSON-array file (or stdin) with bulk rules, as bulk mode does in a bucket')
+    .argument('<input>', 'the file to sanitize (.gz is gunzipped), or - for stdin')
+    .requiredOption('--rules <file|name>', 'bulk rules: a rules file or a built-in name (psoxy rules list)')
+    .option('-o, --output <file>', 'write here (.gz is gzipped) instead of stdout; written only if the whole file succeeds')
+    .addOption(new Option('--salt <salt>', 'the pseudonym salt').env('PSOXY_SALT'))
+    .addOption(new Option('--encryption-key <key>', 'the key for reversible (p~) pseudonyms').env('PSOXY_ENCRYPTION_KEY'))
+    .option('--object-path <path>', 'the object path fileRules templates match (default: the input file name)')
+    .addOption(new Option('--output-format <format>', `the output of record rules: ${OUTPUT_FORMATS.join(', ')} (default: the input's; columnar rules always write CSV)`).argParser(oneOf('--output-format', OUTPUT_FORMATS, (v) => v.toUpperCase())))
+    .option('--no-shuffle', 'keep the input row order (psoxy shuffles rows in chunks of 500)')
+    .addOption(new Option('--max-record-bytes <n>', 'fail the file on a row, line or array element over n bytes')
+      .env(MAX_RECORD_BYTES_SETTING).default(DEFAULT_MAX_RECORD_BYTES).argParser(wholeNumber(`--max-record-bytes (or ${MAX_RECORD_BYTES_SETTING})`, 1)))
+    .addHelpText('after', `
+Examples:
+  $ psoxy bulk examples/zoom-ai-metrics.csv --rules zoom-ai-metrics --salt "$PSOXY_SALT" -o sanitized.csv
+  $ psoxy bulk examples/events.ndjson --rules examples/events-rules.yaml --output-format JSON_ARRAY -o events.json
+  $ psoxy bulk export.ndjson.gz --rules rules.yaml -o out.ndjson.gz
+  $ cat people.csv | psoxy bulk - --rules rules.yaml --object-path hris/people.csv`)
+    .action(action(bulk));
 }

@@ -4,11 +4,12 @@
  * token — and prints the status, the `X-Psoxy-*` headers and the body. `--health` asks for the
  * health check instead.
  */
-import { parseArgs } from 'node:util';
+import { Command, Option } from 'commander';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { STSClient, AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { defaultProvider } from '@aws-sdk/credential-provider-node';
+import { action, oneOf, UsageError } from './options.ts';
 
 export interface AwsCredentials { accessKeyId: string; secretAccessKey: string; sessionToken?: string }
 
@@ -47,22 +48,18 @@ async function credentialsFor(roleArn: string | undefined, region: string): Prom
   return { accessKeyId: c.AccessKeyId!, secretAccessKey: c.SecretAccessKey!, sessionToken: c.SessionToken };
 }
 
-export async function cmdCall(argv: string[], print: (s: string) => void = (s) => process.stdout.write(s + '\n')): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      health: { type: 'boolean', default: false }, method: { type: 'string', default: 'GET' }, data: { type: 'string' },
-      region: { type: 'string' }, service: { type: 'string' }, 'role-arn': { type: 'string' },
-      sign: { type: 'string' }, 'identity-token': { type: 'string' }, audience: { type: 'string' },
-      header: { type: 'string', multiple: true },
-    },
-  });
-  if (!positionals[0]) throw new Error('usage: psoxy call <url> [--health] [--role-arn ARN] [--sign aws|gcp|none]');
-  const url = new URL(positionals[0]);
+interface CallOptions {
+  health: boolean; method: string; data?: string; region?: string; service?: string; roleArn?: string;
+  sign?: 'aws' | 'gcp' | 'none'; identityToken?: string; audience?: string; header: string[];
+}
+
+async function call(target: string, values: CallOptions): Promise<number> {
+  if (!URL.canParse(target)) throw new UsageError(`<url> must be an absolute URL such as https://abc.lambda-url.us-east-1.on.aws/v2/users (was "${target}")`);
+  const url = new URL(target);
   const headers: Record<string, string> = { accept: 'application/json', 'accept-encoding': 'gzip' };
-  for (const h of values.header ?? []) {
+  for (const h of values.header) {
     const i = h.indexOf(':');
+    if (i <= 0) throw new UsageError(`--header must be name: value (was "${h}")`);
     headers[h.slice(0, i).trim().toLowerCase()] = h.slice(i + 1).trim();
   }
   if (values.health) headers['x-psoxy-health-check'] = 'true';
@@ -72,9 +69,9 @@ export async function cmdCall(argv: string[], print: (s: string) => void = (s) =
   if (sign === 'aws') {
     const region = values.region ?? detected?.region ?? process.env.AWS_REGION ?? 'us-east-1';
     const service = values.service ?? detected?.service ?? 'lambda';
-    finalHeaders = await signAws(url, values.method, headers, values.data, { service, region, credentials: await credentialsFor(values['role-arn'], region) });
+    finalHeaders = await signAws(url, values.method, headers, values.data, { service, region, credentials: await credentialsFor(values.roleArn, region) });
   } else if (sign === 'gcp') {
-    let token = values['identity-token'];
+    let token = values.identityToken;
     if (!token) {
       const { GoogleAuth } = await import('google-auth-library');
       const client = await new GoogleAuth().getIdTokenClient(values.audience ?? url.origin);
@@ -83,6 +80,7 @@ export async function cmdCall(argv: string[], print: (s: string) => void = (s) =
     finalHeaders = { ...headers, authorization: `Bearer ${token}` };
   }
   const res = await fetch(url, { method: values.method, headers: finalHeaders, body: values.data });
+  const print = (line: string) => process.stdout.write(line + '\n');
   print(`HTTP ${res.status}`);
   res.headers.forEach((v, k) => { if (k.startsWith('x-psoxy-')) print(`${k}: ${v}`); });
   const text = await res.text();
@@ -92,4 +90,28 @@ export async function cmdCall(argv: string[], print: (s: string) => void = (s) =
     print(text);
   }
   return res.ok ? 0 : 1;
+}
+
+export function callCommand(): Command {
+  return new Command('call')
+    .description('call a deployed proxy as the analytics client does (SigV4 for AWS, an identity token for GCP) and print status, X-Psoxy-* headers and body')
+    .argument('<url>', 'the proxy URL with the API path, e.g. https://<id>.lambda-url.<region>.on.aws/v2/users')
+    .option('--health', 'ask for the health check instead', false)
+    .addOption(new Option('--method <method>', 'the request method').default('GET').argParser((v) => v.toUpperCase()))
+    .option('--data <body>', 'the request body')
+    .addOption(new Option('--sign <how>', 'aws, gcp or none (default: from the host name)').argParser(oneOf('--sign', ['aws', 'gcp', 'none'] as const)))
+    .option('--region <region>', 'AWS region to sign for (default: from the host, then AWS_REGION)')
+    .option('--service <service>', 'AWS service to sign for: lambda or execute-api (default: from the host)')
+    .option('--role-arn <arn>', 'assume this AWS role first (as the analytics client does)')
+    .option('--identity-token <token>', 'GCP identity token (default: from Application Default Credentials)')
+    .option('--audience <url>', 'GCP identity-token audience (default: the URL\'s origin)')
+    .option('--header <name: value>', 'an extra request header (repeatable)', (h: string, all: string[]) => [...all, h], [])
+    .addHelpText('after', `
+Examples:
+  $ psoxy call https://abc.lambda-url.us-east-1.on.aws/ --health
+  $ psoxy call 'https://abc.lambda-url.us-east-1.on.aws/v2/users?page_size=5' --role-arn arn:aws:iam::123456789012:role/analytics
+  $ psoxy call https://psoxy-zoom-xyz.a.run.app/v2/users --sign gcp
+
+Exits 0 on a 2xx answer, 1 otherwise.`)
+    .action(action(call));
 }

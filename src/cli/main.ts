@@ -1,160 +1,115 @@
 #!/usr/bin/env node
-/** `psoxy` command line: sanitize, rules check, conformance (and, later, serve / demo / bulk). */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { UNDECLARED_METHODS } from '../rules/match.ts';
-import { loadApiRules } from '../rules/load.ts';
-import { jaywayDifferences } from '../jsonpath/jayway-notes.ts';
-import { Sanitizer } from '../sanitizer/sanitizer.ts';
-import { Pseudonymizer } from '../pseudonym/pseudonymizer.ts';
+/**
+ * `psoxy` command line. Parsing is commander's: a maintained parser with no dependencies of its
+ * own, help per command (`psoxy <command> --help`, with our examples), typed option values through
+ * our own validators, and errors we can reduce to one line. (yargs gives shell completion but brings
+ * six packages and multi-line errors; citty / cac do less for per-command help.) Exit codes: 0 ok,
+ * 1 the command failed, 2 it was called wrongly.
+ */
+import { writeFileSync } from 'node:fs';
+import { Command, CommanderError } from 'commander';
 import { runConformance } from '../conformance/runner.ts';
-import { builtInBulkRulesYaml, builtInRulesYaml } from '../sources/index.ts';
-import { loadAnyRules, type BulkRules } from '../bulk/rules.ts';
 import { runDemo } from './demo.ts';
-import { cmdServe } from './serve.ts';
-import { cmdZoomSim } from './zoom-sim.ts';
+import { serveCommand } from './serve.ts';
+import { zoomSimCommand } from './zoom-sim.ts';
 import { cmdCheck } from './check-zoom.ts';
-import { cmdBulk } from './bulk.ts';
-import { cmdCall } from './call.ts';
+import { bulkCommand } from './bulk.ts';
+import { callCommand } from './call.ts';
+import { sanitizeCommand } from './sanitize.ts';
+import { rulesCommand } from './rules.ts';
+import { action, EXIT, UsageError } from './options.ts';
 
-const USAGE = `usage: psoxy <command> [options]
-
-commands:
-  sanitize --rules <file|built-in> --url <raw url> [--method GET] [--salt S] [--encryption-key K] [--input <file>]
-      sanitize a JSON response (stdin or --input) as the proxy would; prints the result
-  rules check <file|built-in>
-      validate a rules file and list its endpoints
-  conformance --manifest <file> --root <dir> [--report <out.json>]
-      run psoxy conformance cases
-  serve --source zoom [--port 8080] [--host 127.0.0.1]
-      run the proxy (config from env / .psoxy-local/<source>.json)
-  zoom-sim [--port 9000] [--seed N] [--users N] [--free-plan] [--token-policy revoke-previous|multiple]
-           [--rate-limit N] [--missing-scopes a,b]
-      run the Zoom simulator
-  check zoom
-      verify the Zoom app: token, scopes, plan
-  bulk <input|-> --rules <file|built-in> [-o <output>] [--salt S] [--output-format NDJSON|CSV|JSON_ARRAY]
-       [--max-record-bytes N]
-      sanitize a CSV / NDJSON / JSON-array file (built-in rules: zoom-ai-metrics); one row, line or
-      array element over N bytes (default 4 MiB, env BULK_MAX_RECORD_BYTES) fails the file
-  call <url> [--health] [--role-arn ARN] [--sign aws|gcp|none] [--region R]
-      call a deployed proxy as the analytics client does (SigV4 for AWS, identity token for GCP)
-  demo
-      simulator + proxy + an analytics client's calls, showing what was removed
-`;
-
-class UsageError extends Error {}
-
-function readRules(ref: string): { text: string; file: string } {
-  const builtIn = builtInRulesYaml(ref);
-  if (builtIn !== undefined) return { text: builtIn, file: `built-in:${ref}` };
-  return { text: readFileSync(ref, 'utf8'), file: ref };
-}
-
-function cmdSanitize(argv: string[]): number {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      rules: { type: 'string' }, url: { type: 'string' }, method: { type: 'string', default: 'GET' },
-      salt: { type: 'string' }, 'encryption-key': { type: 'string' }, input: { type: 'string' },
-    },
-  });
-  if (!values.rules || !values.url) throw new UsageError('sanitize needs --rules and --url');
-  const { text, file } = readRules(values.rules);
-  const salt = values.salt ?? process.env.PSOXY_SALT;
-  if (!salt) throw new UsageError('sanitize needs --salt (or PSOXY_SALT in the environment)');
-  const sanitizer = new Sanitizer(loadApiRules(text, file), new Pseudonymizer({
-    salt,
-    encryptionKey: values['encryption-key'] ?? process.env.PSOXY_ENCRYPTION_KEY ?? null,
-  }));
-  const body = readFileSync(values.input ?? 0, 'utf8');
-  process.stdout.write(sanitizer.sanitize(values.method, values.url, body) + '\n');
-  return 0;
-}
-
-function describeBulk(rules: BulkRules, indent = '  '): string[] {
-  switch (rules.kind) {
-    case 'columnar':
-      return [`${indent}columnar (${rules.pseudonymFormat}): pseudonymize [${rules.columnsToPseudonymize.join(', ')}]${rules.columnsToPseudonymizeIfPresent.length ? ` if present [${rules.columnsToPseudonymizeIfPresent.join(', ')}]` : ''}, redact [${rules.columnsToRedact.join(', ')}]`];
-    case 'record':
-      return [`${indent}records (${rules.format}): ${rules.transforms.map((t) => `${t.type} ${t.jsonPaths.join(' ')}`).join('; ') || 'no transforms'}`];
-    case 'multi':
-      return rules.fileRules.flatMap(([template, inner]) => [`${indent}${template}`, ...describeBulk(inner, indent + '  ')]);
-  }
-}
-
-function cmdRulesCheck(argv: string[]): number {
-  const [sub, ref] = argv;
-  if (sub !== 'check' || !ref) throw new UsageError('usage: psoxy rules check <file|built-in>');
-  const builtInBulk = builtInBulkRulesYaml(ref);
-  const { text, file } = builtInBulk !== undefined ? { text: builtInBulk, file: `built-in:${ref}` } : readRules(ref);
-  const any = loadAnyRules(text, file);
-  if (any.kind !== 'api') {
-    console.log(`${file}: OK, bulk rules`);
-    for (const line of describeBulk(any)) console.log(line);
-    return 0;
-  }
-  const rules = loadApiRules(text, file);
-  console.log(`${file}: OK, ${rules.endpoints.length} endpoint(s)${rules.allowAllEndpoints ? ', allowAllEndpoints' : ''}`);
-  for (const e of rules.endpoints) {
-    const methods = e.allowedMethods?.join(',') ?? [...UNDECLARED_METHODS].join(',');
-    const params = e.allowedQueryParams ? ` params=[${e.allowedQueryParams.join(',')}]` : '';
-    console.log(`  ${methods.padEnd(5)} ${e.pathTemplate ?? e.pathRegex}${params} transforms=${e.transforms.map((t) => t.type).join(',') || '-'}`);
-  }
-  for (const w of rules.warnings) console.log(`warning: ${w}`);
-  const undeclared = rules.endpoints.filter((e) => !e.allowedMethods).length;
-  if (undeclared > 0) console.log(`note: ${undeclared} endpoint(s) declare no allowedMethods: they accept ${[...UNDECLARED_METHODS].join(', ')} (psoxy: any method); declare allowedMethods to narrow them`);
-  for (const e of rules.endpoints) {
-    for (const t of e.transforms) {
-      for (const path of t.jsonPaths) {
-        for (const note of jaywayDifferences(path)) console.log(`warning: ${e.pathTemplate ?? e.pathRegex} ${t.type} ${path}: ${note}`);
-      }
-    }
-  }
-  return 0;
-}
-
-async function cmdConformance(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { manifest: { type: 'string' }, root: { type: 'string' }, report: { type: 'string' } } });
-  if (!values.manifest || !values.root) throw new UsageError('conformance needs --manifest and --root');
-  const summary = await runConformance(values.manifest, values.root);
+async function conformance(o: { manifest: string; root: string; report?: string }): Promise<number> {
+  const summary = await runConformance(o.manifest, o.root);
   for (const r of summary.results) {
     if (r.ok === false) console.log(`FAIL ${r.connector} ${r.kind} ${r.requestUrl}\n     ${r.reason}`);
   }
-  if (values.report) writeFileSync(values.report, JSON.stringify(summary.results, null, 2) + '\n');
+  if (o.report) writeFileSync(o.report, JSON.stringify(summary.results, null, 2) + '\n');
   console.log(`${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);
   return summary.failed === 0 ? 0 : 1;
 }
 
+function program(): Command {
+  const psoxy = new Command('psoxy')
+    .description('pseudonymizing API proxy, psoxy-compatible: sanitize responses and files, check rules, run the proxy')
+    .addHelpText('after', `
+Exit codes: 0 ok; 1 the command failed (a blocked URL, bad rules, a failed check, ...);
+2 usage error (an unknown command or option, a missing or invalid value).
+
+Run psoxy <command> --help for a command's options and examples.`);
+  psoxy.addCommand(sanitizeCommand());
+  psoxy.addCommand(rulesCommand());
+  psoxy.addCommand(bulkCommand());
+  psoxy.addCommand(serveCommand());
+  psoxy.command('check')
+    .description('verify a source app\'s credentials, scopes and plan, with what to fix')
+    .argument('<source>', 'the source to check: zoom')
+    .addHelpText('after', '\nExample:\n  $ psoxy check zoom     # reads PSOXY_ZOOM_* from the environment or .psoxy-local/zoom.json\n\nExits 0 when every check passes, 1 otherwise.')
+    .action(action((source: string) => cmdCheck([source])));
+  psoxy.addCommand(zoomSimCommand());
+  psoxy.addCommand(callCommand());
+  psoxy.command('conformance')
+    .description('run psoxy conformance cases (a manifest of rules, requests and expected outputs)')
+    .requiredOption('--manifest <file>', 'the cases (JSON)')
+    .requiredOption('--root <dir>', 'the folder the manifest\'s paths are relative to')
+    .option('--report <file>', 'write every result here (JSON)')
+    .addHelpText('after', '\nExample:\n  $ psoxy conformance --manifest ../shared/conformance/manifest.json --root ../shared/conformance/psoxy\n\nExits 0 when no case fails, 1 otherwise.')
+    .action(action(conformance));
+  psoxy.command('demo')
+    .description('the simulator, the proxy and an analytics client\'s calls on this machine, showing what was removed (npm start)')
+    .addHelpText('after', '\nExample:\n  $ psoxy demo     # exits 0 when every call worked and no personal value got through')
+    .action(action(() => runDemo()));
+  return psoxy;
+}
+
+/** Every command in the tree, each with the name a user types (`rules check`). */
+function commandsOf(command: Command, path: string[] = []): [Command, string][] {
+  const here: [Command, string][] = [[command, ['psoxy', ...path].join(' ')]];
+  return [...here, ...command.commands.flatMap((c) => commandsOf(c, [...path, c.name()]))];
+}
+
+/** The command a user typed, for error messages: the longest run of argv naming nested commands. */
+function typedCommand(root: Command, argv: string[]): string {
+  const names = ['psoxy'];
+  let at = root;
+  for (const word of argv) {
+    const next = at.commands.find((c) => c.name() === word);
+    if (!next) break;
+    names.push(word);
+    at = next;
+  }
+  return names.join(' ');
+}
+
 export async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+  const root = program();
+  for (const [command, name] of commandsOf(root)) {
+    // Commander's own errors ("error: unknown option '--x'\n(Did you mean --y?)") as one line.
+    command.exitOverride().configureOutput({
+      outputError: (message, write) => write(`${name}: ${message.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' ')}; see ${name} --help\n`),
+    });
+  }
   try {
-    switch (command) {
-      case 'sanitize': return cmdSanitize(rest);
-      case 'rules': return cmdRulesCheck(rest);
-      case 'conformance': return await cmdConformance(rest);
-      case 'demo': return await runDemo();
-      case 'serve': return await cmdServe(rest);
-      case 'zoom-sim': return await cmdZoomSim(rest);
-      case 'check': return await cmdCheck(rest);
-      case 'bulk': return await cmdBulk(rest);
-      case 'call': return await cmdCall(rest);
-      case undefined: case '-h': case '--help': case 'help':
-        process.stdout.write(USAGE);
-        return command === undefined ? 2 : 0;
-      default: throw new UsageError(`unknown command "${command}"`);
-    }
+    await root.parseAsync(argv, { from: 'user' });
+    return Number(process.exitCode ?? EXIT.ok);
   } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help asked for: 0; help shown because no command was given, or any parse error: 2.
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' ? EXIT.ok : EXIT.usage;
+    }
+    const where = typedCommand(root, argv);
     if (e instanceof UsageError) {
-      process.stderr.write(`psoxy: ${e.message}\n\n${USAGE}`);
-      return 2;
+      process.stderr.write(`${where}: ${e.message}; see ${where} --help\n`);
+      return EXIT.usage;
     }
     if (e instanceof Error) {
-      process.stderr.write(`psoxy: ${e.message.split('\n')[0]}\n`);
-      return 1;
+      process.stderr.write(`${where}: ${e.message.split('\n')[0]}\n`);
+      return EXIT.failure;
     }
     throw e;
   }
 }
 
+// `psoxy rules list | head -1`: a reader that stops early ends the output, not with a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? EXIT.ok); else throw e; });
 process.exitCode = await main(process.argv.slice(2));

@@ -75,32 +75,60 @@ export class EndpointMatcher {
       if (c.isTemplate) {
         const m = c.regex.exec(path);
         if (!m) continue;
-        if (!this.pathParamsValid(c, m.groups ?? {})) continue;
+        if (this.pathParamRefusal(c, m.groups ?? {}) !== null) continue;
       } else if (!c.regex.test(query === null ? path : path + '?' + query)) continue;
-      params ??= query?.includes(';') ? [parseQuery(query), parseQuery(query, /&/)] : [parseQuery(query)];
-      if (!params.every((p) => this.queryValid(c, p))) continue;
+      params ??= readingsOf(query);
+      if (!params.every((p) => this.queryRefusal(c, p) === null)) continue;
       return { endpoint: c.endpoint, index: c.index };
     }
     return null;
   }
 
-  private pathParamsValid(c: CompiledEndpoint, groups: Record<string, string | undefined>): boolean {
-    for (const [name, schema] of Object.entries(c.endpoint.pathParameterSchemas ?? {})) {
-      if (!Object.hasOwn(groups, name)) return false;
-      if (!this.valueValid(c, schema, groups[name] ?? null)) return false;
+  /**
+   * Why `match` found nothing, for people (the CLI): the part refused — the path, the method, a
+   * path or query parameter — as far as the endpoint that got furthest goes. Parameter values are
+   * not repeated (they may be personal data).
+   */
+  explainRefusal(method: string, path: string, query: string | null): string {
+    const upper = method.toUpperCase();
+    const params = readingsOf(query);
+    let best: [stage: number, reason: string] = [0, `no endpoint matches the path ${path}`];
+    for (const c of this.compiled) {
+      const m = c.isTemplate ? c.regex.exec(path) : c.regex.exec(query === null ? path : path + '?' + query);
+      if (!m) continue;
+      const where = c.endpoint.pathTemplate ?? c.endpoint.pathRegex;
+      const pathParam = c.isTemplate ? this.pathParamRefusal(c, m.groups ?? {}) : null;
+      const queryParam = params.map((p) => this.queryRefusal(c, p)).find((r) => r !== null) ?? null;
+      const found: [number, string] | null = !c.allowedMethods.has(upper) ? [1, `${where} does not allow method ${upper} (allowed: ${[...c.allowedMethods].join(', ')})`]
+        : pathParam !== null ? [2, `${where} refuses the value of path parameter ${pathParam} (pathParameterSchemas)`]
+          : queryParam !== null ? [3, `${where} ${queryParam}`]
+            : null;
+      if (found === null) return `allowed by ${where}`;
+      if (found[0] > best[0]) best = found;
     }
-    return true;
+    return best[1];
   }
 
-  private queryValid(c: CompiledEndpoint, params: QueryParam[]): boolean {
-    if (c.allowedParams && params.some((p) => !c.allowedParams!.has(p.name.toLowerCase()))) return false;
+  /** The path parameter whose value the endpoint's schema refuses, or null. */
+  private pathParamRefusal(c: CompiledEndpoint, groups: Record<string, string | undefined>): string | null {
+    for (const [name, schema] of Object.entries(c.endpoint.pathParameterSchemas ?? {})) {
+      if (!Object.hasOwn(groups, name)) return name;
+      if (!this.valueValid(c, schema, groups[name] ?? null)) return name;
+    }
+    return null;
+  }
+
+  /** What the endpoint refuses in one reading of the query (a parameter named, no value), or null; said after the endpoint. */
+  private queryRefusal(c: CompiledEndpoint, params: QueryParam[]): string | null {
+    const unknown = c.allowedParams ? params.find((p) => !c.allowedParams!.has(p.name.toLowerCase())) : undefined;
+    if (unknown) return `does not allow query parameter "${unknown.name}" (allowed: ${c.endpoint.allowedQueryParams!.join(', ') || 'none'})`;
     for (const [name, schema] of Object.entries(c.endpoint.queryParamSchemas ?? {})) {
       const lower = name.toLowerCase();
       const values = params.filter((p) => p.name.toLowerCase() === lower && p.value !== null).map((p) => p.value!);
-      if (schema.required && values.length === 0) return false;
-      if (!values.every((v) => this.valueValid(c, schema, v))) return false;
+      if (schema.required && values.length === 0) return `requires query parameter "${name}"`;
+      if (!values.every((v) => this.valueValid(c, schema, v))) return `refuses the value of query parameter "${name}" (queryParamSchemas)`;
     }
-    return true;
+    return null;
   }
 
   private valueValid(c: CompiledEndpoint, s: ParameterSchema, value: string | null): boolean {
@@ -114,6 +142,11 @@ export class EndpointMatcher {
     if (s.anyOf) return s.anyOf.some((sub) => this.valueValid(c, sub, value));
     return true;
   }
+}
+
+/** The query as psoxy reads it (`&` and `;` separate) and, when that differs, as most servers do (`&` only). */
+function readingsOf(query: string | null): QueryParam[][] {
+  return query?.includes(';') ? [parseQuery(query), parseQuery(query, /&/)] : [parseQuery(query)];
 }
 
 /** `Double.parseDouble` acceptance (trimmed; decimal, exponent, optional type suffix, NaN/Infinity). */
