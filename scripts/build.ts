@@ -1,6 +1,8 @@
 /**
- * `npm run build`: esbuild bundles, reported with their sizes.
- * - dist/psoxy.mjs: the CLI.
+ * `npm run build`: esbuild bundles, reported with their sizes (`--cli-only`: the CLI alone, as
+ * `npm pack` builds it before packing).
+ * - dist/psoxy.mjs: the CLI, self-contained (the package's `psoxy` bin: Node strips types only
+ *   outside node_modules, so the package ships JavaScript, and needs no dependencies installed).
  * - dist/aws-lambda.zip: the API proxy for Lambda (`index.handler`, nodejs24.x, arm64), one
  *   minified ESM bundle with only the SDK clients it uses.
  * - dist/aws-bulk-lambda.zip: bulk mode for Lambda (S3 events).
@@ -8,7 +10,7 @@
  *   functions framework is installed by Cloud Build from package.json).
  */
 import { build, type BuildOptions } from 'esbuild';
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { zip } from './zip.ts';
 import { yamlRulesToJson } from '../src/rules/yaml-source.ts';
 import type { Plugin } from 'esbuild';
@@ -40,8 +42,11 @@ async function bundle(entry: string, target: string, external: string[] = []): P
 }
 
 const cli = await bundle('src/cli/main.ts', 'node22');
-writeFileSync('dist/psoxy.mjs', cli);
+// Written whole or not at all: `npm pack` may read it while another build writes it (tests run both).
+writeFileSync(`dist/psoxy.mjs.${process.pid}`, cli);
+renameSync(`dist/psoxy.mjs.${process.pid}`, 'dist/psoxy.mjs');
 console.log(`dist/psoxy.mjs: ${kib(cli.length)}`);
+if (process.argv.includes('--cli-only')) process.exit(0);
 
 for (const [name, entry] of [['aws-lambda', 'src/runtimes/aws/lambda.ts'], ['aws-bulk-lambda', 'src/runtimes/aws/bulk-handler.ts']]) {
   const js = await bundle(entry, 'node24');
