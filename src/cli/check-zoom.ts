@@ -4,7 +4,6 @@
  * covers, which optional endpoints they leave out, and whether the plan allows the report and
  * past-participant endpoints. Prints a table with what to fix in the Zoom Marketplace.
  */
-import { parseArgs } from 'node:util';
 import { localConfig } from '../runtimes/node/serve.ts';
 import { requestAccountCredentialsToken } from '../auth/account-credentials.ts';
 import { TokenEndpointError } from '../auth/source-auth.ts';
@@ -12,8 +11,7 @@ import { targetBase } from '../proxy/target-url.ts';
 import { describeNetworkFailure, networkAdvice, type NetworkFailure } from '../http/network-error.ts';
 import { endpointFor, scopeReport, ZOOM_ENDPOINTS, type ScopeFamily } from '../sources/zoom/connector.ts';
 import { silentLogger } from '../logging/logger.ts';
-
-interface Check { check: string; ok: boolean; detail: string; fix: string }
+import type { Check } from './check-source.ts';
 
 const CREDENTIALS_FIX = 'Zoom Marketplace > your app > App Credentials: copy Account ID, Client ID, Client Secret again; make sure the app is activated';
 
@@ -111,13 +109,4 @@ export function scopeChecks(granted: ReadonlySet<string> | null): Check[] {
     : { check: 'scopes', ok: false, detail: `${family}: missing ${describe(essential)}`, fix: 'Zoom Marketplace > your app > Scopes: add the missing scopes, then re-activate the app' }];
   if (optional.length) checks.push({ check: 'optional scopes', ok: true, detail: `not granted: ${describe(optional)}; add them to collect those too`, fix: '' });
   return checks;
-}
-
-export async function cmdCheck(argv: string[]): Promise<number> {
-  const { positionals } = parseArgs({ args: argv, allowPositionals: true });
-  if (positionals[0] !== 'zoom') throw new Error('usage: psoxy check zoom');
-  const checks = await checkZoom();
-  const w = Math.max(...checks.map((c) => c.check.length));
-  for (const c of checks) console.log(`${c.ok ? 'OK  ' : 'FAIL'}  ${c.check.padEnd(w)}  ${c.detail}${c.fix ? `\n      ${' '.repeat(w)}  fix: ${c.fix}` : ''}`);
-  return checks.every((c) => c.ok) ? 0 : 1;
 }

@@ -12,7 +12,7 @@ import { runConformance } from '../conformance/runner.ts';
 import { runDemo } from './demo.ts';
 import { serveCommand } from './serve.ts';
 import { zoomSimCommand } from './zoom-sim.ts';
-import { cmdCheck } from './check-zoom.ts';
+import { checkCommand } from './check-source.ts';
 import { bulkCommand } from './bulk.ts';
 import { callCommand } from './call.ts';
 import { sanitizeCommand } from './sanitize.ts';
@@ -41,11 +41,7 @@ Run psoxy <command> --help for a command's options and examples.`);
   psoxy.addCommand(rulesCommand());
   psoxy.addCommand(bulkCommand());
   psoxy.addCommand(serveCommand());
-  psoxy.command('check')
-    .description('verify a source app\'s credentials, scopes and plan, with what to fix')
-    .argument('<source>', 'the source to check: zoom')
-    .addHelpText('after', '\nExample:\n  $ psoxy check zoom     # reads PSOXY_ZOOM_* from the environment or .psoxy-local/zoom.json\n\nExits 0 when every check passes, 1 otherwise.')
-    .action(action((source: string) => cmdCheck([source])));
+  psoxy.addCommand(checkCommand());
   psoxy.addCommand(zoomSimCommand());
   psoxy.addCommand(callCommand());
   psoxy.command('conformance')
