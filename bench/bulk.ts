@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { emit } from './stats.ts';
-import { seededRandom } from '../src/sources/zoom/simulator/org.ts';
+import { seededRandom } from '../src/sources/catalogue/fake-org.ts';
 
 async function generateCsv(path: string, megabytes: number): Promise<void> {
   const out = createWriteStream(path);

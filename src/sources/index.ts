@@ -2,13 +2,17 @@
 import { ZOOM_RULES_YAML } from './zoom/rules.ts';
 import { ZOOM_DEFAULTS } from './zoom/connector.ts';
 import { ZOOM_AI_METRICS_RULES_YAML } from './zoom/ai-metrics-rules.ts';
+import { CONNECTORS } from './catalogue/registry.ts';
 
+/** Rules by SOURCE and by psoxy's variant names (`gcal_no-app-ids`): Zoom's and the catalogue's. */
 const BUILT_IN_RULES: Record<string, string> = {
   zoom: ZOOM_RULES_YAML,
+  ...Object.fromEntries(CONNECTORS.flatMap((c) => Object.entries(c.rules).map(([variant, yaml]) => [c.id + variant, yaml]))),
 };
 
 const BUILT_IN_DEFAULTS: Record<string, Record<string, string>> = {
   zoom: ZOOM_DEFAULTS,
+  ...Object.fromEntries(CONNECTORS.map((c) => [c.id, { SOURCE: c.id, ...c.settings }])),
 };
 
 export function builtInRulesYaml(source: string): string | undefined {

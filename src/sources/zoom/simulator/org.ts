@@ -4,6 +4,8 @@
  * gives the same organisation. Shapes follow Zoom's API-hub documents (../shared/zoom-api).
  */
 
+import { FIRST_NAMES, LAST_NAMES, seededRandom } from '../../catalogue/fake-org.ts';
+
 export interface ZoomUser {
   id: string; first_name: string; last_name: string; display_name: string; email: string; type: number;
   pmi: number; timezone: string; verified: number; dept: string; created_at: string; user_created_at: string;
@@ -30,25 +32,11 @@ export interface ZoomOrg {
   meetings: ZoomMeeting[];
 }
 
-const FIRST = ['Alice', 'Bob', 'Carmen', 'Dmitri', 'Eun-ji', 'Farah', 'Gustavo', 'Hiro', 'Ines', 'Jamal', 'Kofi', 'Lena', 'Mateo', 'Nadia', 'Olu', 'Priya', 'Quinn', 'Rosa', 'Sven', 'Tariq', 'Uma', 'Viktor', 'Wen', 'Ximena', 'Yusuf', 'Zoe'];
-const LAST = ['Anders', 'Brennan', 'Castillo', 'Dubois', 'Eriksen', 'Fujita', 'Garcia', 'Haddad', 'Ivanova', 'Johnson', 'Kowalski', 'Lindqvist', 'Moreau', 'Nakamura', 'Okafor', 'Petrov', 'Quintero', 'Rossi', 'Schmidt', 'Tanaka', 'Usman', 'Valdez', 'Weber', 'Xu', 'Yamamoto', 'Zimmermann'];
 const DEPTS = ['Engineering', 'Sales', 'Marketing', 'Finance', 'People', 'Support', 'Legal', 'Design'];
 const TOPICS = ['Quarterly planning', 'Weekly sync', 'Customer escalation: Acme renewal', 'Hiring panel for Staff Engineer', '1:1', 'Budget review', 'Incident retro', 'Roadmap deep dive', 'Board prep', 'Design critique'];
 const ZONES = ['America/New_York', 'Europe/Berlin', 'Asia/Tokyo', 'America/Los_Angeles', 'Europe/London'];
 const GUEST_DOMAINS = ['partner-corp.com', 'gmail.com', 'customer.io', 'vendor.net'];
 const ID_CHARS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-
-/** mulberry32: small, fast, seedable. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface OrgOptions {
   seed?: number;
@@ -71,7 +59,7 @@ export function generateOrg(options: OrgOptions = {}): ZoomOrg {
   const users: ZoomUser[] = [];
   const emails = new Set<string>();
   for (let n = 0; n < (options.users ?? 50); n++) {
-    const first = pick(FIRST), last = pick(LAST);
+    const first = pick(FIRST_NAMES), last = pick(LAST_NAMES);
     let email = `${first.toLowerCase().replace(/[^a-z]/g, '')}.${last.toLowerCase()}@${domain}`;
     for (let k = 2; emails.has(email); k++) email = email.replace(/(\d*)@/, `${k}@`);
     emails.add(email);
@@ -102,7 +90,7 @@ export function generateOrg(options: OrgOptions = {}): ZoomOrg {
       for (let p = 0; p < count; p++) {
         const internal = rnd() < 0.8;
         const u = internal ? pick(users) : null;
-        const guestFirst = pick(FIRST), guestLast = pick(LAST);
+        const guestFirst = pick(FIRST_NAMES), guestLast = pick(LAST_NAMES);
         const join = start + int(0, 10) * 60000;
         const stay = int(5, duration) * 60;
         participants.push({

@@ -1,0 +1,9 @@
+/** Every built-in connector, by psoxy `SOURCE` id. Each family's module exports its connectors. */
+import type { Connector } from './connector.ts';
+
+export const CONNECTORS: readonly Connector[] = [
+];
+
+export function connectorById(id: string): Connector | undefined {
+  return CONNECTORS.find((c) => c.id === id);
+}
