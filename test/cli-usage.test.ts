@@ -68,8 +68,8 @@ test('bad option values: one line naming the option, what is expected and the va
 test('built-in rule sets by name: listed by rules list, accepted by sanitize, bulk and rules check; the wrong kind is named', () => {
   const list = psoxy(['rules', 'list']);
   assert.equal(list.status, 0);
-  assert.match(list.stdout, /^zoom {13}API rules, \d+ endpoints/m);
-  assert.match(list.stdout, /^zoom-ai-metrics {2}bulk rules, columnar/m);
+  assert.match(list.stdout, /^zoom +API rules, \d+ endpoints/m);
+  assert.match(list.stdout, /^zoom-ai-metrics +bulk rules, columnar/m);
   assert.match(psoxy(['rules', 'check', 'zoom']).stdout, /^built-in:zoom: OK, \d+ endpoint/);
   const bulk = psoxy(['bulk', 'examples/zoom-ai-metrics.csv', '--rules', 'zoom-ai-metrics', '--salt', 's']);
   assert.equal(bulk.status, 0, bulk.stderr);
@@ -81,7 +81,7 @@ test('built-in rule sets by name: listed by rules list, accepted by sanitize, bu
   assert.equal(bulkForApi.status, 2);
   assert.match(bulkForApi.stderr, /^psoxy sanitize: built-in:zoom-ai-metrics are bulk rules \(columnar\); sanitize needs API rules \(endpoints\): use psoxy bulk/);
   const noFile = psoxy(['rules', 'check', 'zoom-api']);
-  assert.equal(noFile.stderr, 'psoxy rules check: zoom-api: no such file (rules are a file or a built-in name: zoom, zoom-ai-metrics)\n');
+  assert.match(noFile.stderr, /^psoxy rules check: zoom-api: no such file \(rules are a file or a built-in name: [^)]*\bzoom-ai-metrics\b[^)]*\)\n$/);
 });
 
 test('--output-format reaches the record writer; for columnar rules it is refused with the reason', () => {
