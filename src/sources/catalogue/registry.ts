@@ -1,7 +1,9 @@
 /** Every built-in connector, by psoxy `SOURCE` id. Each family's module exports its connectors. */
 import type { Connector } from './connector.ts';
+import { ASANA_CONNECTORS } from '../asana/index.ts';
 
 export const CONNECTORS: readonly Connector[] = [
+  ...ASANA_CONNECTORS,
 ];
 
 export function connectorById(id: string): Connector | undefined {
