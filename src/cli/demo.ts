@@ -8,6 +8,8 @@ import { ZOOM_GUIDE_CLASSIC_SCOPES } from '../sources/zoom/connector.ts';
 import type { ZoomOrg } from '../sources/zoom/simulator/org.ts';
 import { serveLocalProxy } from '../runtimes/node/serve.ts';
 import { MemoryStore } from '../config/store.ts';
+import type { Connector } from '../sources/catalogue/connector.ts';
+import { SourceSimulator } from '../sources/catalogue/simulator.ts';
 import { silentLogger } from '../logging/logger.ts';
 
 type Json = Record<string, unknown>;
@@ -29,6 +31,39 @@ export function personalValues(org: ZoomOrg): string[] {
 export function appearsIn(text: string, value: string): boolean {
   if (!/^\d+$/.test(value)) return text.includes(value);
   return new RegExp(`(?<!\\d)${value}(?!\\d)`).test(text);
+}
+
+/**
+ * A catalogue connector's demo: the generic simulator serves its example calls, a local proxy with
+ * its built-in rules sanitizes them, and each call shows whether a personal value got through.
+ */
+export async function runConnectorDemo(connector: Connector, print: (line: string) => void = console.log): Promise<number> {
+  const sim = new SourceSimulator(connector, { seed: 7, people: 8 });
+  await sim.start();
+  const proxy = await serveLocalProxy({
+    source: connector.id,
+    env: { PSOXY_SALT: 'demo-salt', PSOXY_ENCRYPTION_KEY: 'demo-encryption-key', ...sim.settings() },
+    store: new MemoryStore(),
+    logger: silentLogger,
+  });
+  const secrets = sim.personalValues();
+  let failures = 0;
+  try {
+    print(`${connector.name} simulator at ${sim.settings().TARGET_HOST} (${sim.org.people.length} people); proxy at ${proxy.url} with the built-in ${connector.id} rules.`);
+    for (const e of connector.examples) {
+      const res = await fetch(proxy.url + e.path, { method: e.method ?? 'GET', ...(e.body !== undefined ? { body: JSON.stringify(e.body), headers: { 'Content-Type': 'application/json' } } : {}) });
+      const text = await res.text();
+      const leaked = secrets.filter((s) => appearsIn(text, s));
+      print(`\n${e.method ?? 'GET'} ${e.path}  →  ${res.status}${leaked.length ? `  LEAKED ${leaked.length} personal values!` : ''}  (${e.name})`);
+      print(`  ${text.slice(0, 300)}${text.length > 300 ? '…' : ''}`);
+      if (res.status !== 200 || leaked.length) failures++;
+    }
+    print(failures === 0 ? `\nOK: ${connector.examples.length} calls; no name, email or other personal value got through.` : `\nFAILED: ${failures} call(s) failed or leaked personal data.`);
+    return failures === 0 ? 0 : 1;
+  } finally {
+    await proxy.close();
+    await sim.stop();
+  }
 }
 
 export async function runDemo(print: (line: string) => void = console.log): Promise<number> {

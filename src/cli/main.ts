@@ -9,7 +9,9 @@
 import { writeFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { runConformance } from '../conformance/runner.ts';
-import { runDemo } from './demo.ts';
+import { runConnectorDemo, runDemo } from './demo.ts';
+import { connectorsCommand } from './connectors.ts';
+import { connectorById } from '../sources/catalogue/registry.ts';
 import { serveCommand } from './serve.ts';
 import { zoomSimCommand } from './zoom-sim.ts';
 import { checkCommand } from './check-source.ts';
@@ -51,10 +53,17 @@ Run psoxy <command> --help for a command's options and examples.`);
     .option('--report <file>', 'write every result here (JSON)')
     .addHelpText('after', '\nExample:\n  $ psoxy conformance --manifest ../shared/conformance/manifest.json --root ../shared/conformance/psoxy\n\nExits 0 when no case fails, 1 otherwise.')
     .action(action(conformance));
+  psoxy.addCommand(connectorsCommand());
   psoxy.command('demo')
     .description('the simulator, the proxy and an analytics client\'s calls on this machine, showing what was removed (npm start)')
-    .addHelpText('after', '\nExample:\n  $ psoxy demo     # exits 0 when every call worked and no personal value got through')
-    .action(action(() => runDemo()));
+    .option('--source <id>', 'a built-in connector (psoxy connectors); default zoom', 'zoom')
+    .addHelpText('after', '\nExamples:\n  $ psoxy demo     # exits 0 when every call worked and no personal value got through\n  $ npm start -- --source gcal')
+    .action(action((options: { source: string }) => {
+      if (options.source === 'zoom') return runDemo();
+      const connector = connectorById(options.source);
+      if (!connector) throw new UsageError(`--source ${options.source} is not a built-in connector (psoxy connectors lists them)`);
+      return runConnectorDemo(connector);
+    }));
   return psoxy;
 }
 
