@@ -1,11 +1,15 @@
 /** Every built-in connector, by psoxy `SOURCE` id. Each family's module exports its connectors. */
 import type { Connector } from './connector.ts';
+import { SLACK_CONNECTORS } from '../slack/index.ts';
 import { ASANA_CONNECTORS } from '../asana/index.ts';
 import { DROPBOX_BUSINESS_CONNECTORS } from '../dropbox-business/index.ts';
+import { MICROSOFT_365_CONNECTORS } from '../microsoft-365/index.ts';
 
 export const CONNECTORS: readonly Connector[] = [
+  ...SLACK_CONNECTORS,
   ...ASANA_CONNECTORS,
   ...DROPBOX_BUSINESS_CONNECTORS,
+  ...MICROSOFT_365_CONNECTORS,
 ];
 
 export function connectorById(id: string): Connector | undefined {
