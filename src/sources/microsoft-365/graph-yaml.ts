@@ -1,0 +1,61 @@
+/**
+ * Small builders for the Microsoft 365 rules YAML: each connector states its endpoints and
+ * transforms in TypeScript (variant flags choose the parts) and these print them in one compact
+ * flow style, so the variants share one source instead of near-identical files.
+ */
+
+const list = (xs: readonly string[]) => `[${xs.map((x) => JSON.stringify(x)).join(', ')}]`;
+
+export const redact = (...paths: string[]) => `!<redact> { jsonPaths: ${list(paths)} }`;
+
+export function pseudonymize(paths: readonly string[], options: { reversible?: boolean; encoding?: 'URL_SAFE_TOKEN' | 'JSON' } = {}): string {
+  const extra = [
+    options.reversible ? 'includeReversible: true' : '',
+    `encoding: ${options.encoding ?? 'URL_SAFE_TOKEN'}`,
+  ].filter(Boolean);
+  return `!<pseudonymize> { jsonPaths: ${list(paths)}, ${extra.join(', ')} }`;
+}
+
+/** Reversible token (`p~…`) of the whole value, or of a regex's first group inside it. */
+export const tokenize = (paths: readonly string[], regex?: string) =>
+  `!<tokenize> { jsonPaths: ${list(paths)}${regex ? `, regex: ${JSON.stringify(regex)}` : ''} }`;
+
+export const pseudonymizeRegexMatches = (paths: readonly string[], regex: string) =>
+  `!<pseudonymizeRegexMatches> { jsonPaths: ${list(paths)}, regex: ${JSON.stringify(regex)} }`;
+
+export const redactRegexMatches = (paths: readonly string[], redactions: readonly string[]) =>
+  `!<redactRegexMatches> { jsonPaths: ${list(paths)}, redactions: ${list(redactions)} }`;
+
+export const redactExceptPhrases = (paths: readonly string[], phrases: readonly string[]) =>
+  `!<redactExceptPhrases> { jsonPaths: ${list(paths)}, allowedPhrases: ${list(phrases)} }`;
+
+export const filterTokenByRegex = (paths: readonly string[], delimiter: string, filters: readonly string[]) =>
+  `!<filterTokenByRegex> { jsonPaths: ${list(paths)}, delimiter: ${JSON.stringify(delimiter)}, filters: ${list(filters)} }`;
+
+export interface GraphEndpoint {
+  /** What it is (printed as a comment). */
+  about: string;
+  pathRegex?: string;
+  pathTemplate?: string;
+  /** Allowed query parameters; absent means any. */
+  params?: readonly string[];
+  headers?: readonly string[];
+  transforms: readonly string[];
+}
+
+export function rulesYaml(endpoints: readonly GraphEndpoint[]): string {
+  const blocks = endpoints.map((e) => [
+    `  # ${e.about}`,
+    e.pathRegex !== undefined ? `  - pathRegex: ${JSON.stringify(e.pathRegex)}` : `  - pathTemplate: ${JSON.stringify(e.pathTemplate)}`,
+    ...(e.params ? [`    allowedQueryParams: ${list(e.params)}`] : []),
+    ...(e.headers ? [`    allowedRequestHeaders: ${list(e.headers)}`] : []),
+    '    transforms:',
+    ...e.transforms.map((t) => `      - ${t}`),
+  ].join('\n'));
+  return `endpoints:\n${blocks.join('\n')}\n`;
+}
+
+/** Graph's paging links carry the user id in their path: tokenized where ids are pseudonymized. */
+export const USER_LINK = '^https://graph.microsoft.com/v1.0/users/([a-zA-Z0-9_-]+)/.*$';
+export const PAGING_LINKS = "$.['@odata.nextLink', '@odata.prevLink', 'sessions@odata.nextLink']";
+export const ODATA_CONTEXT = "$..['@odata.context']";

@@ -1,0 +1,5 @@
+/** psoxy's Microsoft 365 connectors (all on Microsoft Graph, workload identity federation). */
+import type { Connector } from '../catalogue/connector.ts';
+import { ENTRA_ID } from './entra-id.ts';
+
+export const MICROSOFT_365_CONNECTORS: readonly Connector[] = [ENTRA_ID];
