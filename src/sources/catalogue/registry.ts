@@ -3,12 +3,14 @@ import type { Connector } from './connector.ts';
 import { SLACK_CONNECTORS } from '../slack/index.ts';
 import { ASANA_CONNECTORS } from '../asana/index.ts';
 import { DROPBOX_BUSINESS_CONNECTORS } from '../dropbox-business/index.ts';
+import { SALESFORCE_CONNECTORS } from '../salesforce/index.ts';
 import { MICROSOFT_365_CONNECTORS } from '../microsoft-365/index.ts';
 
 export const CONNECTORS: readonly Connector[] = [
   ...SLACK_CONNECTORS,
   ...ASANA_CONNECTORS,
   ...DROPBOX_BUSINESS_CONNECTORS,
+  ...SALESFORCE_CONNECTORS,
   ...MICROSOFT_365_CONNECTORS,
 ];
 
