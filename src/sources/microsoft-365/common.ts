@@ -62,3 +62,48 @@ export const emailAddress = (p: FakePerson) => ({ emailAddress: { name: p.displa
 
 /** Graph's `@odata.context` for a collection, e.g. `users` or `users('…')/events`. */
 export const odataContext = (what: string) => `https://graph.microsoft.com/v1.0/$metadata#${what}`;
+
+/** A user's mailbox settings, automatic replies on (their texts are personal). */
+export function mailboxSettingsResponse(org: FakeOrg) {
+  const p = org.pick(org.people);
+  const internal = `${p.displayName} is away until Monday; ask ${org.pick(org.people).displayName} for anything urgent.`;
+  const external = `Thanks for writing to ${p.displayName}. I am out of the office with limited access to email.`;
+  org.extraPersonal.push(internal, external);
+  return {
+    '@odata.context': odataContext(`users('${EXAMPLE_USER_ID}')/mailboxSettings`),
+    archiveFolder: org.chars(120),
+    timeZone: 'Pacific Standard Time',
+    automaticRepliesSetting: {
+      status: 'scheduled', externalAudience: 'all',
+      scheduledStartDateTime: { dateTime: org.isoTime(10).replace('Z', '.0000000'), timeZone: 'UTC' },
+      scheduledEndDateTime: { dateTime: org.isoTime(2).replace('Z', '.0000000'), timeZone: 'UTC' },
+      internalReplyMessage: `<html><body>${internal}</body></html>`,
+      externalReplyMessage: `<html><body>${external}</body></html>`,
+    },
+    language: { locale: 'en-US', displayName: 'English (United States)' },
+    workingHours: {
+      daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'],
+      startTime: '08:00:00.0000000', endTime: '17:00:00.0000000',
+      timeZone: { name: 'Pacific Standard Time' },
+    },
+    userPurpose: 'user',
+    dateFormat: 'M/d/yyyy', timeFormat: 'h:mm tt',
+    delegateMeetingMessageDeliveryOptions: 'sendToDelegateOnly',
+  };
+}
+
+/** psoxy's rules variants for the Outlook connectors, by suffix. */
+export const OUTLOOK_VARIANTS = {
+  '': { appIds: true, groups: true },
+  '_no-app-ids': { appIds: false, groups: true },
+  '_no-app-ids_no-groups': { appIds: false, groups: false },
+} as const;
+
+/** Rules by variant suffix from one generator, and the matching psoxy conformance names. */
+export function outlookRules(name: string, rules: (f: { appIds: boolean; groups: boolean }) => string) {
+  const variants = Object.entries(OUTLOOK_VARIANTS);
+  return {
+    rules: Object.fromEntries(variants.map(([suffix, f]) => [suffix, rules(f)])),
+    conformance: Object.fromEntries(variants.map(([suffix]) => [suffix, `microsoft-365/${name}${suffix}`])),
+  };
+}

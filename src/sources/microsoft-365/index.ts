@@ -1,5 +1,6 @@
 /** psoxy's Microsoft 365 connectors (all on Microsoft Graph, workload identity federation). */
 import type { Connector } from '../catalogue/connector.ts';
 import { ENTRA_ID } from './entra-id.ts';
+import { OUTLOOK_CAL } from './outlook-cal.ts';
 
-export const MICROSOFT_365_CONNECTORS: readonly Connector[] = [ENTRA_ID];
+export const MICROSOFT_365_CONNECTORS: readonly Connector[] = [ENTRA_ID, OUTLOOK_CAL];
