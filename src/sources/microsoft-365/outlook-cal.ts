@@ -40,7 +40,8 @@ export function outlookCalRules(f: DirectoryFlags): string {
       pathRegex: `^/v1\\.0/users/${user}/(?:(?:calendars/[^/?]+/)?events(?:/[^/?]+(?:/instances)?)?(?:\\?.*)?|calendar/calendarView(?:\\?[^/]*)?)$`,
       transforms: [
         redactExceptPhrases(['$..subject'], SUBJECT_PHRASES),
-        redact('$..reminderMinutesBeforeStart', '$..isReminderOn', '$..allowNewTimeProposals', '$..transactionId', '$..emailAddress.name',
+        // `attachments` ($expand) is not in psoxy's list: their names and contents would pass.
+        redact('$..reminderMinutesBeforeStart', '$..isReminderOn', '$..allowNewTimeProposals', '$..transactionId', '$..emailAddress.name', '$..attachments',
           '$..extensions', '$..multiValueExtendedProperties', '$..singleValueExtendedProperties',
           '$..location.coordinates', '$..locations[*].coordinates', '$..location.address', '$..locations[*].address'),
         pseudonymize(['$..emailAddress.address']),
