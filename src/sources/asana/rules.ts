@@ -8,11 +8,11 @@
  * they are. Known psoxy quirk kept (its projects example expects it): a project's `owner`,
  * `members` and `followers` keep their user gids unpseudonymized (their names are redacted).
  */
+import { list } from '../catalogue/rules-yaml.ts';
 
 const PAGED = ['limit', 'offset', 'opt_fields'];
 const TASK_FILTERS = [...PAGED, 'project', 'completed_since', 'modified_since'];
 
-const list = (xs: readonly string[]) => `[${xs.map((x) => `"${x}"`).join(', ')}]`;
 
 /** Transforms for a task object at `at` (`$.data` for one task, `$.data[*]` for a page of them). */
 function taskTransforms(at: string): string {

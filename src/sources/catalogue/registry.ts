@@ -4,6 +4,7 @@ import { SLACK_CONNECTORS } from '../slack/index.ts';
 import { ASANA_CONNECTORS } from '../asana/index.ts';
 import { DROPBOX_BUSINESS_CONNECTORS } from '../dropbox-business/index.ts';
 import { SALESFORCE_CONNECTORS } from '../salesforce/index.ts';
+import { ATLASSIAN_CONNECTORS } from '../atlassian/index.ts';
 import { MICROSOFT_365_CONNECTORS } from '../microsoft-365/index.ts';
 
 export const CONNECTORS: readonly Connector[] = [
@@ -11,6 +12,7 @@ export const CONNECTORS: readonly Connector[] = [
   ...ASANA_CONNECTORS,
   ...DROPBOX_BUSINESS_CONNECTORS,
   ...SALESFORCE_CONNECTORS,
+  ...ATLASSIAN_CONNECTORS,
   ...MICROSOFT_365_CONNECTORS,
 ];
 

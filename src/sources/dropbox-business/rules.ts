@@ -9,8 +9,8 @@
  * identity-provider ids `member_external_id` / `external_id` and Dropbox's `team_member_id` stay as
  * they are, and so does an event's city.
  */
+import { list } from '../catalogue/rules-yaml.ts';
 
-const list = (xs: readonly string[]) => `[${xs.map((x) => `"${x}"`).join(', ')}]`;
 const names = (at: string, keys: readonly string[]) => `${at}[${keys.map((k) => `'${k}'`).join(', ')}]`;
 
 /** Files and their revisions: names and paths go, who last changed or locked a file becomes a token. */
