@@ -1,5 +1,6 @@
 /** Every built-in connector, by psoxy `SOURCE` id. Each family's module exports its connectors. */
 import type { Connector } from './connector.ts';
+import { GITHUB_CONNECTORS } from '../github/index.ts';
 import { SLACK_CONNECTORS } from '../slack/index.ts';
 import { ASANA_CONNECTORS } from '../asana/index.ts';
 import { DROPBOX_BUSINESS_CONNECTORS } from '../dropbox-business/index.ts';
@@ -8,6 +9,7 @@ import { ATLASSIAN_CONNECTORS } from '../atlassian/index.ts';
 import { MICROSOFT_365_CONNECTORS } from '../microsoft-365/index.ts';
 
 export const CONNECTORS: readonly Connector[] = [
+  ...GITHUB_CONNECTORS,
   ...SLACK_CONNECTORS,
   ...ASANA_CONNECTORS,
   ...DROPBOX_BUSINESS_CONNECTORS,
