@@ -3,5 +3,6 @@ import type { Connector } from '../catalogue/connector.ts';
 import { ENTRA_ID } from './entra-id.ts';
 import { OUTLOOK_CAL } from './outlook-cal.ts';
 import { OUTLOOK_MAIL } from './outlook-mail.ts';
+import { MSFT_TEAMS } from './msft-teams.ts';
 
-export const MICROSOFT_365_CONNECTORS: readonly Connector[] = [ENTRA_ID, OUTLOOK_CAL, OUTLOOK_MAIL];
+export const MICROSOFT_365_CONNECTORS: readonly Connector[] = [ENTRA_ID, OUTLOOK_CAL, OUTLOOK_MAIL, MSFT_TEAMS];
