@@ -7,6 +7,7 @@ import { DROPBOX_BUSINESS_CONNECTORS } from '../dropbox-business/index.ts';
 import { SALESFORCE_CONNECTORS } from '../salesforce/index.ts';
 import { ATLASSIAN_CONNECTORS } from '../atlassian/index.ts';
 import { MICROSOFT_365_CONNECTORS } from '../microsoft-365/index.ts';
+import { GOOGLE_WORKSPACE_CONNECTORS } from '../google-workspace/index.ts';
 
 export const CONNECTORS: readonly Connector[] = [
   ...GITHUB_CONNECTORS,
@@ -16,6 +17,7 @@ export const CONNECTORS: readonly Connector[] = [
   ...SALESFORCE_CONNECTORS,
   ...ATLASSIAN_CONNECTORS,
   ...MICROSOFT_365_CONNECTORS,
+  ...GOOGLE_WORKSPACE_CONNECTORS,
 ];
 
 export function connectorById(id: string): Connector | undefined {
