@@ -3,14 +3,17 @@
  * `npm pack` builds it before packing).
  * - dist/psoxy.mjs: the CLI, self-contained (the package's `psoxy` bin: Node strips types only
  *   outside node_modules, so the package ships JavaScript, and needs no dependencies installed).
- * - dist/aws-lambda.zip: the API proxy for Lambda (`index.handler`, nodejs24.x, arm64), one
- *   minified ESM bundle with only the SDK clients it uses.
+ * - dist/aws-lambda.zip: the API proxy for Lambda (`index.handler`, nodejs24.x, arm64), a
+ *   minified ESM entry with only what every request needs, and chunks (`aws-lambda-chunks/`) for
+ *   what loads on first use (the SDK clients: their ES-module builds, smaller than CommonJS and the
+ *   only ones esbuild can split out of a dynamic `import()`). Unpacked in dist/ too, for tests.
  * - dist/aws-bulk-lambda.zip: bulk mode for Lambda (S3 events).
  * - dist/gcp-function.zip: a Cloud Functions source package (package.json + bundle; the
  *   functions framework is installed by Cloud Build from package.json).
  */
 import { build, type BuildOptions } from 'esbuild';
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import { zip } from './zip.ts';
 import { yamlRulesToJson } from '../src/rules/yaml-source.ts';
 import type { Plugin } from 'esbuild';
@@ -48,12 +51,26 @@ renameSync(`dist/psoxy.mjs.${process.pid}`, 'dist/psoxy.mjs');
 console.log(`dist/psoxy.mjs: ${kib(cli.length)}`);
 if (process.argv.includes('--cli-only')) process.exit(0);
 
-for (const [name, entry] of [['aws-lambda', 'src/runtimes/aws/lambda.ts'], ['aws-bulk-lambda', 'src/runtimes/aws/bulk-handler.ts']]) {
-  const js = await bundle(entry, 'node24');
-  writeFileSync(`dist/${name}.mjs`, js);
-  writeFileSync(`dist/${name}.zip`, zip([{ name: 'index.mjs', data: js }]));
-  console.log(`dist/${name}.zip: ${kib(statSync(`dist/${name}.zip`).size)} (bundle ${kib(js.length)})`);
+/**
+ * A Lambda package: an entry and the chunks it imports on first use, written to dist/<name>.mjs
+ * and dist/<name>-chunks/ and zipped as index.mjs and <name>-chunks/ (the same relative paths).
+ */
+async function lambdaPackage(name: string, entry: string): Promise<void> {
+  const out = await build({
+    ...common, entryPoints: { [name]: entry }, write: false, target: 'node24', outdir: 'dist', outExtension: { '.js': '.mjs' },
+    splitting: true, chunkNames: `${name}-chunks/[name]-[hash]`, mainFields: ['module', 'main'],
+  });
+  rmSync(`dist/${name}-chunks`, { recursive: true, force: true });
+  mkdirSync(`dist/${name}-chunks`);
+  const files = out.outputFiles.map((f) => ({ path: f.path, name: basename(dirname(f.path)) === 'dist' ? 'index.mjs' : `${name}-chunks/${basename(f.path)}`, data: Buffer.from(f.contents) }));
+  for (const f of files) writeFileSync(f.path, f.data);
+  writeFileSync(`dist/${name}.zip`, zip(files));
+  const main = files.find((f) => f.name === 'index.mjs')!.data.length;
+  console.log(`dist/${name}.zip: ${kib(statSync(`dist/${name}.zip`).size)} (entry ${kib(main)}, ${files.length - 1} chunks ${kib(files.reduce((n, f) => n + f.data.length, -main))})`);
 }
+
+await lambdaPackage('aws-lambda', 'src/runtimes/aws/lambda.ts');
+await lambdaPackage('aws-bulk-lambda', 'src/runtimes/aws/bulk-handler.ts');
 
 // Cloud Functions installs dependencies from package.json (Cloud Build): bundle only our code.
 // (Google's client libraries also load .proto/.json files from their own directories at run time.)

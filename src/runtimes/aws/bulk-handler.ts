@@ -3,7 +3,6 @@
  * URL-decoded, as psoxy's S3Handler), sanitizing into OUTPUT_BUCKET. Returns `Processed!`.
  */
 import { S3Client } from '@aws-sdk/client-s3';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import type { ConfigService } from '../../config/config-service.ts';
 import { awsConfig } from './lambda.ts';
 import { StorageHandler, type ObjectResult } from '../../bulk/storage-handler.ts';
@@ -45,7 +44,7 @@ export const handler = async (event: S3Event): Promise<string> => {
     const s3 = new S3Client({});
     cached = createS3BulkHandler({
       s3,
-      config: awsConfig({ env: process.env, ssm: new SSMClient({}), s3: async () => s3 }),
+      config: awsConfig({ env: process.env, s3: async () => s3 }),
       instanceId: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'psoxy-bulk',
     });
   }

@@ -1,17 +1,18 @@
 /**
  * The AWS Lambda entry point for the API proxy (`handler`): config from env, then SSM Parameter
  * Store (instance namespace `PSOXY_ZOOM_` by default, shared namespace `PATH_TO_SHARED_CONFIG`),
- * secrets optionally from Secrets Manager; everything built once per container.
+ * secrets optionally from Secrets Manager; everything built once per container. The SDK clients
+ * and the stores that use them load on first use (`LazyStore`): with configuration only in env
+ * no SDK is loaded at all.
  */
-import { SSMClient } from '@aws-sdk/client-ssm';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { ConfigService, configFromEnvOnly, configPrefixes } from '../../config/config-service.ts';
 import { createProxyHandler } from '../../proxy/handler.ts';
 import { connectorDefaults } from '../../sources/index.ts';
 import { jsonLogger, type Logger } from '../../logging/logger.ts';
-import { SsmStore } from './ssm-store.ts';
-import { SecretsManagerStore } from './secrets-manager-store.ts';
+import { LazyStore } from '../../config/lazy-store.ts';
 import { SplitStore } from './split-store.ts';
 import { S3ResourceStore } from './s3-resource-store.ts';
 import { resourceStores } from '../../config/resources.ts';
@@ -19,7 +20,8 @@ import { lambdaAdapter, type LambdaEventV1, type LambdaEventV2, type LambdaResul
 
 export interface AwsProxyOptions {
   env: Record<string, string | undefined>;
-  ssm: SSMClient;
+  /** Default: a client with the Lambda's credentials, created on first use. */
+  ssm?: SSMClient;
   secretsManager?: SecretsManagerClient;
   /** For REMOTE_RESOURCE_BUCKET (default: an S3 client created on first use). */
   s3?: () => Promise<S3Client>;
@@ -41,9 +43,15 @@ export function awsConfig(o: AwsProxyOptions): ConfigService {
   });
   const base = { env: o.env, ...prefixes, defaults: source ? connectorDefaults(source) : {}, resourceStores: resources };
   if (configFromEnvOnly(o.env)) return new ConfigService(base);
-  const ssm = new SsmStore(o.ssm);
+  const ssm = new LazyStore('SSM Parameter Store', async () => {
+    const { SsmStore } = await import('./ssm-store.ts');
+    return new SsmStore(o.ssm ?? new (await import('@aws-sdk/client-ssm')).SSMClient({}));
+  });
   const useSecretsManager = (o.env.SECRETS_STORE ?? '').toUpperCase() === 'AWS_SECRETS_MANAGER';
-  const instanceStore = useSecretsManager ? new SplitStore(new SecretsManagerStore(o.secretsManager ?? new SecretsManagerClient({}), ssm), ssm) : ssm;
+  const instanceStore = useSecretsManager ? new SplitStore(new LazyStore('Secrets Manager', async () => {
+    const { SecretsManagerStore } = await import('./secrets-manager-store.ts');
+    return new SecretsManagerStore(o.secretsManager ?? new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient({}), ssm);
+  }), ssm) : ssm;
   return new ConfigService({ ...base, instanceStore, sharedStore: instanceStore });
 }
 
@@ -60,6 +68,6 @@ let cached: ReturnType<typeof createAwsProxy> | null = null;
 
 /** Lambda entry point (function URL with AWS_IAM auth, or API Gateway). */
 export async function handler(event: LambdaEventV2 | LambdaEventV1): Promise<LambdaResult> {
-  cached ??= createAwsProxy({ env: process.env, ssm: new SSMClient({}) });
+  cached ??= createAwsProxy({ env: process.env });
   return cached(event);
 }
