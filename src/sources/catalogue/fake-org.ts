@@ -73,3 +73,9 @@ export function generateFakeOrg(options: { seed?: number; people?: number; domai
 export function personalValues(org: FakeOrg): string[] {
   return [...org.people.flatMap((p) => [p.email, p.displayName, p.phone]), ...org.extraPersonal].filter((v) => v.length >= 6);
 }
+
+/** Records a personal text (a prompt, a title, a message) a connector puts in a response, and returns it. */
+export function personalText(org: FakeOrg, text: string): string {
+  org.extraPersonal.push(text);
+  return text;
+}

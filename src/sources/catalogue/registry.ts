@@ -8,6 +8,9 @@ import { SALESFORCE_CONNECTORS } from '../salesforce/index.ts';
 import { ATLASSIAN_CONNECTORS } from '../atlassian/index.ts';
 import { MICROSOFT_365_CONNECTORS } from '../microsoft-365/index.ts';
 import { GOOGLE_WORKSPACE_CONNECTORS } from '../google-workspace/index.ts';
+import { ANTHROPIC_CONNECTORS } from '../anthropic/index.ts';
+import { CURSOR_CONNECTORS } from '../cursor/index.ts';
+import { WINDSURF_CONNECTORS } from '../windsurf/index.ts';
 
 export const CONNECTORS: readonly Connector[] = [
   ...GITHUB_CONNECTORS,
@@ -18,6 +21,9 @@ export const CONNECTORS: readonly Connector[] = [
   ...ATLASSIAN_CONNECTORS,
   ...MICROSOFT_365_CONNECTORS,
   ...GOOGLE_WORKSPACE_CONNECTORS,
+  ...ANTHROPIC_CONNECTORS,
+  ...CURSOR_CONNECTORS,
+  ...WINDSURF_CONNECTORS,
 ];
 
 export function connectorById(id: string): Connector | undefined {

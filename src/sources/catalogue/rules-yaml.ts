@@ -13,3 +13,12 @@ export const pseudonymize = (paths: readonly string[]) => `
       - !<pseudonymize>
         jsonPaths: ${list(paths)}
         encoding: URL_SAFE_TOKEN`;
+
+/** A pseudonymize transform whose tokens the proxy can reverse (ids Worklytics sends back in later calls). */
+export const pseudonymizeReversible = (paths: readonly string[]) => `${pseudonymize(paths)}
+        includeReversible: true`;
+
+/** A hashIp transform (IP addresses become hashes), indented as an item of an endpoint's `transforms`. */
+export const hashIp = (paths: readonly string[]) => `
+      - !<hashIp>
+        jsonPaths: ${list(paths)}`;

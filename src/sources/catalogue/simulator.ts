@@ -2,8 +2,8 @@
  * A generic source simulator: serves each of a connector's example calls with its
  * provider-shaped response, generated once from a seeded fake organisation, so the demo, the
  * tests and `psoxy serve` can run any connector locally. It asks for some credential (a bearer
- * token, an API key or basic auth) and answers 401 without one; the auth fakes under `test/fakes`
- * check each strategy exactly.
+ * token, an API key, basic auth or a `service_key` in a JSON body) and answers 401 without one;
+ * the auth fakes under `test/fakes` check each strategy exactly.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +14,18 @@ export interface SimulatedCall {
   method: string;
   path: string;
   authorized: boolean;
+  /** The request body as received ('' for none). */
+  body: string;
+}
+
+/** Windsurf-style APIs take their key as `service_key` in a JSON body rather than in a header. */
+function hasServiceKey(body: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    return typeof parsed === 'object' && parsed !== null && typeof (parsed as Record<string, unknown>).service_key === 'string';
+  } catch {
+    return false;
+  }
 }
 
 export class SourceSimulator {
@@ -38,16 +50,19 @@ export class SourceSimulator {
 
   async start(): Promise<string> {
     this.server = createServer((req, res) => {
-      const path = new URL(req.url ?? '/', 'http://x').pathname;
-      const authorized = Boolean(req.headers.authorization || req.headers['x-api-key']);
-      this.calls.push({ method: req.method ?? 'GET', path, authorized });
-      const body = this.responses.get(`${req.method} ${path}`);
-      const send = (status: number, text: string) => { res.writeHead(status, { 'Content-Type': 'application/json' }); res.end(text); };
-      if (!authorized) return send(401, '{"error":"unauthorized"}');
-      if (body === undefined) return send(404, '{"error":"not found"}');
-      // Drain the request body (POST examples), then answer.
-      req.resume();
-      req.on('end', () => send(200, body));
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const path = new URL(req.url ?? '/', 'http://x').pathname;
+        const requestBody = Buffer.concat(chunks).toString('utf8');
+        const authorized = Boolean(req.headers.authorization || req.headers['x-api-key'] || hasServiceKey(requestBody));
+        this.calls.push({ method: req.method ?? 'GET', path, authorized, body: requestBody });
+        const body = this.responses.get(`${req.method} ${path}`);
+        const send = (status: number, text: string) => { res.writeHead(status, { 'Content-Type': 'application/json' }); res.end(text); };
+        if (!authorized) return send(401, '{"error":"unauthorized"}');
+        if (body === undefined) return send(404, '{"error":"not found"}');
+        send(200, body);
+      });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
