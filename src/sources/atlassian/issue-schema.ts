@@ -1,18 +1,9 @@
 /**
  * The response schema of a Jira issue as psoxy v0.6.9 keeps it, for Jira Cloud (people identified by
  * `accountId`) and Jira Server / Data Center (by `key`): ids, types, statuses, dates, estimates and
- * the people involved, nothing else. Leaves: `s` string, `i` integer, `b` boolean; `[x]` an array of x.
+ * the people involved, nothing else.
  */
-type Shape = 's' | 'i' | 'b' | Shape[] | { [field: string]: Shape };
-
-/** JSON Schema from a shape. */
-export function schema(shape: Shape): object {
-  if (shape === 's') return { type: 'string' };
-  if (shape === 'i') return { type: 'integer' };
-  if (shape === 'b') return { type: 'boolean' };
-  if (Array.isArray(shape)) return { type: 'array', items: schema(shape[0]) };
-  return { type: 'object', properties: Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, schema(v)])) };
-}
+import type { Shape } from '../catalogue/response-schema.ts';
 
 /** Jira's issue, with people identified by `userKey`. */
 export function issueShape(userKey: 'accountId' | 'key'): Shape {

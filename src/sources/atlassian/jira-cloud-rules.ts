@@ -4,7 +4,8 @@
  * `accountId` and email become tokens; names, avatars, summaries, descriptions, comment and worklog
  * texts are redacted; issues keep only the fields of the issue schema.
  */
-import { issueShape, schema } from './issue-schema.ts';
+import { issueShape } from './issue-schema.ts';
+import { schema } from '../catalogue/response-schema.ts';
 import { list, pseudonymize, redact } from '../catalogue/rules-yaml.ts';
 
 const PAGED = ['startAt', 'maxResults'];

@@ -9,7 +9,8 @@
  * the others as they are. Known psoxy quirk kept (its search example expects it): search
  * pseudonymizes every `key` under an issue, so issue keys (`PROJ-12`) come out as tokens as well.
  */
-import { issueShape, schema } from './issue-schema.ts';
+import { issueShape } from './issue-schema.ts';
+import { schema } from '../catalogue/response-schema.ts';
 import { list, pseudonymize, redact } from '../catalogue/rules-yaml.ts';
 
 const PAGED = ['startAt', 'maxResults'];

@@ -1,0 +1,33 @@
+/** A proxy for one catalogue connector in front of its simulator, for tests that look at what comes out. */
+import type { Connector } from '../../src/sources/catalogue/connector.ts';
+import { SourceSimulator } from '../../src/sources/catalogue/simulator.ts';
+import { createProxyHandler } from '../../src/proxy/handler.ts';
+import { ConfigService } from '../../src/config/config-service.ts';
+import { MemoryStore } from '../../src/config/store.ts';
+import { memoryLogger } from '../../src/logging/logger.ts';
+import { connectorDefaults } from '../../src/sources/index.ts';
+
+export interface ProxyRun {
+  sim: SourceSimulator;
+  /** A GET of `path` through the proxy: status and body text. */
+  get(path: string): Promise<{ status: number; text: string }>;
+}
+
+/** Runs `body` against the proxy for `c` (its defaults, plus `env`, e.g. `RULES` for a variant). */
+export async function withConnectorProxy(c: Connector, body: (run: ProxyRun) => Promise<void>, env: Record<string, string> = {}): Promise<void> {
+  const sim = new SourceSimulator(c, { seed: 11, people: 5 });
+  await sim.start();
+  try {
+    const config = new ConfigService({
+      env: { PSOXY_SALT: 'salt', PSOXY_ENCRYPTION_KEY: 'secret', ...sim.settings(), ...env },
+      instancePrefix: 'PSOXY_X_', instanceStore: new MemoryStore(), defaults: { ...connectorDefaults(c.id) },
+    });
+    const proxy = createProxyHandler({ config, logger: memoryLogger() });
+    await body({ sim, get: async (path) => {
+      const res = await proxy(new Request('https://x/'), { rawUrl: path, https: true });
+      return { status: res.status, text: await res.text() };
+    } });
+  } finally {
+    await sim.stop();
+  }
+}
