@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { ZoomSimulator } from '../src/sources/zoom/simulator/server.ts';
 import { GoogleTokenFake } from './fakes/google-token-fake.ts';
 import { DIRECTORY_RULES, DIRECTORY_SCOPE, GoogleApiFake } from './fakes/google-api-fake.ts';
+import { connectorDefaults } from '../src/sources/index.ts';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 
@@ -73,15 +74,21 @@ test('check <google source>: token for the impersonated user, the first plain GE
     assert.match(noDelegation.out, /^FAIL {2}credentials +token endpoint answered HTTP 401 \(unauthorized_client\)$/m);
     assert.ok(noDelegation.out.includes(`fix: domain-wide delegation does not grant these scopes: in the Google Workspace Admin console (Security > Access and data control > API controls > Manage Domain Wide Delegation) allow client ID ${tokens.key.client_id} the scopes ${DIRECTORY_SCOPE}`), noDelegation.out);
 
-    const missing = await psoxy(['check', 'gdirectory', '--impersonate', 'admin@acme.test'], { ...env, PSOXY_GDIRECTORY_OAUTH_SCOPES: undefined });
+    // Without OAUTH_SCOPES, gdirectory asks for the catalogue's scopes (psoxy's for that SOURCE)…
+    const defaults = await psoxy(['check', 'gdirectory', '--impersonate', 'admin@acme.test'], { ...env, PSOXY_GDIRECTORY_OAUTH_SCOPES: undefined });
+    assert.equal(defaults.status, 1);
+    assert.ok(defaults.out.includes(`the scopes ${connectorDefaults('gdirectory').OAUTH_SCOPES.split(' ').join(',')}`), defaults.out);
+
+    // …while a source outside the catalogue must be given them.
+    const missing = await psoxy(['check', 'gsheets', '--impersonate', 'admin@acme.test'], { ...env, PSOXY_GSHEETS_SERVICE_ACCOUNT_KEY: JSON.stringify(tokens.key) });
     assert.equal(missing.status, 1);
-    assert.match(missing.out, /^FAIL {2}configuration +missing configuration OAUTH_SCOPES .*\n +fix: set PSOXY_GDIRECTORY_OAUTH_SCOPES \(env or local store\)$/m);
+    assert.match(missing.out, /^FAIL {2}configuration +missing configuration OAUTH_SCOPES .*\n +fix: set PSOXY_GSHEETS_OAUTH_SCOPES \(env or local store\)$/m);
 
     const usage = await psoxy(['check', 'gdirectory', '--path', 'admin/directory/v1/users'], env);
     assert.equal(usage.status, 2);
     assert.match(usage.err, /--path must start with \//);
 
-    const everything = [ok, noUser, noDelegation, missing].map((r) => r.out + r.err).join('\n');
+    const everything = [ok, noUser, noDelegation, defaults, missing].map((r) => r.out + r.err).join('\n');
     assert.doesNotMatch(everything, /PRIVATE KEY|ya29\.|eyJ/, 'no key, token or assertion printed');
   } finally {
     await api.stop();
