@@ -34,7 +34,7 @@ const BREAKAGES: Breakage[] = [
   { env: { RULES: 'zoom' }, setting: 'RULES', missing: false, code: 'RULES_INVALID', message: /not a name: .*for built-in rules leave RULES unset and set SOURCE/ },
   { env: { RULES: 'endpoints: [' }, setting: 'RULES', missing: false, code: 'RULES_INVALID_YAML', message: /^RULES:1: invalid YAML/ },
   { env: { RULES: MINIMAL_RULES.replace('$.users', '$..[') }, setting: 'RULES', missing: false, code: 'RULES_INVALID', message: /^RULES:6: invalid JSONPath/ },
-  { env: { SOURCE: 'slack' }, setting: 'RULES', missing: false, code: 'RULES_INVALID', message: /no built-in rules for SOURCE slack: set RULES \(looked in: env RULES; / },
+  { env: { SOURCE: 'gsheets' }, setting: 'RULES', missing: false, code: 'RULES_INVALID', message: /no built-in rules for SOURCE gsheets: set RULES \(looked in: env RULES; / },
   { env: { PSOXY_SALT: undefined }, setting: 'PSOXY_SALT', missing: true, code: 'CONFIGURATION_FAILURE', message: /^missing configuration PSOXY_SALT \(looked in: env PSOXY_SALT; env PSOXY_ZOOM_PSOXY_SALT; memory: PSOXY_ZOOM_PSOXY_SALT\)$/ },
   { env: { PSOXY_ENCRYPTION_KEY: undefined }, setting: 'PSOXY_ENCRYPTION_KEY', missing: true, code: 'CONFIGURATION_FAILURE', message: /^missing configuration PSOXY_ENCRYPTION_KEY \(looked in: .*\): the rules make reversible tokens$/ },
   { env: { TARGET_HOST: 'https://' }, setting: 'TARGET_HOST', missing: false, code: 'FAILED_TO_BUILD_URL', message: /^TARGET_HOST is not a valid host name or URL \(read from env TARGET_HOST\)$/ },
@@ -131,15 +131,15 @@ test('any combination of broken settings: health and data calls agree, and the c
   }), { numRuns: 15 });
 });
 
-test('`serve --source slack` (no built-in rules, no connector settings): 412 naming rules, target, strategy and salt', async () => {
+test('`serve --source gsheets` (no built-in rules, no connector settings): 412 naming rules, target, strategy and salt', async () => {
   const logger = memoryLogger();
-  const proxy = await serveLocalProxy({ source: 'slack', env: {}, store: new MemoryStore(), logger });
+  const proxy = await serveLocalProxy({ source: 'gsheets', env: {}, store: new MemoryStore(), logger });
   try {
     const res = await fetch(proxy.url + '/', { headers: { 'X-Psoxy-Health-Check': '1' } });
     const facts = (await res.json()) as { missingConfigProperties: string[]; problems: { setting: string; message: string }[] };
     assert.equal(res.status, 412);
     assert.deepEqual(facts.problems.map((p) => p.setting).sort(), ['PSOXY_SALT', 'RULES', 'SOURCE_AUTH_STRATEGY_IDENTIFIER', 'TARGET_HOST']);
-    assert.match(facts.problems.find((p) => p.setting === 'RULES')!.message, /no built-in rules for SOURCE slack: set RULES \(looked in: /);
+    assert.match(facts.problems.find((p) => p.setting === 'RULES')!.message, /no built-in rules for SOURCE gsheets: set RULES \(looked in: /);
     const call = await fetch(proxy.url + '/api/conversations.list');
     assert.equal(call.status, 500);
     assert.equal(call.headers.get('x-psoxy-error'), 'FAILED_TO_BUILD_URL');
@@ -181,11 +181,11 @@ async function serveStartup(args: string[], env: Record<string, string>): Promis
 }
 
 test('psoxy serve: the start-up lines give the health check\'s verdict, each problem once with where it was looked for', async () => {
-  const broken = await serveStartup(['--source', 'slack', '--port', '0'], {});
+  const broken = await serveStartup(['--source', 'gsheets', '--port', '0'], {});
   const serving = broken.find((l) => l.message.startsWith('psoxy serving'))!;
   assert.equal(serving.healthy, false);
   const warnings = broken.filter((l) => l.level === 'warn').map((l) => l.message);
-  assert.ok(warnings.some((w) => /^no built-in rules for SOURCE slack: set RULES \(looked in: /.test(w)), warnings.join('\n'));
+  assert.ok(warnings.some((w) => /^no built-in rules for SOURCE gsheets: set RULES \(looked in: /.test(w)), warnings.join('\n'));
   assert.ok(warnings.some((w) => /^missing configuration TARGET_HOST \(looked in: env TARGET_HOST; /.test(w)), warnings.join('\n'));
   assert.equal(warnings.filter((w) => w.includes('PSOXY_SALT')).length, 1, 'each problem once');
   const sim = new ZoomSimulator();
