@@ -3,24 +3,57 @@
  * with a function-URL event that goes to the Zoom simulator (secrets in a local SSM fake), and
  * time spawn → first sanitized response; also the child's peak RSS. Builds first if needed. A second
  * line has every setting in the environment (SECRETS_STORE=ENV): no store call may be made.
+ * `cold-start-gcp`: the same on the GCP bundle (dist/gcp-function.mjs, functions framework) with
+ * secrets in the Secret Manager fake, its client on REST (`fallback: true`, the default); the
+ * gRPC client cannot talk to that fake, so `cold-start-gcp-grpc-client` times spawn → a gRPC
+ * client ready (library loaded, protos read) against the same for REST.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ZoomSimulator } from '../src/sources/zoom/simulator/server.ts';
 import { FakeAwsJson } from '../test/fakes/aws-json-fake.ts';
+import { FakeSecretManager } from '../test/fakes/secret-manager-fake.ts';
 import { emit, median } from './stats.ts';
 
 const bundle = fileURLToPath(new URL('../dist/aws-lambda.mjs', import.meta.url));
+const gcpBundle = fileURLToPath(new URL('../dist/gcp-function.mjs', import.meta.url));
+const report = `process.stdout.write(JSON.stringify({ status, rssMB: process.resourceUsage().maxRSS / 1024 }) + '\\n');`;
 
-function coldStart(env: Record<string, string>): Promise<{ ms: number; rssMB: number; status: number }> {
-  const driver = `
-    const { handler } = await import(${JSON.stringify(bundle)});
-    const r = await handler({ version: '2.0', rawPath: '/v2/users', rawQueryString: 'page_size=30', routeKey: '$default',
-      headers: { 'x-forwarded-proto': 'https' }, requestContext: { http: { method: 'GET', sourceIp: '203.0.113.1' }, stage: '$default' } });
-    process.stdout.write(JSON.stringify({ status: r.statusCode, rssMB: process.resourceUsage().maxRSS / 1024 }) + '\\n');`;
+const awsDriver = `
+  const { handler } = await import(${JSON.stringify(bundle)});
+  const r = await handler({ version: '2.0', rawPath: '/v2/users', rawQueryString: 'page_size=30', routeKey: '$default',
+    headers: { 'x-forwarded-proto': 'https' }, requestContext: { http: { method: 'GET', sourceIp: '203.0.113.1' }, stage: '$default' } });
+  const status = r.statusCode; ${report}`;
+
+/** What the deployed function does on its first request, with the client pointed at the fake (host:port in SM_FAKE). */
+const gcpClient = (fallback: boolean) => `
+  const { SecretManagerServiceClient } = await import('@google-cloud/secret-manager');
+  const { OAuth2Client } = await import('google-auth-library');
+  const auth = new OAuth2Client();
+  auth.setCredentials({ access_token: 't', expiry_date: Date.now() + 3600000 });
+  const [host, port] = process.env.SM_FAKE.split(':');
+  const client = new SecretManagerServiceClient({ fallback: ${fallback}, apiEndpoint: host, port: Number(port), protocol: 'http', authClient: auth });`;
+
+const gcpDriver = `
+  const { registerApiFunction } = await import(${JSON.stringify(gcpBundle)});
+  const { getTestServer } = await import('@google-cloud/functions-framework/testing');
+  ${gcpClient(true)}
+  registerApiFunction('psoxyBench', { env: process.env, project: 'p', secretManager: client });
+  const server = getTestServer('psoxyBench');
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const res = await fetch('http://127.0.0.1:' + server.address().port + '/v2/users?page_size=30', { headers: { 'X-Forwarded-For': '203.0.113.1, 35.191.0.1', 'X-Forwarded-Proto': 'https' } });
+  await res.text();
+  const status = res.status; ${report}
+  server.close();`;
+
+const clientReadyDriver = (fallback: boolean) => `${gcpClient(fallback)}
+  await client.initialize();
+  const status = 200; ${report}`;
+
+function coldStart(driver: string, env: Record<string, string>): Promise<{ ms: number; rssMB: number; status: number }> {
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--input-type=module', '-e', driver], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, ['--input-type=module', '-e', driver], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', process.env.COLD_START_DEBUG ? 'inherit' : 'ignore'] });
   return new Promise((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
@@ -36,29 +69,43 @@ function coldStart(env: Record<string, string>): Promise<{ ms: number; rssMB: nu
   });
 }
 
+async function measure(name: string, driver: string, env: Record<string, string>, calls: () => number): Promise<void> {
+  const callsBefore = calls();
+  const runs: { ms: number; rssMB: number; status: number }[] = [];
+  for (let i = 0; i < 10; i++) runs.push(await coldStart(driver, env));
+  if (runs.some((r) => r.status !== 200)) throw new Error(`${name} returned ${runs.map((r) => r.status).join(',')}`);
+  const ms = runs.map((r) => r.ms);
+  emit({ name, ms: median(ms), minMs: Math.min(...ms), maxMs: Math.max(...ms), rssMB: Math.max(...runs.map((r) => r.rssMB)), storeCalls: (calls() - callsBefore) / runs.length, runs: runs.length });
+}
+
 export async function benchColdStart(): Promise<void> {
-  if (!existsSync(bundle)) spawnSync(process.execPath, [fileURLToPath(new URL('../scripts/build.ts', import.meta.url))], { stdio: 'ignore' });
+  if (!existsSync(bundle) || !existsSync(gcpBundle)) spawnSync(process.execPath, [fileURLToPath(new URL('../scripts/build.ts', import.meta.url))], { stdio: 'ignore' });
   const ssm = new FakeAwsJson();
   const ssmUrl = await ssm.start();
+  const sm = new FakeSecretManager();
+  const smEndpoint = await sm.start();
   const sim = new ZoomSimulator({ orgOptions: { seed: 3, users: 50, meetingsPerUser: 0 }, tokenPolicy: 'multiple' });
   await sim.start();
-  for (const [k, v] of Object.entries({ PSOXY_SALT: 'salt', PSOXY_ENCRYPTION_KEY: 'key', ...sim.credentialSettings() })) ssm.putParam(k, v);
+  for (const [k, v] of Object.entries({ PSOXY_SALT: 'salt', PSOXY_ENCRYPTION_KEY: 'key', ...sim.credentialSettings() })) {
+    ssm.putParam(k, v);
+    sm.set(k, v);
+  }
+  for (const k of ['PSOXY_ZOOM_ACCESS_TOKEN', 'PSOXY_ZOOM_OAUTH_REFRESH_TOKEN']) sm.set(k);
   const env = {
     AWS_LAMBDA_FUNCTION_NAME: 'psoxy-zoom', SOURCE: 'zoom', ...sim.targetSettings(),
     AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_ENDPOINT_URL_SSM: ssmUrl,
   };
   const envOnly = { ...env, SECRETS_STORE: 'ENV', PSOXY_SALT: 'salt', PSOXY_ENCRYPTION_KEY: 'key', ...sim.credentialSettings() };
+  const gcpEnv = { K_SERVICE: 'psoxy-zoom', SOURCE: 'zoom', ...sim.targetSettings(), SM_FAKE: `${smEndpoint.host}:${smEndpoint.port}` };
   try {
-    for (const [name, e] of [['cold-start-aws', env], ['cold-start-aws-env-only', envOnly]] as const) {
-      const callsBefore = ssm.calls.length;
-      const runs: { ms: number; rssMB: number; status: number }[] = [];
-      for (let i = 0; i < 10; i++) runs.push(await coldStart(e));
-      if (runs.some((r) => r.status !== 200)) throw new Error(`${name} returned ${runs.map((r) => r.status).join(',')}`);
-      const ms = runs.map((r) => r.ms);
-      emit({ name, ms: median(ms), minMs: Math.min(...ms), maxMs: Math.max(...ms), rssMB: Math.max(...runs.map((r) => r.rssMB)), storeCalls: (ssm.calls.length - callsBefore) / runs.length, runs: runs.length });
-    }
+    await measure('cold-start-aws', awsDriver, env, () => ssm.calls.length);
+    await measure('cold-start-aws-env-only', awsDriver, envOnly, () => ssm.calls.length);
+    await measure('cold-start-gcp', gcpDriver, gcpEnv, () => sm.calls.length);
+    await measure('cold-start-gcp-rest-client', clientReadyDriver(true), gcpEnv, () => 0);
+    await measure('cold-start-gcp-grpc-client', clientReadyDriver(false), gcpEnv, () => 0);
   } finally {
     await sim.stop();
     await ssm.stop();
+    await sm.stop();
   }
 }

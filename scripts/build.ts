@@ -80,5 +80,6 @@ const packageName = (spec: string) => spec.split('/').slice(0, spec.startsWith('
 const externals = new Set(Object.values(gcpBuild.metafile.inputs).flatMap((i) => i.imports.filter((x) => x.external && !x.path.startsWith('node:')).map((x) => packageName(x.path))));
 const dependencies = Object.fromEntries([...externals].sort().map((name) => [name, `^${(JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')) as { version: string }).version}`]));
 const pkg = JSON.stringify({ name: 'psoxy-gcp-function', type: 'module', main: 'index.mjs', engines: { node: '>=22' }, dependencies }, null, 2);
+writeFileSync('dist/gcp-function.mjs', gcp); // unpacked for the cold-start bench (dependencies from ./node_modules)
 writeFileSync('dist/gcp-function.zip', zip([{ name: 'index.mjs', data: gcp }, { name: 'package.json', data: Buffer.from(pkg) }]));
 console.log(`dist/gcp-function.zip: ${kib(statSync('dist/gcp-function.zip').size)} (bundle ${kib(gcp.length)})`);

@@ -3,8 +3,7 @@
  * functions framework, sanitizing each new object of the input bucket into OUTPUT_BUCKET.
  */
 import * as functions from '@google-cloud/functions-framework';
-import { Storage } from '@google-cloud/storage';
-import { SecretManagerServiceClient } from '@google-cloud/secret-manager';
+import type { Storage } from '@google-cloud/storage';
 import type { ConfigService } from '../../config/config-service.ts';
 import { gcpConfig } from './api-function.ts';
 import { StorageHandler, type ObjectResult } from '../../bulk/storage-handler.ts';
@@ -43,21 +42,22 @@ export function registerGcsBulkFunction(name: string, deps: Parameters<typeof cr
  * REMOTE_RESOURCE_BUCKET).
  */
 export function registerDefault(): void {
-  let handler: ReturnType<typeof createGcsBulkHandler> | null = null;
-  functions.cloudEvent<GcsObjectData>('psoxyBulk', (event: functions.CloudEvent<GcsObjectData>) => {
-    if (!handler) {
+  // Built on the first event, the Storage client with it: the API function, registered beside this
+  // one in the same deployment, never loads the Google client libraries unless it uses them.
+  let handler: Promise<ReturnType<typeof createGcsBulkHandler>> | null = null;
+  functions.cloudEvent<GcsObjectData>('psoxyBulk', async (event: functions.CloudEvent<GcsObjectData>) => {
+    handler ??= import('@google-cloud/storage').then(({ Storage }) => {
       const storage = new Storage();
-      handler = createGcsBulkHandler({
+      return createGcsBulkHandler({
         storage,
         config: gcpConfig({
           env: process.env,
-          secretManager: new SecretManagerServiceClient(),
           project: process.env.GOOGLE_CLOUD_PROJECT ?? process.env.GCP_PROJECT ?? '',
           storage: async () => storage,
         }),
         instanceId: process.env.K_SERVICE ?? 'psoxy-bulk',
       });
-    }
-    return handler(event);
+    });
+    return (await handler)(event);
   });
 }
