@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import { createHash } from 'node:crypto';
 import { Pseudonymizer } from '../src/pseudonym/pseudonymizer.ts';
 import { canonicalizeEmail, parseMailbox } from '../src/pseudonym/email.ts';
 import { canonicalIp } from '../src/pseudonym/ip.ts';
@@ -116,6 +117,31 @@ test('email canonicalization (vectors 36-39)', () => {
   assert.equal(parseMailbox('Alice.Example@worklytics.co')!.domain, 'worklytics.co');
   for (const notEmail of ['a@localhost', 'a@b.c', 'a@1.2.3.4', 'plain', '@x.com']) assert.equal(parseMailbox(notEmail), null, notEmail);
   assert.equal(canonicalizeEmail(parseMailbox('Al.Ice+x@Acme.COM')!, 'STRICT'), 'al.ice@acme.com');
+});
+
+test('property: an email hashes as its canonical address, in both pseudonym paths (bare, upper case, + tags, names, comments, quotes, non-ASCII)', () => {
+  const variant = fc.tuple(fc.emailAddress(), fc.constantFrom('', 'upper', 'plus', 'name', 'comment', 'quoted', 'unicode')).map(([a, how]) => {
+    const [local, domain] = [a.slice(0, a.lastIndexOf('@')), a.slice(a.lastIndexOf('@') + 1)];
+    switch (how) {
+      case 'upper': return a.toUpperCase();
+      case 'plus': return `${local}+tag@${domain}`;
+      case 'name': return `Some One <${a}>`;
+      case 'comment': return `${a} (x)`;
+      case 'quoted': return `"${local}"@${domain}`;
+      case 'unicode': return `${local}\u00c9@${domain}`;
+      default: return a;
+    }
+  });
+  for (const mode of ['STRICT', 'IGNORE_DOTS'] as const) {
+    const pz = new Pseudonymizer({ salt: 'salt', emailCanonicalization: mode });
+    fc.assert(fc.property(variant, (v) => {
+      const mailbox = parseMailbox(v);
+      fc.pre(mailbox !== null);
+      const hash = createHash('sha256').update(canonicalizeEmail(mailbox!, mode) + 'salt', 'utf8').digest('base64url');
+      assert.equal(pz.pseudonymize(v)!.hash, hash, v);
+      assert.equal(pz.urlSafeToken(v, false), `t~${hash}@${mailbox!.domain}`, v);
+    }), { numRuns: 300 });
+  }
 });
 
 test('blank and null values have no pseudonym (vector 40)', () => {
