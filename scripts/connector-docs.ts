@@ -1,8 +1,11 @@
-/** `npm run docs`: writes docs/connectors/<id>.md for every catalogue connector. */
+/** `npm run docs`: writes docs/connectors/<id>.md for every catalogue connector, and the Terraform modules' connector files. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { CONNECTORS } from '../src/sources/catalogue/registry.ts';
 import { connectorDoc } from '../src/sources/catalogue/docs.ts';
+import { terraformFiles } from './terraform-connectors.ts';
 
 mkdirSync('docs/connectors', { recursive: true });
 for (const c of CONNECTORS) writeFileSync(`docs/connectors/${c.id}.md`, connectorDoc(c));
 console.log(`docs/connectors: ${CONNECTORS.length} pages`);
+for (const [path, text] of Object.entries(terraformFiles())) writeFileSync(path, text);
+console.log(`infra/terraform: ${Object.keys(terraformFiles()).join(', ')}`);

@@ -4,7 +4,8 @@
 // no denied call.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { block, loadModule, movedMap, policyStatements, resolver, type HclModule, type PolicyStatement } from './helpers/hcl-module.ts';
+import { block, forEachValue, loadModule, movedMap, movedTo, policyStatements, resolver, type EachInstance, type HclModule, type PolicyStatement } from './helpers/hcl-module.ts';
+import { readFileSync } from 'node:fs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -24,16 +25,38 @@ const load = () => loadModule(dir);
 
 /** The module's locals with psoxy's defaults. */
 const resolve = resolver({
-  ssm_arn_path: 'arn:aws:ssm:us-east-1:123456789012:parameter/', instance_prefix: 'PSOXY_ZOOM_', shared_prefix: '',
-  function_name: 'psoxy-zoom', deployment_id: 'psoxy', function_prefix: 'psoxy', env_ssm_prefix: 'PSOXY_',
+  ssm_arn_path: 'arn:aws:ssm:us-east-1:123456789012:parameter/', shared_prefix: '',
+  deployment_id: 'psoxy', function_prefix: 'psoxy', env_ssm_prefix: 'PSOXY_',
   bulk_prefix: 'PSOXY_ZOOM_AI_METRICS_', bulk_function: 'psoxy-zoom-ai-metrics', bulk_id: 'zoom-ai-metrics',
   shared_resource_path: 'PSOXY/',
 });
 
 /** Which optional statements a deployment has on: Secrets Manager mode, a customer KMS key. */
 interface Mode { secretsManager?: boolean; kms?: boolean }
-const on = (s: PolicyStatement, mode: Mode) =>
-  s.when === undefined || (s.when.includes('use_secrets_manager') ? !!mode.secretsManager : s.when.includes('kms_key') ? !!mode.kms : true);
+
+const catalogue = (JSON.parse(readFileSync(new URL('../infra/terraform/connectors.json', import.meta.url), 'utf8')) as { connectors: Record<string, { name: string; written: string[]; sensitive: string[] }> }).connectors;
+
+/** One connector's for_each instance with psoxy's defaults, as `local.connectors` and `local.ssm_write_names` give it. */
+export function awsConnector(id: string, mode: Mode = {}): EachInstance {
+  const c = catalogue[id];
+  const inSm = (n: string) => !!mode.secretsManager && c.sensitive.includes(n);
+  const ssmWritten = c.written.filter((n) => !inSm(n));
+  return {
+    key: id,
+    value: { prefix: `PSOXY_${id.toUpperCase().replaceAll('-', '_')}_`, function_name: `psoxy-${id}`, name: c.name },
+    lists: {
+      'each.value.ssm_written': ssmWritten, 'each.value.sm_written': c.written.filter(inSm),
+      'local.ssm_write_names[each.key]': ssmWritten.flatMap((n) => n === 'OAUTH_REFRESH_TOKEN' ? [n, `${n}_lock`] : [n]),
+    },
+  };
+}
+
+const on = (s: PolicyStatement, mode: Mode, each?: EachInstance) => {
+  if (s.when === undefined) return true;
+  const list = /length\((each\.value\.\w+)\) == 0/.exec(s.when)?.[1];
+  if (list !== undefined) return each!.lists[list].length > 0;
+  return s.when.includes('use_secrets_manager') ? !!mode.secretsManager : s.when.includes('kms_key') ? !!mode.kms : true;
+};
 
 /** ARNs as the fakes name things: SSM parameter and secret names, S3 `bucket/key` prefixes. */
 const fakeName = (arn: string) => resolve(arn).replace('${local.secret_arn}:', '').replace('${var.aws_secrets_manager_path}', '')
@@ -43,7 +66,7 @@ const fakeName = (arn: string) => resolve(arn).replace('${local.secret_arn}:', '
  * The action → resources grant of one function's policy: its own document, the shared reads, and its
  * remote-resource statement (artifacts bucket `artifacts`, its folder `resourcePath`).
  */
-function grantedPolicy(m: HclModule, doc: string, mode: Mode, resourcePath?: string): Record<string, string[]> {
+function grantedPolicy(m: HclModule, doc: string, mode: Mode, resourcePath?: string, each?: EachInstance): Record<string, string[]> {
   const statements = [doc, 'shared_config_read'].flatMap((d) => policyStatements(block(m, 'data', 'aws_iam_policy_document', d)));
   if (resourcePath !== undefined) {
     for (const st of policyStatements(block(m, 'data', 'aws_iam_policy_document', 'remote_resource_read'))) {
@@ -51,8 +74,9 @@ function grantedPolicy(m: HclModule, doc: string, mode: Mode, resourcePath?: str
     }
   }
   const policy: Record<string, string[]> = {};
-  for (const st of statements.filter((x) => on(x, mode))) {
-    for (const a of st.actions) policy[a] = [...(policy[a] ?? []), ...(st.resources as string[]).map(fakeName)];
+  const resources = (r: string[] | string) => (typeof r === 'string' ? [r] : r).flatMap((x) => (each ? forEachValue(x, each) : x));
+  for (const st of statements.filter((x) => on(x, mode, each))) {
+    for (const a of st.actions) policy[a] = [...(policy[a] ?? []), ...resources(st.resources).map(fakeName)];
   }
   return policy;
 }
@@ -64,16 +88,20 @@ test("psoxy's names: PSOXY_SALT / PSOXY_ZOOM_* SecureString parameters Terraform
   assert.equal(resolve(shared.name), '${each.key}', 'at the root of the shared path: PSOXY_SALT, PSOXY_ENCRYPTION_KEY');
   assert.match(shared.for_each, /local\.shared_values/);
   assert.deepEqual(Object.keys(m.locals.shared_values as object).sort(), ['PSOXY_ENCRYPTION_KEY', 'PSOXY_SALT']);
-  const zoom = r.aws_ssm_parameter.zoom[0] as { name: string; value: string; type: string; lifecycle: { ignore_changes: string[] }[] };
-  assert.equal(resolve(zoom.name), 'PSOXY_ZOOM_${each.key}');
+  const zoom = r.aws_ssm_parameter.connector[0] as { name: string; value: string; type: string; description: string; lifecycle: { ignore_changes: string[] }[] };
+  assert.equal(zoom.name, '${local.connectors[each.value.connector].prefix}${each.value.name}', "the connector's prefix (PSOXY_ZOOM_) and the value's name");
+  assert.match(String(m.locals.connectors), /prefix += "\$\{local\.env_ssm_prefix\}\$\{upper\(replace\(id, "-", "_"\)\)\}_"/, 'PSOXY_ + the id upper-cased, - → _');
+  assert.equal(zoom.description, '${local.connectors[each.value.connector].name} ${each.value.name} for ${local.connectors[each.value.connector].function_name}', "Zoom CLIENT_ID for psoxy-zoom: as before, so an existing parameter's value is not written again");
   assert.equal(zoom.value, 'fill me');
   for (const p of [shared, zoom]) {
     assert.equal(p.type, 'SecureString');
     assert.ok(p.lifecycle[0].ignore_changes.some((x) => x.includes('value')), 'Terraform never overwrites the value');
   }
-  assert.equal(resolve((r.aws_lambda_function.instance[0] as { function_name: string }).function_name), 'psoxy-zoom');
-  assert.equal(resolve((r.aws_iam_role.iam_for_lambda[0] as { name: string }).name), 'psoxy-zoom_Exec');
-  assert.equal(resolve((r.aws_cloudwatch_log_group.lambda_log[0] as { name: string }).name), '/aws/lambda/psoxy-zoom');
+  const zoomFn = awsConnector('zoom');
+  assert.equal(forEachValue((r.aws_lambda_function.instance[0] as { function_name: string }).function_name, zoomFn), 'psoxy-zoom');
+  assert.equal(forEachValue((r.aws_iam_role.iam_for_lambda[0] as { name: string }).name, zoomFn), 'psoxy-zoom_Exec');
+  assert.equal(forEachValue((r.aws_cloudwatch_log_group.lambda_log[0] as { name: string }).name, zoomFn), '/aws/lambda/psoxy-zoom');
+  assert.match(String(m.locals.connectors), /function_name = "\$\{local\.function_prefix\}-\$\{id\}"/);
   assert.equal((r.aws_lambda_function_url.lambda_url[0] as { authorization_type: string }).authorization_type, 'AWS_IAM');
   for (const v of ['environment_name', 'caller_aws_arns', 'caller_gcp_service_account_ids', 'aws_ssm_param_root_path', 'aws_ssm_key_id', 'allowed_data_access_ip_blocks', 'enabled_connectors', 'deployment_bundle']) {
     assert.ok(m.variable[v], `psoxy's input ${v}`);
@@ -83,30 +111,42 @@ test("psoxy's names: PSOXY_SALT / PSOXY_ZOOM_* SecureString parameters Terraform
 test("switching: psoxy's salt, key, Zoom values, token, function, URL, roles and policies are moved, none created again", async () => {
   const m = await load();
   const moved = movedMap(m);
+  // psoxy's state and this module's previous (single-connector) state both end on the for_each keys.
   const expected: Record<string, string> = {
     'module.psoxy.random_password.pseudonym_salt': 'random_password.pseudonym_salt',
     'module.psoxy.random_password.encryption_key': 'random_password.encryption_key',
     'module.global_secrets_ssm[0].aws_ssm_parameter.secret["PSOXY_SALT"]': 'aws_ssm_parameter.shared["PSOXY_SALT"]',
     'module.global_secrets_ssm[0].aws_ssm_parameter.secret["PSOXY_ENCRYPTION_KEY"]': 'aws_ssm_parameter.shared["PSOXY_ENCRYPTION_KEY"]',
-    'module.instance_ssm_parameters["zoom"].aws_ssm_parameter.secret_with_externally_managed_value': 'aws_ssm_parameter.zoom',
-    'module.api_connector["zoom"].aws_lambda_function_url.lambda_url': 'aws_lambda_function_url.lambda_url',
-    'module.api_connector["zoom"].module.psoxy_lambda.aws_lambda_function.instance': 'aws_lambda_function.instance',
+    'module.instance_ssm_parameters["zoom"].aws_ssm_parameter.secret_with_externally_managed_value["CLIENT_SECRET"]': 'aws_ssm_parameter.connector["zoom_CLIENT_SECRET"]',
+    'module.instance_ssm_parameters["zoom"].aws_ssm_parameter.secret_with_externally_managed_value["OAUTH_REFRESH_TOKEN"]': 'aws_ssm_parameter.connector["zoom_OAUTH_REFRESH_TOKEN"]',
+    'module.instance_secrets_secrets_manager["zoom"].aws_secretsmanager_secret.secret["ACCESS_TOKEN"]': 'aws_secretsmanager_secret.connector["zoom_ACCESS_TOKEN"]',
+    'module.api_connector["zoom"].aws_lambda_function_url.lambda_url[0]': 'aws_lambda_function_url.lambda_url["zoom"]',
+    'module.api_connector["zoom"].module.psoxy_lambda.aws_lambda_function.instance': 'aws_lambda_function.instance["zoom"]',
+    'module.api_connector["zoom"].module.psoxy_lambda.aws_iam_policy.required_resource_access': 'aws_iam_policy.required_resource_access["zoom"]',
+    'module.custom_api_connector_rules["zoom"].aws_ssm_parameter.rules': 'aws_ssm_parameter.rules["zoom"]',
     'module.psoxy.aws_iam_role.api-caller': 'aws_iam_role.api_caller',
+    'aws_ssm_parameter.zoom["ACCOUNT_ID"]': 'aws_ssm_parameter.connector["zoom_ACCOUNT_ID"]',
+    'aws_secretsmanager_secret.zoom["CLIENT_SECRET"]': 'aws_secretsmanager_secret.connector["zoom_CLIENT_SECRET"]',
+    'aws_lambda_function.instance': 'aws_lambda_function.instance["zoom"]',
+    'aws_lambda_function_url.lambda_url[0]': 'aws_lambda_function_url.lambda_url["zoom"]',
+    'aws_iam_role.iam_for_lambda': 'aws_iam_role.iam_for_lambda["zoom"]',
+    'aws_ssm_parameter.rules[0]': 'aws_ssm_parameter.rules["zoom"]',
   };
-  for (const [from, to] of Object.entries(expected)) assert.equal(moved.get(from), to, from);
-  // Every resource that holds a name IAM or SSM keeps unique is the target of a move.
-  for (const t of ['aws_iam_policy.required_resource_access', 'aws_iam_policy.psoxy_caller_access', 'aws_cloudwatch_log_group.lambda_log', 'aws_iam_role.iam_for_lambda']) {
-    assert.ok([...moved.values()].includes(t), `${t} is moved, not created beside psoxy's`);
+  for (const [from, to] of Object.entries(expected)) assert.equal(movedTo(moved, from), to, from);
+  // Every resource that holds a name IAM or SSM keeps unique is the target of a move, from both states.
+  for (const t of ['aws_iam_policy.required_resource_access', 'aws_iam_role_policy_attachment.attach_policy', 'aws_iam_role_policy_attachment.basic', 'aws_cloudwatch_log_group.lambda_log', 'aws_iam_role.iam_for_lambda']) {
+    assert.equal(movedTo(moved, t), `${t}["zoom"]`, `${t} (previous release)`);
+    assert.equal(movedTo(moved, `module.api_connector["zoom"].module.psoxy_lambda.${t}`), `${t}["zoom"]`, `${t} (psoxy)`);
   }
-  assert.equal(moved.get('module.custom_api_connector_rules["zoom"].aws_ssm_parameter.rules'), 'aws_ssm_parameter.rules[0]', 'custom rules kept');
-  assert.equal(resolve((m.resource.aws_ssm_parameter.rules[0] as { name: string }).name), 'PSOXY_ZOOM_RULES', 'where the runtime reads RULES');
+  assert.ok([...moved.values()].includes('aws_iam_policy.psoxy_caller_access'));
+  assert.equal(forEachValue((m.resource.aws_ssm_parameter.rules[0] as { name: string }).name.replace('${local.connectors[each.key].prefix}', '${each.value.prefix}'), awsConnector('zoom')), 'PSOXY_ZOOM_RULES', 'where the runtime reads RULES');
   const role = m.resource.aws_iam_role.api_caller[0] as { lifecycle: { ignore_changes: string[] }[] };
   assert.ok(role.lifecycle[0].ignore_changes.some((x) => x.includes('name')), "the caller role keeps psoxy's name (Worklytics holds its ARN)");
 });
 
 test("the module's IAM policy, enforced on the runtime: the seed's flow (fill me → health names three values → filled → calls) with no denied call", async () => {
   const m = await load();
-  const policy = grantedPolicy(m, 'required_resource_access', {});
+  const policy = grantedPolicy(m, 'required_resource_access', {}, undefined, awsConnector('zoom'));
   assert.deepEqual(policy['ssm:GetParameters'], ['PSOXY_ZOOM_*', 'PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY']);
   assert.equal(policy['secretsmanager:GetSecretValue'], undefined, 'no Secrets Manager grant in the SSM store');
   const sim = new ZoomSimulator({ orgOptions: { seed: 12, users: 5, meetingsPerUser: 1 } });
@@ -149,9 +189,11 @@ test('every resource and data block uses only attributes and blocks the AWS prov
 
 test("Secrets Manager mode: psoxy's split (the secret and token there, the rest in SSM) under the module's own policy, no denied call", async () => {
   const m = await load();
-  const policy = grantedPolicy(m, 'required_resource_access', { secretsManager: true });
+  const policy = grantedPolicy(m, 'required_resource_access', { secretsManager: true }, undefined, awsConnector('zoom', { secretsManager: true }));
   assert.deepEqual(policy['secretsmanager:GetSecretValue'], ['PSOXY_ZOOM_*', 'PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY']);
-  assert.ok(m.resource.aws_secretsmanager_secret.zoom, 'the Zoom secret values as Secrets Manager secrets');
+  assert.equal(block<{ for_each: string }>(m, 'resource', 'aws_secretsmanager_secret', 'connector').for_each, '${{ for k, v in local.connector_values : k => v if v.in_secrets_manager }}', "the catalogue's sensitive values (Zoom: CLIENT_SECRET, ACCESS_TOKEN) as Secrets Manager secrets");
+  assert.deepEqual(catalogue.zoom.sensitive, ['CLIENT_SECRET', 'ACCESS_TOKEN']);
+  assert.deepEqual(policy['secretsmanager:PutSecretValue'], ['PSOXY_ZOOM_ACCESS_TOKEN'], 'writes only the token');
   const sim = new ZoomSimulator({ orgOptions: { seed: 14, users: 5, meetingsPerUser: 1 } });
   await sim.start();
   const fake = new FakeAwsJson();
@@ -189,8 +231,8 @@ test("KMS (psoxy's project_aws_kms_key_arn → aws_ssm_key_id, function_env_kms_
   assert.equal(m.locals.ssm_kms_key, '${var.aws_ssm_key_id != null ? var.aws_ssm_key_id : var.project_aws_kms_key_arn}');
   assert.equal(m.locals.env_kms_key, '${var.function_env_kms_key_arn != null ? var.function_env_kms_key_arn : var.project_aws_kms_key_arn}');
   assert.equal(m.locals.logs_kms_key, '${var.logs_kms_key_arn != null ? var.logs_kms_key_arn : var.project_aws_kms_key_arn}');
-  for (const name of ['shared', 'zoom']) assert.equal(block<{ key_id: string }>(m, 'resource', 'aws_ssm_parameter', name).key_id, '${coalesce(local.ssm_kms_key, "alias/aws/ssm")}');
-  for (const name of ['shared', 'zoom']) assert.equal(block<{ kms_key_id: string }>(m, 'resource', 'aws_secretsmanager_secret', name).kms_key_id, '${local.ssm_kms_key}');
+  for (const name of ['shared', 'connector']) assert.equal(block<{ key_id: string }>(m, 'resource', 'aws_ssm_parameter', name).key_id, '${coalesce(local.ssm_kms_key, "alias/aws/ssm")}');
+  for (const name of ['shared', 'connector']) assert.equal(block<{ kms_key_id: string }>(m, 'resource', 'aws_secretsmanager_secret', name).kms_key_id, '${local.ssm_kms_key}');
   for (const name of ['instance', 'bulk']) assert.equal(block<{ kms_key_arn: string }>(m, 'resource', 'aws_lambda_function', name).kms_key_arn, '${local.env_kms_key}');
   for (const name of ['lambda_log', 'bulk']) assert.equal(block<{ kms_key_id: string }>(m, 'resource', 'aws_cloudwatch_log_group', name).kms_key_id, '${local.logs_kms_key}');
   // IAM wants ARNs: the SSM key (an id or alias too) is looked up.
@@ -211,13 +253,13 @@ test("remote resources: REMOTE_RESOURCE_BUCKET and psoxy's INSTANCE_RESOURCE_PAT
   // psoxy's aws-host: the shared secrets path, else the environment's SSM prefix, without '/' and '_' at the ends.
   assert.equal(m.locals.resource_root, '${trimsuffix(trimprefix(local.shared_config != "" ? local.shared_config : trimsuffix(local.env_ssm_prefix, "_"), "/"), "_")}');
   assert.equal(resolve(m.locals.shared_resource_path as string), '${local.resource_root}/');
-  assert.match(resolve(m.locals.resource_paths as string), /\{ zoom = "PSOXY\/ZOOM\/" \}/);
+  assert.match(resolve(m.locals.resource_paths as string), /\{ for id in keys\(local\.connectors\) : id => "PSOXY\/\$\{upper\(replace\(id, "-", "_"\)\)\}\/" \}/, 'PSOXY/ZOOM/, PSOXY/MSFT_TEAMS/, …');
   assert.match(resolve(m.locals.resource_paths as string), /\(local\.bulk_id\) = "PSOXY\/ZOOM_AI_METRICS\/"/);
   assert.match(String(m.locals.remote_resource_env), /REMOTE_RESOURCE_BUCKET = var\.artifacts_bucket_name, INSTANCE_RESOURCE_PATH = path/);
-  assert.match(JSON.stringify(block(m, 'resource', 'aws_lambda_function', 'instance')), /try\(local\.remote_resource_env\[\\"zoom\\"\], \{\}\)/);
+  assert.match(JSON.stringify(block(m, 'resource', 'aws_lambda_function', 'instance')), /try\(local\.remote_resource_env\[each\.key\], \{\}\)/);
   const read = policyStatements(block(m, 'data', 'aws_iam_policy_document', 'remote_resource_read'));
   assert.deepEqual(read.map((s) => [s.actions, s.resources]), [[['s3:GetObject'], ['arn:aws:s3:::${var.artifacts_bucket_name}/${each.value}*']]], 'no ListBucket, no other folder');
-  const policy = grantedPolicy(m, 'required_resource_access', {}, 'PSOXY/ZOOM/');
+  const policy = grantedPolicy(m, 'required_resource_access', {}, 'PSOXY/ZOOM/', awsConnector('zoom'));
   assert.deepEqual(policy['s3:GetObject'], ['artifacts/PSOXY/ZOOM/*']);
 
   const sim = new ZoomSimulator({ orgOptions: { seed: 15, users: 2, meetingsPerUser: 1 } });
@@ -384,9 +426,9 @@ test("outputs: todos (fill, check, test; upload rules.yaml and a snapshot when e
   const outputs = (await import('node:fs')).readFileSync(new URL('outputs.tf', dir), 'utf8');
   for (const o of ['caller_role_arn', 'caller_role_name', 'api_connector_instances', 'bulk_connector_instances', 'todos', 'next_todo_step']) assert.match(outputs, new RegExp(`output "${o}"`));
   const todos = resolve(String(m.locals.todos));
-  assert.match(todos, /aws ssm put-parameter --overwrite --type SecureString --name PSOXY_ZOOM_\$\{k\}/);
+  assert.match(todos, /\[for k in c\.secrets : .*"aws ssm put-parameter --overwrite --type SecureString --name \$\{c\.prefix\}\$\{k\}/, "each connector's values to fill, under its prefix");
   assert.match(todos, /--health --role-arn \$\{aws_iam_role\.api_caller\.arn\}/);
-  assert.match(todos, /aws s3 cp rules\.yaml s3:\/\/\$\{var\.artifacts_bucket_name\}\/\$\{local\.resource_paths\["zoom"\]\}rules\.yaml/);
+  assert.match(todos, /aws s3 cp rules\.yaml s3:\/\/\$\{var\.artifacts_bucket_name\}\/\$\{local\.resource_paths\[id\]\}rules\.yaml/);
   assert.match(todos, /s3:\/\/\$\{aws_s3_bucket\.bulk_input\[0\]\.bucket\}\/ai-metrics\.csv/);
   assert.match(todos, /s3:\/\/\$\{aws_s3_bucket\.bulk_sanitized\[0\]\.bucket\}\/ai-metrics\.csv - \| gunzip/);
 });

@@ -3,7 +3,7 @@
 // fake while the runtime goes through the seed's flow with no denied call.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { block, loadModule, movedMap, resolver } from './helpers/hcl-module.ts';
+import { block, forEachValue, loadModule, movedMap, movedTo, resolver, type EachInstance } from './helpers/hcl-module.ts';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,23 +22,28 @@ const load = () => loadModule(dir);
 
 /** The module's locals with psoxy's defaults. */
 const resolve = resolver({
-  secret_prefix: 'psoxy_', zoom_prefix: 'psoxy_ZOOM_', env_prefix: 'psoxy-', function_name: 'psoxy-zoom', role_prefix: 'psoxy_',
+  secret_prefix: 'psoxy_', env_prefix: 'psoxy-', role_prefix: 'psoxy_', sa_prefix: 'psoxy-fn-',
   bulk_id: 'zoom-ai-metrics', bulk_function: 'psoxy-zoom-ai-metrics', bulk_prefix: 'psoxy_ZOOM_AI_METRICS_', shared_resource_path: 'psoxy/',
 });
+
+/** Zoom's for_each instance with psoxy's defaults, as `local.connectors` gives it. */
+const zoom: EachInstance = { key: 'zoom', value: { function_name: 'psoxy-zoom', prefix: 'psoxy_ZOOM_' }, lists: {} };
 
 test("psoxy's names: psoxy_PSOXY_SALT / psoxy_ZOOM_* secrets, psoxy-fn-zoom, psoxy_secretVersionManager, psoxy-zoom; salt and key never regenerated", async () => {
   const r = (await load()).resource;
   assert.equal(resolve((r.google_secret_manager_secret.pseudonym_salt[0] as { secret_id: string }).secret_id), 'psoxy_PSOXY_SALT');
   assert.equal(resolve((r.google_secret_manager_secret.pseudonymization_key[0] as { secret_id: string }).secret_id), 'psoxy_PSOXY_ENCRYPTION_KEY');
-  assert.equal(resolve((r.google_secret_manager_secret.zoom[0] as { secret_id: string }).secret_id), 'psoxy_ZOOM_${each.key}');
+  assert.equal((r.google_secret_manager_secret.connector[0] as { secret_id: string }).secret_id, '${local.connectors[each.value.connector].prefix}${each.value.name}');
+  const m = await load();
+  assert.match(String(m.locals.connectors), /prefix += "\$\{local\.secret_prefix\}\$\{upper\(replace\(id, "-", "_"\)\)\}_"/, 'psoxy_ + the id upper-cased, - → _');
   assert.equal(Object.keys(r.google_secret_manager_secret_version).length, 2, 'versions only for the salt and key: the administrator fills Zoom values');
   for (const v of Object.values(r.google_secret_manager_secret_version)) {
     assert.deepEqual((v[0] as { lifecycle: { ignore_changes: string[] }[] }).lifecycle[0].ignore_changes, ['${secret_data}']);
   }
-  assert.equal(resolve((r.google_service_account.api_connector[0] as { account_id: string }).account_id), 'psoxy-fn-zoom');
+  assert.equal(forEachValue(resolve((r.google_service_account.api_connector[0] as { account_id: string }).account_id), zoom), '${trim(substr("psoxy-fn-zoom", 0, 30), "-")}', "psoxy's: at most 30 characters");
   assert.equal(resolve((r.google_project_iam_custom_role.psoxy_instance_secret_role[0] as { role_id: string }).role_id), 'psoxy_secretVersionManager');
   const fn = r.google_cloudfunctions2_function.function[0] as { name: string; service_config: { environment_variables: string }[] };
-  assert.equal(resolve(fn.name), 'psoxy-zoom');
+  assert.equal(forEachValue(fn.name, zoom), 'psoxy-zoom');
   assert.deepEqual(Object.keys(r.google_project_iam_member).sort(), ['bulk_event_receiver', 'gcs_pubsub_publisher'], 'project-wide grants only for the bulk trigger (Eventarc), none to the API function');
   assert.ok(!JSON.stringify(r.google_project_iam_member).includes('api_connector'));
 });
@@ -54,7 +59,19 @@ test("switching: psoxy's salt and key (with versions), Zoom secrets, service acc
     'google_service_account.api_connectors["zoom"]': 'google_service_account.api_connector',
     'module.api_connector["zoom"].google_cloudfunctions2_function.function': 'google_cloudfunctions2_function.function',
   };
-  for (const [from, to] of Object.entries(expected)) assert.equal(moved.get(from), to, from);
+  for (const [from, to] of Object.entries(expected)) assert.equal(moved.get(from), to, `${from}: psoxy's address, first link of the chain`);
+  // psoxy's state and this module's previous (single-connector) state both end on the for_each keys.
+  const final: Record<string, string> = {
+    'module.secrets["zoom"].google_secret_manager_secret.secret["CLIENT_ID"]': 'google_secret_manager_secret.connector["zoom_CLIENT_ID"]',
+    'google_service_account.api_connectors["zoom"]': 'google_service_account.api_connector["zoom"]',
+    'module.api_connector["zoom"].google_cloudfunctions2_function.function': 'google_cloudfunctions2_function.function["zoom"]',
+    'module.api_connector["zoom"].google_cloud_run_service_iam_binding.invokers': 'google_cloud_run_service_iam_binding.invokers["zoom"]',
+    'google_secret_manager_secret.zoom["ACCESS_TOKEN"]': 'google_secret_manager_secret.connector["zoom_ACCESS_TOKEN"]',
+    'google_secret_manager_secret_iam_member.accessor["PSOXY_SALT"]': 'google_secret_manager_secret_iam_member.accessor["zoom_PSOXY_SALT"]',
+    'google_secret_manager_secret_iam_member.writable["OAUTH_REFRESH_TOKEN"]': 'google_secret_manager_secret_iam_member.writable["zoom_OAUTH_REFRESH_TOKEN"]',
+    'google_cloudfunctions2_function.function': 'google_cloudfunctions2_function.function["zoom"]',
+  };
+  for (const [from, to] of Object.entries(final)) assert.equal(movedTo(moved, from), to, from);
 });
 
 test("the module's grants on the Secret Manager fake: the seed's flow works with no denied call", async () => {
@@ -114,10 +131,10 @@ test("remote resources: psoxy's artifacts bucket (moved, its name kept), REMOTE_
   assert.equal(movedMap(m).get('module.psoxy.google_storage_bucket.artifacts[0]'), 'google_storage_bucket.artifacts', "psoxy's bucket, with the rules.yaml uploaded there, is kept");
   // psoxy's gcp-host: the secret prefix without a leading '/' and its trailing '_' (psoxy_ → psoxy/).
   assert.equal(m.locals.shared_resource_path, '${trimsuffix(trimprefix(local.secret_prefix, "/"), "_")}/');
-  assert.match(resolve(m.locals.resource_paths as string), /\{ zoom = "psoxy\/ZOOM\/" \}/);
+  assert.match(resolve(m.locals.resource_paths as string), /\{ for id in keys\(local\.connectors\) : id => "psoxy\/\$\{upper\(replace\(id, "-", "_"\)\)\}\/" \}/, 'psoxy/ZOOM/, psoxy/MSFT_TEAMS/, …');
   assert.match(resolve(m.locals.resource_paths as string), /\(local\.bulk_id\) = "psoxy\/ZOOM_AI_METRICS\/"/);
   assert.match(String(m.locals.remote_resource_env), /REMOTE_RESOURCE_BUCKET = google_storage_bucket\.artifacts\.name, INSTANCE_RESOURCE_PATH = path/);
-  assert.match(JSON.stringify(block(m, 'resource', 'google_cloudfunctions2_function', 'function')), /try\(local\.remote_resource_env\[\\"zoom\\"\], \{\}\)/);
+  assert.match(JSON.stringify(block(m, 'resource', 'google_cloudfunctions2_function', 'function')), /try\(local\.remote_resource_env\[each\.key\], \{\}\)/);
   const grant = block<{ role: string; member: string; condition: { expression: string }[] }>(m, 'resource', 'google_storage_bucket_iam_member', 'remote_resource_read');
   assert.equal(grant.role, 'roles/storage.objectViewer');
   assert.equal(grant.condition[0].expression, 'resource.name.startsWith("projects/_/buckets/${google_storage_bucket.artifacts.name}/objects/${each.value}")');
@@ -232,8 +249,8 @@ test("outputs: todos (fill, check, test; rules.yaml and a snapshot when enabled)
   const outputs = (await import('node:fs')).readFileSync(new URL('outputs.tf', dir), 'utf8');
   for (const o of ['api_connector_instances', 'bulk_connector_instances', 'artifacts_bucket_name', 'todos', 'next_todo_step']) assert.match(outputs, new RegExp(`output "${o}"`));
   const todos = resolve(String(m.locals.todos));
-  assert.match(todos, /gcloud secrets versions add psoxy_ZOOM_\$\{k\}/);
-  assert.match(todos, /gcloud storage cp rules\.yaml gs:\/\/\$\{google_storage_bucket\.artifacts\.name\}\/\$\{local\.resource_paths\["zoom"\]\}rules\.yaml/);
+  assert.match(todos, /\[for k in c\.secrets : .*gcloud secrets versions add \$\{c\.prefix\}\$\{k\}/, "each connector's values to fill, under its prefix");
+  assert.match(todos, /gcloud storage cp rules\.yaml gs:\/\/\$\{google_storage_bucket\.artifacts\.name\}\/\$\{local\.resource_paths\[id\]\}rules\.yaml/);
   assert.match(todos, /gs:\/\/\$\{google_storage_bucket\.bulk_input\[0\]\.name\}\/ai-metrics\.csv/);
   assert.match(todos, /gs:\/\/\$\{google_storage_bucket\.bulk_sanitized\[0\]\.name\}\/ai-metrics\.csv/);
 });

@@ -57,3 +57,40 @@ export function block<T = Block>(m: HclModule, kind: 'resource' | 'data', type: 
   if (!found) throw new Error(`${kind} ${type}.${name} is not in the module`);
   return found as T;
 }
+
+/** One for_each instance: `each.key`, the `each.value.<x>` strings, and the lists its `for` expressions iterate, by their expression text. */
+export interface EachInstance { key: string; value: Record<string, string>; lists: Record<string, string[]> }
+
+/**
+ * An expression evaluated for one for_each instance: `${each.key}` and `${each.value.x}`
+ * interpolations, and the one list form the modules use, `${[for n in <list> : "<template>"]}`.
+ * Other interpolations (`${local.x}`) are left for `resolver`.
+ */
+export function forEachValue(expr: string, each: EachInstance): string | string[] {
+  const sub = (s: string) => s.replaceAll('${each.key}', each.key).replace(/\$\{each\.value\.(\w+)\}/g, (_, k: string) => {
+    if (!(k in each.value)) throw new Error(`each.value.${k} is not given`);
+    return each.value[k];
+  });
+  const list = /^\$\{\[for (\w+) in ([^:]+) : "(.*)"\]\}$/.exec(expr);
+  if (!list) return sub(expr);
+  const [, name, source, template] = list;
+  const items = each.lists[source.trim()];
+  if (!items) throw new Error(`the list ${source} is not given`);
+  return items.map((x) => sub(template.replaceAll(`\${${name}}`, x)));
+}
+
+/**
+ * Where the object at `from` ends once every `moved` block applies, following chains (psoxy's
+ * address → a previous release's → ours); a whole-resource move carries an instance's key along.
+ * Undefined when no block moves it.
+ */
+export function movedTo(moved: Map<string, string>, from: string): string | undefined {
+  let at = from;
+  for (let hops = 0; hops < 10; hops++) {
+    const keyed = /^(.*?)(\[[^\]]*\])$/.exec(at);
+    const next = moved.get(at) ?? (keyed && moved.has(keyed[1]) && !moved.get(keyed[1])!.endsWith(']') ? moved.get(keyed[1])! + keyed[2] : undefined);
+    if (next === undefined) return hops === 0 ? undefined : at;
+    at = next;
+  }
+  throw new Error(`moved blocks loop from ${from}`);
+}

@@ -3,6 +3,11 @@
 # caller role) to this module's addresses, so `terraform plan` replaces no secret value and keeps
 # the URL and the role ARN the analytics client holds. Addresses are psoxy's (environment psoxy,
 # connector key "zoom", SSM store).
+#
+# Zoom's psoxy addresses move to this module's previous single-connector addresses, which then
+# move to the for_each keys (end of file): a chain, because a destination may have only one `moved`
+# source and both psoxy's and the previous release's state must land on ["zoom"]. Every other
+# connector's moves are generated into moved-connectors.tf.
 
 moved {
   from = module.psoxy.random_password.pseudonym_salt
@@ -202,4 +207,80 @@ moved {
 moved {
   from = module.bulk_connector["zoom-ai-metrics"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
   to   = aws_iam_role_policy_attachment.bulk_basic[0]
+}
+
+# This module's previous single-connector (Zoom) addresses → the for_each keys.
+moved {
+  from = aws_ssm_parameter.zoom["CLIENT_SECRET"]
+  to   = aws_ssm_parameter.connector["zoom_CLIENT_SECRET"]
+}
+
+moved {
+  from = aws_ssm_parameter.zoom["CLIENT_ID"]
+  to   = aws_ssm_parameter.connector["zoom_CLIENT_ID"]
+}
+
+moved {
+  from = aws_ssm_parameter.zoom["ACCOUNT_ID"]
+  to   = aws_ssm_parameter.connector["zoom_ACCOUNT_ID"]
+}
+
+moved {
+  from = aws_ssm_parameter.zoom["ACCESS_TOKEN"]
+  to   = aws_ssm_parameter.connector["zoom_ACCESS_TOKEN"]
+}
+
+moved {
+  from = aws_ssm_parameter.zoom["OAUTH_REFRESH_TOKEN"]
+  to   = aws_ssm_parameter.connector["zoom_OAUTH_REFRESH_TOKEN"]
+}
+
+moved {
+  from = aws_secretsmanager_secret.zoom["CLIENT_SECRET"]
+  to   = aws_secretsmanager_secret.connector["zoom_CLIENT_SECRET"]
+}
+
+moved {
+  from = aws_secretsmanager_secret.zoom["ACCESS_TOKEN"]
+  to   = aws_secretsmanager_secret.connector["zoom_ACCESS_TOKEN"]
+}
+
+moved {
+  from = aws_lambda_function.instance
+  to   = aws_lambda_function.instance["zoom"]
+}
+
+moved {
+  from = aws_cloudwatch_log_group.lambda_log
+  to   = aws_cloudwatch_log_group.lambda_log["zoom"]
+}
+
+moved {
+  from = aws_iam_role.iam_for_lambda
+  to   = aws_iam_role.iam_for_lambda["zoom"]
+}
+
+moved {
+  from = aws_iam_policy.required_resource_access
+  to   = aws_iam_policy.required_resource_access["zoom"]
+}
+
+moved {
+  from = aws_iam_role_policy_attachment.attach_policy
+  to   = aws_iam_role_policy_attachment.attach_policy["zoom"]
+}
+
+moved {
+  from = aws_iam_role_policy_attachment.basic
+  to   = aws_iam_role_policy_attachment.basic["zoom"]
+}
+
+moved {
+  from = aws_lambda_function_url.lambda_url[0]
+  to   = aws_lambda_function_url.lambda_url["zoom"]
+}
+
+moved {
+  from = aws_ssm_parameter.rules[0]
+  to   = aws_ssm_parameter.rules["zoom"]
 }

@@ -9,14 +9,12 @@ output "caller_role_name" {
 }
 
 output "api_connector_instances" {
-  value = {
-    zoom = {
-      endpoint_url      = aws_lambda_function_url.lambda_url[0].function_url
-      function_name     = aws_lambda_function.instance.function_name
-      function_arn      = aws_lambda_function.instance.arn
-      instance_role_arn = aws_iam_role.iam_for_lambda.arn
-    }
-  }
+  value = { for id, f in aws_lambda_function.instance : id => {
+    endpoint_url      = aws_lambda_function_url.lambda_url[id].function_url
+    function_name     = f.function_name
+    function_arn      = f.arn
+    instance_role_arn = aws_iam_role.iam_for_lambda[id].arn
+  } }
   description = "Per connector: Psoxy Base URL, function name and ARN (psoxy's output shape)"
 }
 
@@ -33,13 +31,17 @@ output "bulk_connector_instances" {
 }
 
 locals {
-  todos = concat([
-    "Fill the Zoom app's values: ${join(" && ", [for k in ["ACCOUNT_ID", "CLIENT_ID", "CLIENT_SECRET"] : local.use_secrets_manager && contains(local.zoom_secrets, k) ? "aws secretsmanager put-secret-value --secret-id ${local.instance_prefix}${k} --secret-string '<Zoom ${k}>'" : "aws ssm put-parameter --overwrite --type SecureString --name ${local.instance_prefix}${k} --value '<Zoom ${k}>'"])}",
-    "Check: npm run -s psoxy -- call ${aws_lambda_function_url.lambda_url[0].function_url} --health --role-arn ${aws_iam_role.api_caller.arn}",
-    "A test call: npm run -s psoxy -- call ${aws_lambda_function_url.lambda_url[0].function_url}v2/users?page_size=5 --role-arn ${aws_iam_role.api_caller.arn}",
+  # Per connector: fill what the admin fills (docs/connectors/<id>.md says where each value comes
+  # from), then check. Zoom's test call is the one psoxy's todo makes.
+  todos = concat(flatten([for id, c in local.connectors : concat(length(c.secrets) == 0 ? [] : [
+    "Fill the ${c.name} values: ${join(" && ", [for k in c.secrets : local.connector_values["${id}_${k}"].in_secrets_manager ? "aws secretsmanager put-secret-value --secret-id ${c.prefix}${k} --secret-string '<${c.name} ${k}>'" : "aws ssm put-parameter --overwrite --type SecureString --name ${c.prefix}${k} --value '<${c.name} ${k}>'"])}",
+    ], [
+    "Check ${c.name}: npm run -s psoxy -- call ${aws_lambda_function_url.lambda_url[id].function_url} --health --role-arn ${aws_iam_role.api_caller.arn}",
+    ], id != "zoom" ? [] : [
+    "A test call: npm run -s psoxy -- call ${aws_lambda_function_url.lambda_url[id].function_url}v2/users?page_size=5 --role-arn ${aws_iam_role.api_caller.arn}",
     ], !var.enable_remote_resources ? [] : [
-    "Custom rules (optional): aws s3 cp rules.yaml s3://${var.artifacts_bucket_name}/${local.resource_paths["zoom"]}rules.yaml; they apply when no RULES parameter is set",
-    ], !local.bulk_enabled ? [] : [
+    "Custom ${c.name} rules (optional): aws s3 cp rules.yaml s3://${var.artifacts_bucket_name}/${local.resource_paths[id]}rules.yaml; they apply when no RULES parameter is set",
+  ])]), !local.bulk_enabled ? [] : [
     "Zoom AI Metrics: aws s3 cp <snapshot.csv> s3://${aws_s3_bucket.bulk_input[0].bucket}/ai-metrics.csv --content-type text/csv",
     "Check the sanitized copy (gzip): aws s3 cp s3://${aws_s3_bucket.bulk_sanitized[0].bucket}/ai-metrics.csv - | gunzip | head",
   ])

@@ -10,11 +10,13 @@ variable "environment_name" {
 variable "enabled_connectors" {
   type        = list(string)
   default     = ["zoom"]
-  description = "Connectors to deploy; this module knows zoom"
-  validation {
-    condition     = alltrue([for c in var.enabled_connectors : c == "zoom"])
-    error_message = "This module deploys the zoom connector only (others: see the connector catalogue issue)."
-  }
+  description = "Connectors to deploy, by psoxy's ids (zoom, gcal, msft-teams, …: `psoxy connectors` lists them; ../connectors.json holds what the module knows of each). An unknown id fails the plan, naming it."
+}
+
+variable "connector_settings" {
+  type        = map(map(string))
+  default     = {}
+  description = "Connector id → environment settings over the catalogue's (e.g. { salesforce = { TARGET_HOST = \"acme.my.salesforce.com\", REFRESH_ENDPOINT = \"https://acme.my.salesforce.com/services/oauth2/token\" } }): where the catalogue has a placeholder (YOUR-DOMAIN, {GITHUB_ENTERPRISE_SERVER_HOST}), psoxy takes a per-connector input"
 }
 
 variable "aws_ssm_param_root_path" {

@@ -1,6 +1,11 @@
 # Switching from psoxy: a root module whose `module "psoxy"` called psoxy's gcp-host points its
 # `source` here; these blocks carry psoxy's state (salt and key with their versions, Zoom secrets,
 # service account, custom role) to this module's addresses, so no secret is replaced.
+#
+# Zoom's psoxy addresses move to this module's previous single-connector addresses, which then
+# move to the for_each keys (end of file): a chain, because a destination may have only one `moved`
+# source and both psoxy's and the previous release's state must land on ["zoom"]. Every other
+# connector's moves are generated into moved-connectors.tf.
 
 moved {
   from = module.psoxy.random_password.pseudonym_salt
@@ -133,4 +138,80 @@ moved {
 moved {
   from = module.bulk_connector["zoom-ai-metrics"].google_cloudfunctions2_function.function
   to   = google_cloudfunctions2_function.bulk[0]
+}
+
+# This module's previous single-connector (Zoom) addresses → the for_each keys.
+moved {
+  from = google_secret_manager_secret.zoom["CLIENT_SECRET"]
+  to   = google_secret_manager_secret.connector["zoom_CLIENT_SECRET"]
+}
+
+moved {
+  from = google_secret_manager_secret.zoom["CLIENT_ID"]
+  to   = google_secret_manager_secret.connector["zoom_CLIENT_ID"]
+}
+
+moved {
+  from = google_secret_manager_secret.zoom["ACCOUNT_ID"]
+  to   = google_secret_manager_secret.connector["zoom_ACCOUNT_ID"]
+}
+
+moved {
+  from = google_secret_manager_secret.zoom["ACCESS_TOKEN"]
+  to   = google_secret_manager_secret.connector["zoom_ACCESS_TOKEN"]
+}
+
+moved {
+  from = google_secret_manager_secret.zoom["OAUTH_REFRESH_TOKEN"]
+  to   = google_secret_manager_secret.connector["zoom_OAUTH_REFRESH_TOKEN"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.writable["ACCESS_TOKEN"]
+  to   = google_secret_manager_secret_iam_member.writable["zoom_ACCESS_TOKEN"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.writable["OAUTH_REFRESH_TOKEN"]
+  to   = google_secret_manager_secret_iam_member.writable["zoom_OAUTH_REFRESH_TOKEN"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.accessor["CLIENT_SECRET"]
+  to   = google_secret_manager_secret_iam_member.accessor["zoom_CLIENT_SECRET"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.accessor["CLIENT_ID"]
+  to   = google_secret_manager_secret_iam_member.accessor["zoom_CLIENT_ID"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.accessor["ACCOUNT_ID"]
+  to   = google_secret_manager_secret_iam_member.accessor["zoom_ACCOUNT_ID"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.accessor["PSOXY_SALT"]
+  to   = google_secret_manager_secret_iam_member.accessor["zoom_PSOXY_SALT"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.accessor["PSOXY_ENCRYPTION_KEY"]
+  to   = google_secret_manager_secret_iam_member.accessor["zoom_PSOXY_ENCRYPTION_KEY"]
+}
+
+moved {
+  from = google_service_account.api_connector
+  to   = google_service_account.api_connector["zoom"]
+}
+
+moved {
+  from = google_cloudfunctions2_function.function
+  to   = google_cloudfunctions2_function.function["zoom"]
+}
+
+moved {
+  from = google_cloud_run_service_iam_binding.invokers
+  to   = google_cloud_run_service_iam_binding.invokers["zoom"]
 }

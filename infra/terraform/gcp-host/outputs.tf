@@ -1,10 +1,8 @@
 output "api_connector_instances" {
-  value = {
-    zoom = {
-      endpoint_url        = google_cloudfunctions2_function.function.service_config[0].uri
-      cloud_function_name = google_cloudfunctions2_function.function.name
-    }
-  }
+  value = { for id, f in google_cloudfunctions2_function.function : id => {
+    endpoint_url        = f.service_config[0].uri
+    cloud_function_name = f.name
+  } }
   description = "Per connector: Psoxy Base URL and function name (psoxy's output shape)"
 }
 
@@ -25,13 +23,17 @@ output "artifacts_bucket_name" {
 }
 
 locals {
-  todos = concat([
-    "Fill the Zoom app's values: ${join(" && ", [for k in ["ACCOUNT_ID", "CLIENT_ID", "CLIENT_SECRET"] : "printf '%s' '<Zoom ${k}>' | gcloud secrets versions add ${local.zoom_prefix}${k} --project ${var.gcp_project_id} --data-file=-"])}",
-    "Check: npm run -s psoxy -- call ${google_cloudfunctions2_function.function.service_config[0].uri} --health --sign gcp",
-    "A test call: npm run -s psoxy -- call ${google_cloudfunctions2_function.function.service_config[0].uri}/v2/users?page_size=5 --sign gcp",
+  # Per connector: fill what the admin fills (docs/connectors/<id>.md says where each value comes
+  # from), then check. Zoom's test call is the one psoxy's todo makes.
+  todos = concat(flatten([for id, c in local.connectors : concat(length(c.secrets) == 0 ? [] : [
+    "Fill the ${c.name} values: ${join(" && ", [for k in c.secrets : "printf '%s' '<${c.name} ${k}>' | gcloud secrets versions add ${c.prefix}${k} --project ${var.gcp_project_id} --data-file=-"])}",
+    ], [
+    "Check ${c.name}: npm run -s psoxy -- call ${google_cloudfunctions2_function.function[id].service_config[0].uri} --health --sign gcp",
+    ], id != "zoom" ? [] : [
+    "A test call: npm run -s psoxy -- call ${google_cloudfunctions2_function.function[id].service_config[0].uri}/v2/users?page_size=5 --sign gcp",
     ], !var.enable_remote_resources ? [] : [
-    "Custom rules (optional): gcloud storage cp rules.yaml gs://${google_storage_bucket.artifacts.name}/${local.resource_paths["zoom"]}rules.yaml; they apply when no RULES is set",
-    ], !local.bulk_enabled ? [] : [
+    "Custom ${c.name} rules (optional): gcloud storage cp rules.yaml gs://${google_storage_bucket.artifacts.name}/${local.resource_paths[id]}rules.yaml; they apply when no RULES is set",
+  ])]), !local.bulk_enabled ? [] : [
     "Zoom AI Metrics: gcloud storage cp <snapshot.csv> gs://${google_storage_bucket.bulk_input[0].name}/ai-metrics.csv",
     "Check the sanitized copy (stored gzip-compressed): gcloud storage cp gs://${google_storage_bucket.bulk_sanitized[0].name}/ai-metrics.csv sanitized.csv",
   ])

@@ -1,0 +1,121 @@
+// The Terraform modules' connector files are generated from the catalogue (never drift from the
+// TypeScript), and each connector gets psoxy's names and grants of its own: it reads only its own
+// namespace plus the shared salt and key, and writes only what its grant writes.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { terraformConnectors, terraformFiles, writtenBy } from '../scripts/terraform-connectors.ts';
+import { CONNECTORS } from '../src/sources/catalogue/registry.ts';
+import { block, forEachValue, loadModule, movedMap, movedTo, policyStatements, type EachInstance } from './helpers/hcl-module.ts';
+
+const aws = () => loadModule(new URL('../infra/terraform/aws-host/', import.meta.url));
+const gcp = () => loadModule(new URL('../infra/terraform/gcp-host/', import.meta.url));
+
+test('the checked-in connectors.json and moved-connectors.tf are what the catalogue generates (npm run docs)', () => {
+  for (const [path, text] of Object.entries(terraformFiles())) {
+    assert.equal(readFileSync(new URL(`../${path}`, import.meta.url), 'utf8'), text, `${path} is stale: run npm run docs`);
+  }
+  assert.deepEqual(Object.keys(terraformConnectors()), ['zoom', ...CONNECTORS.map((c) => c.id)], 'Zoom and every catalogue connector');
+});
+
+test("what the runtime writes follows the grant: the shared token and its lock, a rotated refresh token, nothing for static tokens or keys", () => {
+  const c = terraformConnectors();
+  assert.deepEqual(c.zoom.written, ['ACCESS_TOKEN', 'OAUTH_REFRESH_TOKEN']);
+  assert.deepEqual(c.zoom.secrets, ['ACCOUNT_ID', 'CLIENT_ID', 'CLIENT_SECRET']);
+  assert.deepEqual(c['jira-cloud'].written, ['ACCESS_TOKEN', 'OAUTH_REFRESH_TOKEN', 'REFRESH_TOKEN']);
+  assert.deepEqual(c.gcal.written, [], 'a service-account key: nothing written');
+  assert.deepEqual(writtenBy({ SOURCE_AUTH_STRATEGY_IDENTIFIER: 'oauth2_access_token' }), []);
+  assert.deepEqual(writtenBy({ SOURCE_AUTH_STRATEGY_IDENTIFIER: 'oauth2_refresh_token', GRANT_TYPE: 'refresh_token' }), ['REFRESH_TOKEN'], 'rotated, not shared (psoxy default)');
+  assert.deepEqual(writtenBy({ SOURCE_AUTH_STRATEGY_IDENTIFIER: 'oauth2_refresh_token', GRANT_TYPE: 'account_credentials' }), ['ACCESS_TOKEN', 'OAUTH_REFRESH_TOKEN'], "Zoom's grant shares by default");
+  assert.deepEqual(writtenBy({ SOURCE_AUTH_STRATEGY_IDENTIFIER: 'oauth2_refresh_token', GRANT_TYPE: 'client_credentials', USE_SHARED_TOKEN: 'TRUE' }), ['ACCESS_TOKEN', 'OAUTH_REFRESH_TOKEN']);
+});
+
+test("moved blocks: one set per connector, no two with the same source or destination (Terraform refuses those), psoxy's addresses of a non-Zoom connector land on its for_each keys", async () => {
+  for (const m of [await aws(), await gcp()]) {
+    for (const side of ['from', 'to'] as const) {
+      const seen = m.moved.map((x) => x[side]);
+      assert.deepEqual(seen.filter((a, i) => seen.indexOf(a) !== i), [], `duplicate ${side}`);
+    }
+  }
+  const moved = movedMap(await aws());
+  const id = 'msft-teams';
+  assert.equal(movedTo(moved, `module.api_connector["${id}"].module.psoxy_lambda.aws_lambda_function.instance`), `aws_lambda_function.instance["${id}"]`);
+  assert.equal(movedTo(moved, `module.api_connector["${id}"].aws_lambda_function_url.lambda_url[0]`), `aws_lambda_function_url.lambda_url["${id}"]`);
+  assert.equal(movedTo(moved, `module.instance_ssm_parameters["${id}"].aws_ssm_parameter.secret_with_externally_managed_value["CLIENT_ID"]`), `aws_ssm_parameter.connector["${id}_CLIENT_ID"]`);
+  assert.equal(movedTo(movedMap(await gcp()), `module.secrets["${id}"].google_secret_manager_secret.secret["CLIENT_ID"]`), `google_secret_manager_secret.connector["${id}_CLIENT_ID"]`);
+  assert.equal(movedTo(movedMap(await gcp()), `google_secret_manager_secret_iam_member.grant_sa_secretAccessor_on_non_tf_secret["${id}_CLIENT_ID"]`), `google_secret_manager_secret_iam_member.accessor["${id}_CLIENT_ID"]`, "psoxy's grant keys kept");
+});
+
+test('an unknown id in enabled_connectors fails the plan, naming it; ids from the catalogue are accepted', async () => {
+  for (const [m, type, name] of [[await aws(), 'aws_iam_role', 'api_caller'], [await gcp(), 'google_storage_bucket', 'artifacts']] as const) {
+    assert.equal(m.locals.catalogue, '${jsondecode(file("${path.module}/../connectors.json")).connectors}');
+    assert.equal(m.locals.unknown_connectors, '${[for id in var.enabled_connectors : id if !contains(keys(local.catalogue), id)]}');
+    const pre = block<{ lifecycle: { precondition: { condition: string; error_message: string }[] }[] }>(m, 'resource', type, name).lifecycle[0].precondition[0];
+    assert.equal(pre.condition, '${length(local.unknown_connectors) == 0}');
+    assert.match(pre.error_message, /\$\{join\(", ", local\.unknown_connectors\)\}/);
+    assert.match(String(m.locals.connectors), /if contains\(keys\(local\.catalogue\), id\)/, 'unknown ids are left out before they are looked up');
+  }
+});
+
+/** A connector's for_each instance on AWS with psoxy's defaults (SSM store). */
+function awsInstance(id: string): EachInstance {
+  const c = terraformConnectors()[id];
+  return {
+    key: id, value: { prefix: `PSOXY_${id.toUpperCase().replaceAll('-', '_')}_`, function_name: `psoxy-${id}` },
+    lists: { 'each.value.ssm_written': c.written, 'each.value.sm_written': [], 'local.ssm_write_names[each.key]': c.written.flatMap((n) => n === 'OAUTH_REFRESH_TOKEN' ? [n, `${n}_lock`] : [n]) },
+  };
+}
+
+test('AWS, for ["zoom", "gcal", "msft-teams"]: psoxy-<id> with its own role; each reads only its own PSOXY_<ID>_* and the salt and key, writes only what its grant writes', async () => {
+  const m = await aws();
+  const doc = block(m, 'data', 'aws_iam_policy_document', 'required_resource_access');
+  const shared = policyStatements(block(m, 'data', 'aws_iam_policy_document', 'shared_config_read')).find((s) => s.sid === 'ReadSharedSSMParameters')!;
+  assert.deepEqual(shared.resources, ['${local.ssm_arn_path}${local.shared_prefix}PSOXY_SALT', '${local.ssm_arn_path}${local.shared_prefix}PSOXY_ENCRYPTION_KEY'], 'the shared salt and key by name only');
+  const grants = (each: EachInstance) => {
+    const out: Record<string, string[]> = {};
+    for (const s of policyStatements(doc)) {
+      const on = s.when === undefined || (/length\((each\.value\.\w+)\)/.test(s.when) ? each.lists[/length\((each\.value\.\w+)\)/.exec(s.when)![1]].length > 0 : !s.when.includes('use_secrets_manager'));
+      if (!on) continue;
+      const resources = (typeof s.resources === 'string' ? [s.resources] : s.resources).flatMap((r) => forEachValue(r, each)).map((r) => String(r).replace('${local.ssm_arn_path}', ''));
+      for (const a of s.actions) out[a] = [...(out[a] ?? []), ...resources];
+    }
+    return out;
+  };
+  const ids = ['zoom', 'gcal', 'msft-teams'];
+  for (const id of ids) {
+    const each = awsInstance(id);
+    const g = grants(each);
+    const prefix = each.value.prefix;
+    assert.deepEqual(g['ssm:GetParameters'], [`${prefix}*`], `${id} reads its own namespace only`);
+    const written = terraformConnectors()[id].written;
+    assert.deepEqual(g['ssm:PutParameter'], written.length === 0 ? undefined : each.lists['local.ssm_write_names[each.key]'].map((n) => `${prefix}${n}`), `${id} writes only what its grant writes`);
+    assert.equal(forEachValue(block<{ name: string }>(m, 'resource', 'aws_iam_role', 'iam_for_lambda').name, each), `psoxy-${id}_Exec`);
+    assert.equal(forEachValue(block<{ function_name: string }>(m, 'resource', 'aws_lambda_function', 'instance').function_name, each), `psoxy-${id}`);
+    for (const other of ids.filter((o) => o !== id)) {
+      assert.ok(!JSON.stringify(g).includes(awsInstance(other).value.prefix), `${id} gets nothing of ${other}`);
+    }
+  }
+  assert.equal(block<{ role: string }>(m, 'resource', 'aws_iam_role_policy_attachment', 'attach_policy').role, '${aws_iam_role.iam_for_lambda[each.key].name}', "each function's policy on its own role");
+  const env = JSON.stringify(block(m, 'resource', 'aws_lambda_function', 'instance'));
+  assert.match(env, /merge\(local\.common_env, each\.value\.settings, \{/, "the catalogue's settings in the environment");
+  assert.match(env, /SOURCE += each\.key/);
+  assert.match(env, /try\(var\.connector_settings\[each\.key\], \{\}\),\\n +\)/, "the deployment's overrides last");
+});
+
+test('GCP: each connector\'s service account holds Secret Accessor on its own filled secrets and the salt and key, the version manager role on what it writes, nothing of another connector', async () => {
+  const m = await gcp();
+  assert.equal(m.locals.connector_values, '${merge([for id, c in local.connectors : {\n    for n in distinct(concat(c.secrets, c.written)) : "${id}_${n}" => { connector = id, name = n, writable = contains(c.written, n) }\n  }]...)}');
+  const writable = block<{ for_each: string; member: string; role: string }>(m, 'resource', 'google_secret_manager_secret_iam_member', 'writable');
+  assert.equal(writable.for_each, '${{ for k, v in local.connector_values : k => v if v.writable }}');
+  assert.equal(writable.member, 'serviceAccount:${google_service_account.api_connector[each.value.connector].email}', "the value's own connector");
+  const accessor = block<{ for_each: string; member: string; role: string }>(m, 'resource', 'google_secret_manager_secret_iam_member', 'accessor');
+  assert.match(accessor.for_each, /if !v\.writable/);
+  assert.match(accessor.for_each, /"\$\{id\}_PSOXY_SALT" += \{ connector = id, secret = google_secret_manager_secret\.pseudonym_salt\.id \}/);
+  assert.equal(accessor.member, 'serviceAccount:${google_service_account.api_connector[each.value.connector].email}');
+  assert.equal(accessor.role, 'roles/secretmanager.secretAccessor');
+  const fn = JSON.stringify(block(m, 'resource', 'google_cloudfunctions2_function', 'function'));
+  assert.match(fn, /service_account_email\\?"?:?\s*\\?"?\$\{google_service_account\.api_connector\[each\.key\]\.email\}/);
+  assert.match(fn, /merge\(local\.common_env, each\.value\.settings, \{/);
+  const invokers = block<{ for_each: string; service: string }>(m, 'resource', 'google_cloud_run_service_iam_binding', 'invokers');
+  assert.equal(invokers.service, '${google_cloudfunctions2_function.function[each.key].service_config[0].service}');
+});
