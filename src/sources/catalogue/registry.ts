@@ -11,6 +11,7 @@ import { GOOGLE_WORKSPACE_CONNECTORS } from '../google-workspace/index.ts';
 import { ANTHROPIC_CONNECTORS } from '../anthropic/index.ts';
 import { CURSOR_CONNECTORS } from '../cursor/index.ts';
 import { WINDSURF_CONNECTORS } from '../windsurf/index.ts';
+import { CHATGPT_CONNECTORS } from '../chatgpt/index.ts';
 
 export const CONNECTORS: readonly Connector[] = [
   ...GITHUB_CONNECTORS,
@@ -24,6 +25,7 @@ export const CONNECTORS: readonly Connector[] = [
   ...ANTHROPIC_CONNECTORS,
   ...CURSOR_CONNECTORS,
   ...WINDSURF_CONNECTORS,
+  ...CHATGPT_CONNECTORS,
 ];
 
 export function connectorById(id: string): Connector | undefined {
