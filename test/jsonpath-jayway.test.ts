@@ -182,6 +182,15 @@ test('untyped {} schema: a BigInteger is not a simple value, psoxy fails (asSimp
   assert.equal(filter(schema, '{"n":9223372036854775807}'), '{"n":9223372036854775807}', 'a long is fine');
 });
 
+test('schema $ref: an unresolvable one fails only where a value reaches it; a recursive definition filters at any depth', () => {
+  const dangling = { type: 'object', properties: { id: { type: 'string' }, x: { $ref: '#/definitions/Missing' } } };
+  assert.equal(filter(dangling, '{"id":"1","y":2}'), '{"id":"1"}');
+  assert.throws(() => filter(dangling, '{"id":"1","x":2}'), SchemaFilterError);
+  const node = { type: 'object', properties: { name: { type: 'string' }, children: { type: 'array', items: { $ref: '#/definitions/Node' } } } };
+  const tree = new ResponseSchemaFilter({ Node: node }).apply(json('{"name":"a","drop":1,"children":[{"name":"b","children":[{"name":"c","drop":2}]}]}'), { $ref: '#/definitions/Node' } as never);
+  assert.equal(out(tree), '{"name":"a","children":[{"name":"b","children":[{"name":"c"}]}]}');
+});
+
 test('if whose property is missing: psoxy reads Java null and fails, unless the schema is type null', () => {
   const schema = (cond: object) => ({ type: 'object', if: { properties: { kind: cond } }, then: { properties: { kind: { type: 'string' }, id: { type: 'string' } } } });
   assert.throws(() => filter(schema({ const: 'user' }), '{"id":"1"}'), SchemaFilterError);

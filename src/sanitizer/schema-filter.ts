@@ -81,9 +81,11 @@ export class ResponseSchemaFilter {
   private filterFor(schema: SchemaFilter): Filter {
     let f = this.compiled.get(schema);
     if (!f) {
-      // Registered before compiling so recursive definitions resolve to this (lazy) entry.
+      // A schema being compiled is reached again only through a recursive definition: that
+      // reference goes through an indirection, every other one calls the compiled filter itself.
       let impl: Filter | undefined;
-      f = (node) => (impl ??= this.compile(schema))(node);
+      this.compiled.set(schema, (node) => impl!(node));
+      f = impl = this.compile(schema);
       this.compiled.set(schema, f);
     }
     return f;
@@ -102,7 +104,13 @@ export class ResponseSchemaFilter {
   }
 
   private compile(schema: SchemaFilter): Filter {
-    if (schema.$ref !== undefined) return this.filterFor(this.resolve(schema.$ref));
+    if (schema.$ref !== undefined) {
+      if (schema.$ref !== '#' && !this.definition(schema.$ref)) {
+        const ref = schema.$ref;
+        return () => { throw new SchemaFilterError(`unresolvable $ref ${ref}`); }; // only when a node reaches it, as psoxy fails
+      }
+      return this.filterFor(this.resolve(schema.$ref));
+    }
     if (schema.anyOf) {
       const alts = schema.anyOf.map((s) => this.filterFor(s));
       return (node) => {
