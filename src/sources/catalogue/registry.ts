@@ -12,6 +12,7 @@ import { ANTHROPIC_CONNECTORS } from '../anthropic/index.ts';
 import { CURSOR_CONNECTORS } from '../cursor/index.ts';
 import { WINDSURF_CONNECTORS } from '../windsurf/index.ts';
 import { CHATGPT_CONNECTORS } from '../chatgpt/index.ts';
+import { GONG_CONNECTORS } from '../gong/index.ts';
 
 export const CONNECTORS: readonly Connector[] = [
   ...GITHUB_CONNECTORS,
@@ -26,6 +27,7 @@ export const CONNECTORS: readonly Connector[] = [
   ...CURSOR_CONNECTORS,
   ...WINDSURF_CONNECTORS,
   ...CHATGPT_CONNECTORS,
+  ...GONG_CONNECTORS,
 ];
 
 export function connectorById(id: string): Connector | undefined {
