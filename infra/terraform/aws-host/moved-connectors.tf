@@ -707,6 +707,136 @@ moved {
 }
 
 moved {
+  from = module.instance_ssm_parameters["confluence-cloud"].aws_ssm_parameter.secret_with_externally_managed_value["CLIENT_ID"]
+  to   = aws_ssm_parameter.connector["confluence-cloud_CLIENT_ID"]
+}
+
+moved {
+  from = module.instance_ssm_parameters["confluence-cloud"].aws_ssm_parameter.secret_with_externally_managed_value["CLIENT_SECRET"]
+  to   = aws_ssm_parameter.connector["confluence-cloud_CLIENT_SECRET"]
+}
+
+moved {
+  from = module.instance_ssm_parameters["confluence-cloud"].aws_ssm_parameter.secret_with_externally_managed_value["REFRESH_TOKEN"]
+  to   = aws_ssm_parameter.connector["confluence-cloud_REFRESH_TOKEN"]
+}
+
+moved {
+  from = module.instance_ssm_parameters["confluence-cloud"].aws_ssm_parameter.secret_with_externally_managed_value["ACCESS_TOKEN"]
+  to   = aws_ssm_parameter.connector["confluence-cloud_ACCESS_TOKEN"]
+}
+
+moved {
+  from = module.instance_ssm_parameters["confluence-cloud"].aws_ssm_parameter.secret_with_externally_managed_value["OAUTH_REFRESH_TOKEN"]
+  to   = aws_ssm_parameter.connector["confluence-cloud_OAUTH_REFRESH_TOKEN"]
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["confluence-cloud"].aws_secretsmanager_secret.secret["CLIENT_SECRET"]
+  to   = aws_secretsmanager_secret.connector["confluence-cloud_CLIENT_SECRET"]
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["confluence-cloud"].aws_secretsmanager_secret.secret["REFRESH_TOKEN"]
+  to   = aws_secretsmanager_secret.connector["confluence-cloud_REFRESH_TOKEN"]
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["confluence-cloud"].aws_secretsmanager_secret.secret["ACCESS_TOKEN"]
+  to   = aws_secretsmanager_secret.connector["confluence-cloud_ACCESS_TOKEN"]
+}
+
+moved {
+  from = module.api_connector["confluence-cloud"].module.psoxy_lambda.aws_lambda_function.instance
+  to   = aws_lambda_function.instance["confluence-cloud"]
+}
+
+moved {
+  from = module.api_connector["confluence-cloud"].module.psoxy_lambda.aws_cloudwatch_log_group.lambda_log
+  to   = aws_cloudwatch_log_group.lambda_log["confluence-cloud"]
+}
+
+moved {
+  from = module.api_connector["confluence-cloud"].module.psoxy_lambda.aws_iam_role.iam_for_lambda
+  to   = aws_iam_role.iam_for_lambda["confluence-cloud"]
+}
+
+moved {
+  from = module.api_connector["confluence-cloud"].module.psoxy_lambda.aws_iam_policy.required_resource_access
+  to   = aws_iam_policy.required_resource_access["confluence-cloud"]
+}
+
+moved {
+  from = module.api_connector["confluence-cloud"].module.psoxy_lambda.aws_iam_role_policy_attachment.attach_policy
+  to   = aws_iam_role_policy_attachment.attach_policy["confluence-cloud"]
+}
+
+moved {
+  from = module.api_connector["confluence-cloud"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
+  to   = aws_iam_role_policy_attachment.basic["confluence-cloud"]
+}
+
+moved {
+  from = module.api_connector["confluence-cloud"].aws_lambda_function_url.lambda_url[0]
+  to   = aws_lambda_function_url.lambda_url["confluence-cloud"]
+}
+
+moved {
+  from = module.custom_api_connector_rules["confluence-cloud"].aws_ssm_parameter.rules
+  to   = aws_ssm_parameter.rules["confluence-cloud"]
+}
+
+moved {
+  from = module.instance_ssm_parameters["atlassian-organization"].aws_ssm_parameter.secret_with_externally_managed_value["ACCESS_TOKEN"]
+  to   = aws_ssm_parameter.connector["atlassian-organization_ACCESS_TOKEN"]
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["atlassian-organization"].aws_secretsmanager_secret.secret["ACCESS_TOKEN"]
+  to   = aws_secretsmanager_secret.connector["atlassian-organization_ACCESS_TOKEN"]
+}
+
+moved {
+  from = module.api_connector["atlassian-organization"].module.psoxy_lambda.aws_lambda_function.instance
+  to   = aws_lambda_function.instance["atlassian-organization"]
+}
+
+moved {
+  from = module.api_connector["atlassian-organization"].module.psoxy_lambda.aws_cloudwatch_log_group.lambda_log
+  to   = aws_cloudwatch_log_group.lambda_log["atlassian-organization"]
+}
+
+moved {
+  from = module.api_connector["atlassian-organization"].module.psoxy_lambda.aws_iam_role.iam_for_lambda
+  to   = aws_iam_role.iam_for_lambda["atlassian-organization"]
+}
+
+moved {
+  from = module.api_connector["atlassian-organization"].module.psoxy_lambda.aws_iam_policy.required_resource_access
+  to   = aws_iam_policy.required_resource_access["atlassian-organization"]
+}
+
+moved {
+  from = module.api_connector["atlassian-organization"].module.psoxy_lambda.aws_iam_role_policy_attachment.attach_policy
+  to   = aws_iam_role_policy_attachment.attach_policy["atlassian-organization"]
+}
+
+moved {
+  from = module.api_connector["atlassian-organization"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
+  to   = aws_iam_role_policy_attachment.basic["atlassian-organization"]
+}
+
+moved {
+  from = module.api_connector["atlassian-organization"].aws_lambda_function_url.lambda_url[0]
+  to   = aws_lambda_function_url.lambda_url["atlassian-organization"]
+}
+
+moved {
+  from = module.custom_api_connector_rules["atlassian-organization"].aws_ssm_parameter.rules
+  to   = aws_ssm_parameter.rules["atlassian-organization"]
+}
+
+moved {
   from = module.instance_ssm_parameters["msft-entra-id"].aws_ssm_parameter.secret_with_externally_managed_value["CLIENT_ID"]
   to   = aws_ssm_parameter.connector["msft-entra-id_CLIENT_ID"]
 }
@@ -1304,6 +1434,56 @@ moved {
 moved {
   from = module.custom_api_connector_rules["gemini-in-workspace-apps"].aws_ssm_parameter.rules
   to   = aws_ssm_parameter.rules["gemini-in-workspace-apps"]
+}
+
+moved {
+  from = module.instance_ssm_parameters["gdrive"].aws_ssm_parameter.secret_with_externally_managed_value["SERVICE_ACCOUNT_KEY"]
+  to   = aws_ssm_parameter.connector["gdrive_SERVICE_ACCOUNT_KEY"]
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["gdrive"].aws_secretsmanager_secret.secret["SERVICE_ACCOUNT_KEY"]
+  to   = aws_secretsmanager_secret.connector["gdrive_SERVICE_ACCOUNT_KEY"]
+}
+
+moved {
+  from = module.api_connector["gdrive"].module.psoxy_lambda.aws_lambda_function.instance
+  to   = aws_lambda_function.instance["gdrive"]
+}
+
+moved {
+  from = module.api_connector["gdrive"].module.psoxy_lambda.aws_cloudwatch_log_group.lambda_log
+  to   = aws_cloudwatch_log_group.lambda_log["gdrive"]
+}
+
+moved {
+  from = module.api_connector["gdrive"].module.psoxy_lambda.aws_iam_role.iam_for_lambda
+  to   = aws_iam_role.iam_for_lambda["gdrive"]
+}
+
+moved {
+  from = module.api_connector["gdrive"].module.psoxy_lambda.aws_iam_policy.required_resource_access
+  to   = aws_iam_policy.required_resource_access["gdrive"]
+}
+
+moved {
+  from = module.api_connector["gdrive"].module.psoxy_lambda.aws_iam_role_policy_attachment.attach_policy
+  to   = aws_iam_role_policy_attachment.attach_policy["gdrive"]
+}
+
+moved {
+  from = module.api_connector["gdrive"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
+  to   = aws_iam_role_policy_attachment.basic["gdrive"]
+}
+
+moved {
+  from = module.api_connector["gdrive"].aws_lambda_function_url.lambda_url[0]
+  to   = aws_lambda_function_url.lambda_url["gdrive"]
+}
+
+moved {
+  from = module.custom_api_connector_rules["gdrive"].aws_ssm_parameter.rules
+  to   = aws_ssm_parameter.rules["gdrive"]
 }
 
 moved {

@@ -497,6 +497,96 @@ moved {
 }
 
 moved {
+  from = module.secrets["confluence-cloud"].google_secret_manager_secret.secret["CLIENT_ID"]
+  to   = google_secret_manager_secret.connector["confluence-cloud_CLIENT_ID"]
+}
+
+moved {
+  from = module.secrets["confluence-cloud"].google_secret_manager_secret.secret["CLIENT_SECRET"]
+  to   = google_secret_manager_secret.connector["confluence-cloud_CLIENT_SECRET"]
+}
+
+moved {
+  from = module.secrets["confluence-cloud"].google_secret_manager_secret.secret["REFRESH_TOKEN"]
+  to   = google_secret_manager_secret.connector["confluence-cloud_REFRESH_TOKEN"]
+}
+
+moved {
+  from = module.secrets["confluence-cloud"].google_secret_manager_secret.secret["ACCESS_TOKEN"]
+  to   = google_secret_manager_secret.connector["confluence-cloud_ACCESS_TOKEN"]
+}
+
+moved {
+  from = module.secrets["confluence-cloud"].google_secret_manager_secret.secret["OAUTH_REFRESH_TOKEN"]
+  to   = google_secret_manager_secret.connector["confluence-cloud_OAUTH_REFRESH_TOKEN"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.grant_sa_secretAccessor_on_non_tf_secret["confluence-cloud_CLIENT_ID"]
+  to   = google_secret_manager_secret_iam_member.accessor["confluence-cloud_CLIENT_ID"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.grant_sa_secretAccessor_on_non_tf_secret["confluence-cloud_CLIENT_SECRET"]
+  to   = google_secret_manager_secret_iam_member.accessor["confluence-cloud_CLIENT_SECRET"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.grant_sa_secretVersionManager_on_writable_secret["confluence-cloud_REFRESH_TOKEN"]
+  to   = google_secret_manager_secret_iam_member.writable["confluence-cloud_REFRESH_TOKEN"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.grant_sa_secretVersionManager_on_writable_secret["confluence-cloud_ACCESS_TOKEN"]
+  to   = google_secret_manager_secret_iam_member.writable["confluence-cloud_ACCESS_TOKEN"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.grant_sa_secretVersionManager_on_writable_secret["confluence-cloud_OAUTH_REFRESH_TOKEN"]
+  to   = google_secret_manager_secret_iam_member.writable["confluence-cloud_OAUTH_REFRESH_TOKEN"]
+}
+
+moved {
+  from = google_service_account.api_connectors["confluence-cloud"]
+  to   = google_service_account.api_connector["confluence-cloud"]
+}
+
+moved {
+  from = module.api_connector["confluence-cloud"].google_cloudfunctions2_function.function
+  to   = google_cloudfunctions2_function.function["confluence-cloud"]
+}
+
+moved {
+  from = module.api_connector["confluence-cloud"].google_cloud_run_service_iam_binding.invokers
+  to   = google_cloud_run_service_iam_binding.invokers["confluence-cloud"]
+}
+
+moved {
+  from = module.secrets["atlassian-organization"].google_secret_manager_secret.secret["ACCESS_TOKEN"]
+  to   = google_secret_manager_secret.connector["atlassian-organization_ACCESS_TOKEN"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.grant_sa_secretAccessor_on_non_tf_secret["atlassian-organization_ACCESS_TOKEN"]
+  to   = google_secret_manager_secret_iam_member.accessor["atlassian-organization_ACCESS_TOKEN"]
+}
+
+moved {
+  from = google_service_account.api_connectors["atlassian-organization"]
+  to   = google_service_account.api_connector["atlassian-organization"]
+}
+
+moved {
+  from = module.api_connector["atlassian-organization"].google_cloudfunctions2_function.function
+  to   = google_cloudfunctions2_function.function["atlassian-organization"]
+}
+
+moved {
+  from = module.api_connector["atlassian-organization"].google_cloud_run_service_iam_binding.invokers
+  to   = google_cloud_run_service_iam_binding.invokers["atlassian-organization"]
+}
+
+moved {
   from = module.secrets["msft-entra-id"].google_secret_manager_secret.secret["CLIENT_ID"]
   to   = google_secret_manager_secret.connector["msft-entra-id_CLIENT_ID"]
 }
@@ -854,6 +944,31 @@ moved {
 moved {
   from = module.api_connector["gemini-in-workspace-apps"].google_cloud_run_service_iam_binding.invokers
   to   = google_cloud_run_service_iam_binding.invokers["gemini-in-workspace-apps"]
+}
+
+moved {
+  from = module.secrets["gdrive"].google_secret_manager_secret.secret["SERVICE_ACCOUNT_KEY"]
+  to   = google_secret_manager_secret.connector["gdrive_SERVICE_ACCOUNT_KEY"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.grant_sa_secretAccessor_on_non_tf_secret["gdrive_SERVICE_ACCOUNT_KEY"]
+  to   = google_secret_manager_secret_iam_member.accessor["gdrive_SERVICE_ACCOUNT_KEY"]
+}
+
+moved {
+  from = google_service_account.api_connectors["gdrive"]
+  to   = google_service_account.api_connector["gdrive"]
+}
+
+moved {
+  from = module.api_connector["gdrive"].google_cloudfunctions2_function.function
+  to   = google_cloudfunctions2_function.function["gdrive"]
+}
+
+moved {
+  from = module.api_connector["gdrive"].google_cloud_run_service_iam_binding.invokers
+  to   = google_cloud_run_service_iam_binding.invokers["gdrive"]
 }
 
 moved {

@@ -1,17 +1,16 @@
-/** The Atlassian connectors: Jira Cloud (OAuth 2.0 3LO app, rotating refresh tokens) and Jira Server / Data Center (personal access token). */
+/** The Atlassian connectors: Jira Cloud and Confluence Cloud (OAuth 2.0 3LO app, rotating refresh tokens), Jira Server / Data Center (personal access token) and the organization admin API (API key). */
 import type { Connector } from '../catalogue/connector.ts';
 import type { FakeOrg, FakePerson } from '../catalogue/fake-org.ts';
 import { JIRA_CLOUD_RULES_YAML } from './jira-cloud-rules.ts';
 import { JIRA_SERVER_RULES_YAML } from './jira-server-rules.ts';
+import { CONFLUENCE_CLOUD } from './confluence.ts';
+import { ATLASSIAN_ORGANIZATION } from './organization.ts';
+import { ATLASSIAN_CLOUD_SECRETS, ATLASSIAN_CLOUD_SETTINGS, CLOUD_ID, SITE, accessibleResourcesExample, accountId, atlassianAppSetup, avatars } from './cloud.ts';
 
-const CLOUD_ID = '11223344-a1b2-3b33-c444-def123456789';
-const SITE = 'https://example-corp.atlassian.net';
 const ISSUE_ID = '10042';
 
-/** Atlassian account ids look like `712020:<uuid>`; Server user keys like `JIRAUSER10000`. */
-const accountId = (p: FakePerson) => `712020:${p.id.toLowerCase()}`;
+/** Server user keys look like `JIRAUSER10000`. */
 const serverKey = (org: FakeOrg, p: FakePerson) => `JIRAUSER${10000 + org.people.indexOf(p)}`;
-const avatars = (p: FakePerson) => ({ '48x48': `https://secure.gravatar.com/avatar/${p.id}?d=https%3A%2F%2Favatar-management.services.atlassian.com%2Finitials%2F${p.firstName[0]}${p.lastName[0]}-1.png` });
 
 const cloudUser = (p: FakePerson) => ({
   self: `${SITE}/rest/api/3/user?accountId=${accountId(p)}`, accountId: accountId(p), accountType: 'atlassian', emailAddress: p.email,
@@ -63,38 +62,26 @@ function cloudWorklog(org: FakeOrg) {
     comment: adf(org, author, ' set up the laptop and accounts'), started: org.isoTime(), created: org.isoTime(), updated: org.isoTime(), timeSpent: '1h', timeSpentSeconds: 3600 };
 }
 
-const ATLASSIAN_APP_SETUP = [
-  'In the [Atlassian developer console](https://developer.atlassian.com/console/myapps/) create an OAuth 2.0 integration (3LO app); under',
-  'Authorization add a callback URL (`http://localhost` will do); under Permissions add Jira API with the classic scopes `read:jira-user` and',
-  '`read:jira-work` and the granular scopes `read:group:jira`, `read:avatar:jira` and `read:user:jira`, and User Identity API with `read:account`.',
-  'Copy its Client ID and Secret. A Jira admin then opens',
-  '`https://auth.atlassian.com/authorize?audience=api.atlassian.com&client_id=<Client ID>&scope=offline_access%20read:group:jira%20read:avatar:jira%20read:user:jira%20read:account%20read:jira-user%20read:jira-work&redirect_uri=http://localhost&response_type=code&prompt=consent`,',
-  'picks the site, and exchanges the `code` from the redirect with a POST to `https://auth.atlassian.com/oauth/token`',
-  '(`grant_type=authorization_code`, client id and secret, code, redirect_uri). Fill `CLIENT_ID`, `CLIENT_SECRET` and `REFRESH_TOKEN` from it;',
-  'Atlassian rotates the refresh token on every use, so the proxy writes each new one back (the secrets `REFRESH_TOKEN` and `ACCESS_TOKEN`',
-  'must be writable) and shares one token between instances. `GET /oauth/token/accessible-resources` names the cloud id to use in paths.',
-].join('\n');
-
 export const JIRA_CLOUD: Connector = {
   id: 'jira-cloud',
   name: 'Jira Cloud',
   family: 'atlassian',
-  settings: {
-    TARGET_HOST: 'api.atlassian.com',
-    SOURCE_AUTH_STRATEGY_IDENTIFIER: 'oauth2_refresh_token',
-    GRANT_TYPE: 'refresh_token',
-    REFRESH_ENDPOINT: 'https://auth.atlassian.com/oauth/token',
-    USE_SHARED_TOKEN: 'true',
-  },
-  secrets: ['CLIENT_ID', 'CLIENT_SECRET', 'REFRESH_TOKEN', 'ACCESS_TOKEN'],
-  setup: ATLASSIAN_APP_SETUP,
+  settings: { ...ATLASSIAN_CLOUD_SETTINGS },
+  secrets: ATLASSIAN_CLOUD_SECRETS,
+  setup: atlassianAppSetup({
+    permissions: [
+      'Authorization add a callback URL (`http://localhost` will do); under Permissions add Jira API with the classic scopes `read:jira-user` and',
+      '`read:jira-work` and the granular scopes `read:group:jira`, `read:avatar:jira` and `read:user:jira`, and User Identity API with `read:account`.',
+    ],
+    scopes: ['read:group:jira', 'read:avatar:jira', 'read:user:jira', 'read:account', 'read:jira-user', 'read:jira-work'],
+    admin: 'A Jira admin',
+  }),
   caveats: 'Any Jira Cloud plan (Free included); the authorizing user must be a Jira admin to list all users and groups, and emails are visible only where users\' profile visibility or the org\'s managed accounts allow. Atlassian rotating refresh tokens expire after 90 days unused.',
   sanitizes: 'Account ids, emails and mentioned account ids become tokens; display names, avatars, issue summaries, descriptions, comment and worklog texts, changed values and attachment names are redacted; issues keep only ids, types, statuses, dates, estimates and the people involved.',
   rules: { '': JIRA_CLOUD_RULES_YAML },
   conformance: { '': 'atlassian/jira-cloud' },
   examples: [
-    { name: 'Get accessible resources', path: '/oauth/token/accessible-resources',
-      response: (org) => [{ id: CLOUD_ID, url: SITE, name: said(org, `${org.people[0].lastName} family workspace`), scopes: ['read:jira-work', 'read:jira-user'], avatarUrl: 'https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/rocket.png' }] },
+    accessibleResourcesExample(['read:jira-work', 'read:jira-user']),
     { name: 'Get all users', path: `/ex/jira/${CLOUD_ID}/rest/api/3/users?maxResults=50`, response: (org) => org.people.map(cloudUser) },
     { name: 'Bulk get groups', path: `/ex/jira/${CLOUD_ID}/rest/api/3/group/bulk?maxResults=50`,
       response: (org) => ({ isLast: true, maxResults: 50, startAt: 0, total: 1, values: [{ groupId: '276f955c-63d7-42c8-9520-92d01dca0625', name: said(org, `${org.people[1].displayName} reports`) }] }) },
@@ -163,4 +150,4 @@ export const JIRA_SERVER: Connector = {
   ],
 };
 
-export const ATLASSIAN_CONNECTORS: readonly Connector[] = [JIRA_CLOUD, JIRA_SERVER];
+export const ATLASSIAN_CONNECTORS: readonly Connector[] = [JIRA_CLOUD, JIRA_SERVER, CONFLUENCE_CLOUD, ATLASSIAN_ORGANIZATION];

@@ -7,6 +7,7 @@
 import { issueShape } from './issue-schema.ts';
 import { schema } from '../catalogue/response-schema.ts';
 import { list, pseudonymize, redact } from '../catalogue/rules-yaml.ts';
+import { ACCESSIBLE_RESOURCES_ENDPOINT } from './cloud.ts';
 
 const PAGED = ['startAt', 'maxResults'];
 const ISSUE = schema(issueShape('accountId'));
@@ -51,7 +52,5 @@ endpoints:
   - pathTemplate: /ex/jira/{cloudId}/rest/api/{apiVersion}/project/search
     allowedQueryParams: ${list(PAGED)}
     transforms:${redact(['avatarUrls', 'self', 'displayName', 'leadUserName', 'description'].map((f) => `$.values[*]..${f}`))}${pseudonymize(['accountId', 'emailAddress', 'email', 'leadAccountId'].map((f) => `$.values[*]..${f}`))}
-  # The sites the token may reach (where the cloudId comes from).
-  - pathTemplate: /oauth/token/accessible-resources
-    transforms:${redact(['$..name', '$..scopes', '$..avatarUrl'])}
+${ACCESSIBLE_RESOURCES_ENDPOINT}
 `;

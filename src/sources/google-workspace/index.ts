@@ -6,5 +6,6 @@ import { GMAIL } from './gmail.ts';
 import { GOOGLE_MEET } from './meet.ts';
 import { GOOGLE_CHAT } from './chat.ts';
 import { GEMINI_IN_WORKSPACE_APPS } from './gemini.ts';
+import { GDRIVE } from './drive.ts';
 
-export const GOOGLE_WORKSPACE_CONNECTORS: readonly Connector[] = [GCAL, GDIRECTORY, GMAIL, GOOGLE_MEET, GOOGLE_CHAT, GEMINI_IN_WORKSPACE_APPS];
+export const GOOGLE_WORKSPACE_CONNECTORS: readonly Connector[] = [GCAL, GDIRECTORY, GMAIL, GOOGLE_MEET, GOOGLE_CHAT, GEMINI_IN_WORKSPACE_APPS, GDRIVE];
