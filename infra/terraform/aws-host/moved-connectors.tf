@@ -1725,3 +1725,183 @@ moved {
   from = module.custom_api_connector_rules["windsurf"].aws_ssm_parameter.rules
   to   = aws_ssm_parameter.rules["windsurf"]
 }
+
+moved {
+  from = module.instance_ssm_parameters["chatgpt-enterprise"].aws_ssm_parameter.secret_with_externally_managed_value["ACCESS_TOKEN"]
+  to   = aws_ssm_parameter.connector["chatgpt-enterprise_ACCESS_TOKEN"]
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["chatgpt-enterprise"].aws_secretsmanager_secret.secret["ACCESS_TOKEN"]
+  to   = aws_secretsmanager_secret.connector["chatgpt-enterprise_ACCESS_TOKEN"]
+}
+
+moved {
+  from = module.api_connector["chatgpt-enterprise"].module.psoxy_lambda.aws_lambda_function.instance
+  to   = aws_lambda_function.instance["chatgpt-enterprise"]
+}
+
+moved {
+  from = module.api_connector["chatgpt-enterprise"].module.psoxy_lambda.aws_cloudwatch_log_group.lambda_log
+  to   = aws_cloudwatch_log_group.lambda_log["chatgpt-enterprise"]
+}
+
+moved {
+  from = module.api_connector["chatgpt-enterprise"].module.psoxy_lambda.aws_iam_role.iam_for_lambda
+  to   = aws_iam_role.iam_for_lambda["chatgpt-enterprise"]
+}
+
+moved {
+  from = module.api_connector["chatgpt-enterprise"].module.psoxy_lambda.aws_iam_policy.required_resource_access
+  to   = aws_iam_policy.required_resource_access["chatgpt-enterprise"]
+}
+
+moved {
+  from = module.api_connector["chatgpt-enterprise"].module.psoxy_lambda.aws_iam_role_policy_attachment.attach_policy
+  to   = aws_iam_role_policy_attachment.attach_policy["chatgpt-enterprise"]
+}
+
+moved {
+  from = module.api_connector["chatgpt-enterprise"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
+  to   = aws_iam_role_policy_attachment.basic["chatgpt-enterprise"]
+}
+
+moved {
+  from = module.api_connector["chatgpt-enterprise"].aws_lambda_function_url.lambda_url[0]
+  to   = aws_lambda_function_url.lambda_url["chatgpt-enterprise"]
+}
+
+moved {
+  from = module.custom_api_connector_rules["chatgpt-enterprise"].aws_ssm_parameter.rules
+  to   = aws_ssm_parameter.rules["chatgpt-enterprise"]
+}
+
+moved {
+  from = module.instance_ssm_parameters["codex-enterprise-analytics"].aws_ssm_parameter.secret_with_externally_managed_value["ACCESS_TOKEN"]
+  to   = aws_ssm_parameter.connector["codex-enterprise-analytics_ACCESS_TOKEN"]
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["codex-enterprise-analytics"].aws_secretsmanager_secret.secret["ACCESS_TOKEN"]
+  to   = aws_secretsmanager_secret.connector["codex-enterprise-analytics_ACCESS_TOKEN"]
+}
+
+moved {
+  from = module.api_connector["codex-enterprise-analytics"].module.psoxy_lambda.aws_lambda_function.instance
+  to   = aws_lambda_function.instance["codex-enterprise-analytics"]
+}
+
+moved {
+  from = module.api_connector["codex-enterprise-analytics"].module.psoxy_lambda.aws_cloudwatch_log_group.lambda_log
+  to   = aws_cloudwatch_log_group.lambda_log["codex-enterprise-analytics"]
+}
+
+moved {
+  from = module.api_connector["codex-enterprise-analytics"].module.psoxy_lambda.aws_iam_role.iam_for_lambda
+  to   = aws_iam_role.iam_for_lambda["codex-enterprise-analytics"]
+}
+
+moved {
+  from = module.api_connector["codex-enterprise-analytics"].module.psoxy_lambda.aws_iam_policy.required_resource_access
+  to   = aws_iam_policy.required_resource_access["codex-enterprise-analytics"]
+}
+
+moved {
+  from = module.api_connector["codex-enterprise-analytics"].module.psoxy_lambda.aws_iam_role_policy_attachment.attach_policy
+  to   = aws_iam_role_policy_attachment.attach_policy["codex-enterprise-analytics"]
+}
+
+moved {
+  from = module.api_connector["codex-enterprise-analytics"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
+  to   = aws_iam_role_policy_attachment.basic["codex-enterprise-analytics"]
+}
+
+moved {
+  from = module.api_connector["codex-enterprise-analytics"].aws_lambda_function_url.lambda_url[0]
+  to   = aws_lambda_function_url.lambda_url["codex-enterprise-analytics"]
+}
+
+moved {
+  from = module.custom_api_connector_rules["codex-enterprise-analytics"].aws_ssm_parameter.rules
+  to   = aws_ssm_parameter.rules["codex-enterprise-analytics"]
+}
+
+moved {
+  from = module.instance_ssm_parameters["gong-metrics"].aws_ssm_parameter.secret_with_externally_managed_value["CLIENT_ID"]
+  to   = aws_ssm_parameter.connector["gong-metrics_CLIENT_ID"]
+}
+
+moved {
+  from = module.instance_ssm_parameters["gong-metrics"].aws_ssm_parameter.secret_with_externally_managed_value["CLIENT_SECRET"]
+  to   = aws_ssm_parameter.connector["gong-metrics_CLIENT_SECRET"]
+}
+
+moved {
+  from = module.instance_ssm_parameters["gong-metrics"].aws_ssm_parameter.secret_with_externally_managed_value["REFRESH_TOKEN"]
+  to   = aws_ssm_parameter.connector["gong-metrics_REFRESH_TOKEN"]
+}
+
+moved {
+  from = module.instance_ssm_parameters["gong-metrics"].aws_ssm_parameter.secret_with_externally_managed_value["ACCESS_TOKEN"]
+  to   = aws_ssm_parameter.connector["gong-metrics_ACCESS_TOKEN"]
+}
+
+moved {
+  from = module.instance_ssm_parameters["gong-metrics"].aws_ssm_parameter.secret_with_externally_managed_value["OAUTH_REFRESH_TOKEN"]
+  to   = aws_ssm_parameter.connector["gong-metrics_OAUTH_REFRESH_TOKEN"]
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["gong-metrics"].aws_secretsmanager_secret.secret["CLIENT_SECRET"]
+  to   = aws_secretsmanager_secret.connector["gong-metrics_CLIENT_SECRET"]
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["gong-metrics"].aws_secretsmanager_secret.secret["REFRESH_TOKEN"]
+  to   = aws_secretsmanager_secret.connector["gong-metrics_REFRESH_TOKEN"]
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["gong-metrics"].aws_secretsmanager_secret.secret["ACCESS_TOKEN"]
+  to   = aws_secretsmanager_secret.connector["gong-metrics_ACCESS_TOKEN"]
+}
+
+moved {
+  from = module.api_connector["gong-metrics"].module.psoxy_lambda.aws_lambda_function.instance
+  to   = aws_lambda_function.instance["gong-metrics"]
+}
+
+moved {
+  from = module.api_connector["gong-metrics"].module.psoxy_lambda.aws_cloudwatch_log_group.lambda_log
+  to   = aws_cloudwatch_log_group.lambda_log["gong-metrics"]
+}
+
+moved {
+  from = module.api_connector["gong-metrics"].module.psoxy_lambda.aws_iam_role.iam_for_lambda
+  to   = aws_iam_role.iam_for_lambda["gong-metrics"]
+}
+
+moved {
+  from = module.api_connector["gong-metrics"].module.psoxy_lambda.aws_iam_policy.required_resource_access
+  to   = aws_iam_policy.required_resource_access["gong-metrics"]
+}
+
+moved {
+  from = module.api_connector["gong-metrics"].module.psoxy_lambda.aws_iam_role_policy_attachment.attach_policy
+  to   = aws_iam_role_policy_attachment.attach_policy["gong-metrics"]
+}
+
+moved {
+  from = module.api_connector["gong-metrics"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
+  to   = aws_iam_role_policy_attachment.basic["gong-metrics"]
+}
+
+moved {
+  from = module.api_connector["gong-metrics"].aws_lambda_function_url.lambda_url[0]
+  to   = aws_lambda_function_url.lambda_url["gong-metrics"]
+}
+
+moved {
+  from = module.custom_api_connector_rules["gong-metrics"].aws_ssm_parameter.rules
+  to   = aws_ssm_parameter.rules["gong-metrics"]
+}

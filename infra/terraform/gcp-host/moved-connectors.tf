@@ -1095,3 +1095,118 @@ moved {
   from = module.api_connector["windsurf"].google_cloud_run_service_iam_binding.invokers
   to   = google_cloud_run_service_iam_binding.invokers["windsurf"]
 }
+
+moved {
+  from = module.secrets["chatgpt-enterprise"].google_secret_manager_secret.secret["ACCESS_TOKEN"]
+  to   = google_secret_manager_secret.connector["chatgpt-enterprise_ACCESS_TOKEN"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.grant_sa_secretAccessor_on_non_tf_secret["chatgpt-enterprise_ACCESS_TOKEN"]
+  to   = google_secret_manager_secret_iam_member.accessor["chatgpt-enterprise_ACCESS_TOKEN"]
+}
+
+moved {
+  from = google_service_account.api_connectors["chatgpt-enterprise"]
+  to   = google_service_account.api_connector["chatgpt-enterprise"]
+}
+
+moved {
+  from = module.api_connector["chatgpt-enterprise"].google_cloudfunctions2_function.function
+  to   = google_cloudfunctions2_function.function["chatgpt-enterprise"]
+}
+
+moved {
+  from = module.api_connector["chatgpt-enterprise"].google_cloud_run_service_iam_binding.invokers
+  to   = google_cloud_run_service_iam_binding.invokers["chatgpt-enterprise"]
+}
+
+moved {
+  from = module.secrets["codex-enterprise-analytics"].google_secret_manager_secret.secret["ACCESS_TOKEN"]
+  to   = google_secret_manager_secret.connector["codex-enterprise-analytics_ACCESS_TOKEN"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.grant_sa_secretAccessor_on_non_tf_secret["codex-enterprise-analytics_ACCESS_TOKEN"]
+  to   = google_secret_manager_secret_iam_member.accessor["codex-enterprise-analytics_ACCESS_TOKEN"]
+}
+
+moved {
+  from = google_service_account.api_connectors["codex-enterprise-analytics"]
+  to   = google_service_account.api_connector["codex-enterprise-analytics"]
+}
+
+moved {
+  from = module.api_connector["codex-enterprise-analytics"].google_cloudfunctions2_function.function
+  to   = google_cloudfunctions2_function.function["codex-enterprise-analytics"]
+}
+
+moved {
+  from = module.api_connector["codex-enterprise-analytics"].google_cloud_run_service_iam_binding.invokers
+  to   = google_cloud_run_service_iam_binding.invokers["codex-enterprise-analytics"]
+}
+
+moved {
+  from = module.secrets["gong-metrics"].google_secret_manager_secret.secret["CLIENT_ID"]
+  to   = google_secret_manager_secret.connector["gong-metrics_CLIENT_ID"]
+}
+
+moved {
+  from = module.secrets["gong-metrics"].google_secret_manager_secret.secret["CLIENT_SECRET"]
+  to   = google_secret_manager_secret.connector["gong-metrics_CLIENT_SECRET"]
+}
+
+moved {
+  from = module.secrets["gong-metrics"].google_secret_manager_secret.secret["REFRESH_TOKEN"]
+  to   = google_secret_manager_secret.connector["gong-metrics_REFRESH_TOKEN"]
+}
+
+moved {
+  from = module.secrets["gong-metrics"].google_secret_manager_secret.secret["ACCESS_TOKEN"]
+  to   = google_secret_manager_secret.connector["gong-metrics_ACCESS_TOKEN"]
+}
+
+moved {
+  from = module.secrets["gong-metrics"].google_secret_manager_secret.secret["OAUTH_REFRESH_TOKEN"]
+  to   = google_secret_manager_secret.connector["gong-metrics_OAUTH_REFRESH_TOKEN"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.grant_sa_secretAccessor_on_non_tf_secret["gong-metrics_CLIENT_ID"]
+  to   = google_secret_manager_secret_iam_member.accessor["gong-metrics_CLIENT_ID"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.grant_sa_secretAccessor_on_non_tf_secret["gong-metrics_CLIENT_SECRET"]
+  to   = google_secret_manager_secret_iam_member.accessor["gong-metrics_CLIENT_SECRET"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.grant_sa_secretVersionManager_on_writable_secret["gong-metrics_REFRESH_TOKEN"]
+  to   = google_secret_manager_secret_iam_member.writable["gong-metrics_REFRESH_TOKEN"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.grant_sa_secretVersionManager_on_writable_secret["gong-metrics_ACCESS_TOKEN"]
+  to   = google_secret_manager_secret_iam_member.writable["gong-metrics_ACCESS_TOKEN"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.grant_sa_secretVersionManager_on_writable_secret["gong-metrics_OAUTH_REFRESH_TOKEN"]
+  to   = google_secret_manager_secret_iam_member.writable["gong-metrics_OAUTH_REFRESH_TOKEN"]
+}
+
+moved {
+  from = google_service_account.api_connectors["gong-metrics"]
+  to   = google_service_account.api_connector["gong-metrics"]
+}
+
+moved {
+  from = module.api_connector["gong-metrics"].google_cloudfunctions2_function.function
+  to   = google_cloudfunctions2_function.function["gong-metrics"]
+}
+
+moved {
+  from = module.api_connector["gong-metrics"].google_cloud_run_service_iam_binding.invokers
+  to   = google_cloud_run_service_iam_binding.invokers["gong-metrics"]
+}
