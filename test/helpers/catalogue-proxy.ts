@@ -11,6 +11,8 @@ export interface ProxyRun {
   sim: SourceSimulator;
   /** A GET of `path` through the proxy: status and body text. */
   get(path: string): Promise<{ status: number; text: string }>;
+  /** A POST of `body` (as JSON) to `path` through the proxy: status and body text. */
+  post(path: string, body: unknown): Promise<{ status: number; text: string }>;
 }
 
 /** Runs `body` against the proxy for `c` (its defaults, plus `env`, e.g. `RULES` for a variant). */
@@ -23,10 +25,15 @@ export async function withConnectorProxy(c: Connector, body: (run: ProxyRun) => 
       instancePrefix: 'PSOXY_X_', instanceStore: new MemoryStore(), defaults: { ...connectorDefaults(c.id) },
     });
     const proxy = createProxyHandler({ config, logger: memoryLogger() });
-    await body({ sim, get: async (path) => {
-      const res = await proxy(new Request('https://x/'), { rawUrl: path, https: true });
+    const send = async (path: string, init?: RequestInit) => {
+      const res = await proxy(new Request('https://x/', init), { rawUrl: path, https: true });
       return { status: res.status, text: await res.text() };
-    } });
+    };
+    await body({
+      sim,
+      get: (path) => send(path),
+      post: (path, json) => send(path, { method: 'POST', body: JSON.stringify(json), headers: { 'Content-Type': 'application/json' } }),
+    });
   } finally {
     await sim.stop();
   }

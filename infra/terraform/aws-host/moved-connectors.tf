@@ -1905,3 +1905,103 @@ moved {
   from = module.custom_api_connector_rules["gong-metrics"].aws_ssm_parameter.rules
   to   = aws_ssm_parameter.rules["gong-metrics"]
 }
+
+moved {
+  from = module.instance_ssm_parameters["gitlab-cloud"].aws_ssm_parameter.secret_with_externally_managed_value["ACCESS_TOKEN"]
+  to   = aws_ssm_parameter.connector["gitlab-cloud_ACCESS_TOKEN"]
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["gitlab-cloud"].aws_secretsmanager_secret.secret["ACCESS_TOKEN"]
+  to   = aws_secretsmanager_secret.connector["gitlab-cloud_ACCESS_TOKEN"]
+}
+
+moved {
+  from = module.api_connector["gitlab-cloud"].module.psoxy_lambda.aws_lambda_function.instance
+  to   = aws_lambda_function.instance["gitlab-cloud"]
+}
+
+moved {
+  from = module.api_connector["gitlab-cloud"].module.psoxy_lambda.aws_cloudwatch_log_group.lambda_log
+  to   = aws_cloudwatch_log_group.lambda_log["gitlab-cloud"]
+}
+
+moved {
+  from = module.api_connector["gitlab-cloud"].module.psoxy_lambda.aws_iam_role.iam_for_lambda
+  to   = aws_iam_role.iam_for_lambda["gitlab-cloud"]
+}
+
+moved {
+  from = module.api_connector["gitlab-cloud"].module.psoxy_lambda.aws_iam_policy.required_resource_access
+  to   = aws_iam_policy.required_resource_access["gitlab-cloud"]
+}
+
+moved {
+  from = module.api_connector["gitlab-cloud"].module.psoxy_lambda.aws_iam_role_policy_attachment.attach_policy
+  to   = aws_iam_role_policy_attachment.attach_policy["gitlab-cloud"]
+}
+
+moved {
+  from = module.api_connector["gitlab-cloud"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
+  to   = aws_iam_role_policy_attachment.basic["gitlab-cloud"]
+}
+
+moved {
+  from = module.api_connector["gitlab-cloud"].aws_lambda_function_url.lambda_url[0]
+  to   = aws_lambda_function_url.lambda_url["gitlab-cloud"]
+}
+
+moved {
+  from = module.custom_api_connector_rules["gitlab-cloud"].aws_ssm_parameter.rules
+  to   = aws_ssm_parameter.rules["gitlab-cloud"]
+}
+
+moved {
+  from = module.instance_ssm_parameters["glean"].aws_ssm_parameter.secret_with_externally_managed_value["ACCESS_TOKEN"]
+  to   = aws_ssm_parameter.connector["glean_ACCESS_TOKEN"]
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["glean"].aws_secretsmanager_secret.secret["ACCESS_TOKEN"]
+  to   = aws_secretsmanager_secret.connector["glean_ACCESS_TOKEN"]
+}
+
+moved {
+  from = module.api_connector["glean"].module.psoxy_lambda.aws_lambda_function.instance
+  to   = aws_lambda_function.instance["glean"]
+}
+
+moved {
+  from = module.api_connector["glean"].module.psoxy_lambda.aws_cloudwatch_log_group.lambda_log
+  to   = aws_cloudwatch_log_group.lambda_log["glean"]
+}
+
+moved {
+  from = module.api_connector["glean"].module.psoxy_lambda.aws_iam_role.iam_for_lambda
+  to   = aws_iam_role.iam_for_lambda["glean"]
+}
+
+moved {
+  from = module.api_connector["glean"].module.psoxy_lambda.aws_iam_policy.required_resource_access
+  to   = aws_iam_policy.required_resource_access["glean"]
+}
+
+moved {
+  from = module.api_connector["glean"].module.psoxy_lambda.aws_iam_role_policy_attachment.attach_policy
+  to   = aws_iam_role_policy_attachment.attach_policy["glean"]
+}
+
+moved {
+  from = module.api_connector["glean"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
+  to   = aws_iam_role_policy_attachment.basic["glean"]
+}
+
+moved {
+  from = module.api_connector["glean"].aws_lambda_function_url.lambda_url[0]
+  to   = aws_lambda_function_url.lambda_url["glean"]
+}
+
+moved {
+  from = module.custom_api_connector_rules["glean"].aws_ssm_parameter.rules
+  to   = aws_ssm_parameter.rules["glean"]
+}

@@ -1210,3 +1210,53 @@ moved {
   from = module.api_connector["gong-metrics"].google_cloud_run_service_iam_binding.invokers
   to   = google_cloud_run_service_iam_binding.invokers["gong-metrics"]
 }
+
+moved {
+  from = module.secrets["gitlab-cloud"].google_secret_manager_secret.secret["ACCESS_TOKEN"]
+  to   = google_secret_manager_secret.connector["gitlab-cloud_ACCESS_TOKEN"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.grant_sa_secretAccessor_on_non_tf_secret["gitlab-cloud_ACCESS_TOKEN"]
+  to   = google_secret_manager_secret_iam_member.accessor["gitlab-cloud_ACCESS_TOKEN"]
+}
+
+moved {
+  from = google_service_account.api_connectors["gitlab-cloud"]
+  to   = google_service_account.api_connector["gitlab-cloud"]
+}
+
+moved {
+  from = module.api_connector["gitlab-cloud"].google_cloudfunctions2_function.function
+  to   = google_cloudfunctions2_function.function["gitlab-cloud"]
+}
+
+moved {
+  from = module.api_connector["gitlab-cloud"].google_cloud_run_service_iam_binding.invokers
+  to   = google_cloud_run_service_iam_binding.invokers["gitlab-cloud"]
+}
+
+moved {
+  from = module.secrets["glean"].google_secret_manager_secret.secret["ACCESS_TOKEN"]
+  to   = google_secret_manager_secret.connector["glean_ACCESS_TOKEN"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.grant_sa_secretAccessor_on_non_tf_secret["glean_ACCESS_TOKEN"]
+  to   = google_secret_manager_secret_iam_member.accessor["glean_ACCESS_TOKEN"]
+}
+
+moved {
+  from = google_service_account.api_connectors["glean"]
+  to   = google_service_account.api_connector["glean"]
+}
+
+moved {
+  from = module.api_connector["glean"].google_cloudfunctions2_function.function
+  to   = google_cloudfunctions2_function.function["glean"]
+}
+
+moved {
+  from = module.api_connector["glean"].google_cloud_run_service_iam_binding.invokers
+  to   = google_cloud_run_service_iam_binding.invokers["glean"]
+}

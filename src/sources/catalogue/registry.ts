@@ -13,6 +13,8 @@ import { CURSOR_CONNECTORS } from '../cursor/index.ts';
 import { WINDSURF_CONNECTORS } from '../windsurf/index.ts';
 import { CHATGPT_CONNECTORS } from '../chatgpt/index.ts';
 import { GONG_CONNECTORS } from '../gong/index.ts';
+import { GITLAB_CONNECTORS } from '../gitlab/index.ts';
+import { GLEAN_CONNECTORS } from '../glean/index.ts';
 
 export const CONNECTORS: readonly Connector[] = [
   ...GITHUB_CONNECTORS,
@@ -28,6 +30,8 @@ export const CONNECTORS: readonly Connector[] = [
   ...WINDSURF_CONNECTORS,
   ...CHATGPT_CONNECTORS,
   ...GONG_CONNECTORS,
+  ...GITLAB_CONNECTORS,
+  ...GLEAN_CONNECTORS,
 ];
 
 export function connectorById(id: string): Connector | undefined {

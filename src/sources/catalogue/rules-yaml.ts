@@ -22,3 +22,8 @@ export const pseudonymizeReversible = (paths: readonly string[]) => `${pseudonym
 export const hashIp = (paths: readonly string[]) => `
       - !<hashIp>
         jsonPaths: ${list(paths)}`;
+
+/** A tokenize transform (reversible tokens that compare equal, e.g. branch names), indented as an item of an endpoint's `transforms`. */
+export const tokenize = (paths: readonly string[]) => `
+      - !<tokenize>
+        jsonPaths: ${list(paths)}`;
