@@ -3,16 +3,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { CONNECTORS } from '../src/sources/catalogue/registry.ts';
+import { BULK_CONNECTORS, CONNECTORS } from '../src/sources/catalogue/registry.ts';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const psoxy = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 
-test('psoxy connectors lists zoom and every catalogue connector, each with its auth and what to fill', () => {
+test('psoxy connectors lists zoom and every catalogue connector (API, then bulk), each with its auth and what to fill', () => {
   const r = psoxy(['connectors', '--json']);
   assert.equal(r.status, 0, r.stderr);
   const listed = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: string; auth: string; secrets: string[]; page: string });
-  assert.deepEqual(listed.map((c) => c.id), ['zoom', ...CONNECTORS.map((c) => c.id)]);
+  assert.deepEqual(listed.map((c) => c.id), ['zoom', ...CONNECTORS.map((c) => c.id), ...BULK_CONNECTORS.map((c) => c.id)]);
   assert.equal(listed[0].auth, 'oauth2_refresh_token / account_credentials');
   assert.deepEqual(listed[0].secrets, ['ACCOUNT_ID', 'CLIENT_ID', 'CLIENT_SECRET']);
   for (const c of listed.slice(1)) assert.match(c.page, new RegExp(`^docs/connectors/${c.id}\\.md$`));

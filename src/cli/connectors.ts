@@ -1,6 +1,6 @@
 /** `psoxy connectors`: every built-in connector, what it takes to set up, and where its page is. */
 import { Command } from 'commander';
-import { CONNECTORS } from '../sources/catalogue/registry.ts';
+import { BULK_CONNECTORS, CONNECTORS } from '../sources/catalogue/registry.ts';
 import { ZOOM_DEFAULTS, ZOOM_SECRETS } from '../sources/zoom/connector.ts';
 import { action } from './options.ts';
 
@@ -17,11 +17,12 @@ interface Listed {
 const authOf = (settings: Record<string, string>): string =>
   [settings.SOURCE_AUTH_STRATEGY_IDENTIFIER, settings.GRANT_TYPE].filter(Boolean).join(' / ') || '(set SOURCE_AUTH_STRATEGY_IDENTIFIER)';
 
-/** Zoom (with its own simulator and scope report) first, then the catalogue. */
+/** Zoom (with its own simulator and scope report) first, then the catalogue's API and bulk connectors. */
 export function listedConnectors(): Listed[] {
   return [
     { id: 'zoom', name: 'Zoom', auth: authOf(ZOOM_DEFAULTS), secrets: ZOOM_SECRETS, sanitizes: 'emails and user ids pseudonymized, names, phones, topics, join URLs and passwords removed', page: 'README.md#running-the-proxy-for-zoom' },
     ...CONNECTORS.map((c) => ({ id: c.id, name: c.name, auth: authOf(c.settings), secrets: c.secrets, caveats: c.caveats, sanitizes: c.sanitizes, page: `docs/connectors/${c.id}.md` })),
+    ...BULK_CONNECTORS.map((c) => ({ id: c.id, name: `${c.name} (bulk)`, auth: 'none: files dropped in the input bucket', secrets: [], sanitizes: c.sanitizes, page: `docs/connectors/${c.id}.md` })),
   ];
 }
 

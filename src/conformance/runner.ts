@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
-import { loadBulkRules } from '../bulk/rules.ts';
+import { loadBulkRules, type BulkRules } from '../bulk/rules.ts';
 import { sanitizeStream } from '../bulk/process.ts';
 import { join } from 'node:path';
 import { loadApiRules } from '../rules/load.ts';
@@ -48,11 +48,13 @@ export interface ConformanceOptions {
   connectors?: string[];
   /** Rules to use instead of a case's rules file (e.g. our built-in rules for a connector). */
   rulesOverride?: (c: ConformanceCase) => ApiRules | undefined;
+  /** The same for bulk cases (e.g. a bulk connector's built-in rules). */
+  bulkRulesOverride?: (c: ConformanceCase) => BulkRules | undefined;
 }
 
 /** Bulk cases compare bytes: psoxy's output file for `original` under `rulesFile`. */
-async function bulkOutput(c: ConformanceCase, root: string): Promise<string> {
-  const rules = loadBulkRules(readFileSync(join(root, c.rulesFile), 'utf8'), c.rulesFile);
+async function bulkOutput(c: ConformanceCase, root: string, override?: BulkRules): Promise<string> {
+  const rules = override ?? loadBulkRules(readFileSync(join(root, c.rulesFile), 'utf8'), c.rulesFile);
   const out = new PassThrough();
   const chunks: Buffer[] = [];
   out.on('data', (d: Buffer) => chunks.push(d));
@@ -63,9 +65,9 @@ async function bulkOutput(c: ConformanceCase, root: string): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function runBulkCase(c: ConformanceCase, root: string, base: Omit<CaseResult, 'ok' | 'reason'>): Promise<CaseResult> {
+async function runBulkCase(c: ConformanceCase, root: string, base: Omit<CaseResult, 'ok' | 'reason'>, override?: BulkRules): Promise<CaseResult> {
   try {
-    const got = await bulkOutput(c, root);
+    const got = await bulkOutput(c, root, override);
     const expected = readFileSync(join(root, c.sanitized!), 'utf8');
     const ok = got === expected;
     return { ...base, ok, reason: ok ? '' : `bytes differ at offset ${firstDifference(got, expected)}` };
@@ -101,7 +103,7 @@ export async function runConformance(manifestPath: string, root: string, options
   };
   const runCase = async (c: ConformanceCase): Promise<CaseResult> => {
     const base = { connector: c.connector, kind: c.kind, requestUrl: c.requestUrl ?? c.objectPath ?? '' };
-    if (c.kind === 'bulk') return await runBulkCase(c, root, base);
+    if (c.kind === 'bulk') return await runBulkCase(c, root, base, options.bulkRulesOverride?.(c));
     if (c.kind === 'sanitize-call' && c.originalModified) return { ...base, ok: null, reason: 'psoxy edited the input first' };
     try {
       const s = sanitizerFor(c);

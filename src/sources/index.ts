@@ -2,7 +2,7 @@
 import { ZOOM_RULES_YAML } from './zoom/rules.ts';
 import { ZOOM_DEFAULTS } from './zoom/connector.ts';
 import { ZOOM_AI_METRICS_RULES_YAML } from './zoom/ai-metrics-rules.ts';
-import { CONNECTORS } from './catalogue/registry.ts';
+import { BULK_CONNECTORS, CONNECTORS } from './catalogue/registry.ts';
 
 /** Rules by SOURCE and by psoxy's variant names (`gcal_no-app-ids`): Zoom's and the catalogue's. */
 const BUILT_IN_RULES: Record<string, string> = {
@@ -28,9 +28,10 @@ export const builtInSources = (): string[] => Object.keys(BUILT_IN_RULES);
 
 const BUILT_IN_BULK_RULES: Record<string, string> = {
   'zoom-ai-metrics': ZOOM_AI_METRICS_RULES_YAML,
+  ...Object.fromEntries(BULK_CONNECTORS.map((c) => [c.id, c.rules])),
 };
 
-/** Built-in bulk rules by name (e.g. `zoom-ai-metrics`). */
+/** Built-in bulk rules by name (`zoom-ai-metrics`, the catalogue's bulk connectors: `hris`, `slack-discovery-bulk`…). */
 export function builtInBulkRulesYaml(name: string): string | undefined {
   return Object.hasOwn(BUILT_IN_BULK_RULES, name) ? BUILT_IN_BULK_RULES[name] : undefined;
 }

@@ -15,9 +15,9 @@ export interface ProxyRun {
   post(path: string, body: unknown): Promise<{ status: number; text: string }>;
 }
 
-/** Runs `body` against the proxy for `c` (its defaults, plus `env`, e.g. `RULES` for a variant). */
-export async function withConnectorProxy(c: Connector, body: (run: ProxyRun) => Promise<void>, env: Record<string, string> = {}): Promise<void> {
-  const sim = new SourceSimulator(c, { seed: 11, people: 5 });
+/** Runs `body` against the proxy for `c` (its defaults, plus `env`, e.g. `RULES` for a variant), its simulator's org made from `org`. */
+export async function withConnectorProxy(c: Connector, body: (run: ProxyRun) => Promise<void>, env: Record<string, string> = {}, org: { seed: number; people: number } = { seed: 11, people: 5 }): Promise<void> {
+  const sim = new SourceSimulator(c, org);
   await sim.start();
   try {
     const config = new ConfigService({

@@ -42,3 +42,35 @@ export interface Connector {
   /** psoxy conformance connectors (`google-workspace/calendar`) whose cases these rules must pass, by rules variant. */
   conformance: Readonly<Record<string, string>>;
 }
+
+/** An example input file for a bulk connector, generated from a fake organisation. */
+export interface BulkExample {
+  /** The object key it is dropped under, e.g. `export-20260101/users.ndjson.gz` (picks the fileRules). */
+  objectPath: string;
+  /**
+   * The file's text. Personal values it carries beyond the people's emails, names and phones are
+   * recorded with `personalText`; `kept` lists non-personal values that must come out unchanged.
+   */
+  generate(org: FakeOrg): { text: string; kept: string[] };
+}
+
+/**
+ * A bulk connector (psoxy's `bulk_connectors`): files dropped in an input bucket are sanitized by
+ * its rules into the output bucket. The bulk functions' `SOURCE`, `psoxy bulk --rules` and
+ * `psoxy rules list` take its id. A sibling of `Connector`: it has no host, auth or calls.
+ */
+export interface BulkConnector {
+  id: string;
+  name: string;
+  /** psoxy's docs folder / family, e.g. `hris`, `slack`. */
+  family: string;
+  /** What file to drop where (format, columns or records, object key). */
+  input: string;
+  /** What the rules pseudonymize and redact, and what passes through. */
+  sanitizes: string;
+  /** Bulk rules YAML (columnar, record or fileRules), written by us. */
+  rules: string;
+  examples: readonly BulkExample[];
+  /** psoxy conformance connectors (`slack/discovery-bulk`) whose bulk cases these rules must pass. */
+  conformance: readonly string[];
+}

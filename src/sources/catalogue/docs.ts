@@ -1,5 +1,6 @@
 /** A connector's doc page, generated from its catalogue entry (`npm run docs` writes docs/connectors/). */
-import type { Connector } from './connector.ts';
+import type { BulkConnector, Connector } from './connector.ts';
+import { generateFakeOrg } from './fake-org.ts';
 
 export function connectorDoc(c: Connector): string {
   const prefix = `PSOXY_${c.id.toUpperCase().replace(/-/g, '_')}_`;
@@ -36,6 +37,40 @@ export function connectorDoc(c: Connector): string {
     c.sanitizes,
     '',
     `Rules: ${variants.join(', ')} (\`psoxy rules check ${c.id}\` prints them; \`psoxy serve --source ${c.id}\` uses them).`,
+    '',
+  ].join('\n');
+}
+
+/** A bulk connector's page: what file to drop where, what comes out, its rules and example input. */
+export function bulkConnectorDoc(c: BulkConnector): string {
+  const org = generateFakeOrg({ seed: 1, people: 3 });
+  const excerpts = c.examples.flatMap((e) => {
+    const lines = e.generate(org).text.split('\n');
+    return ['', `\`${e.objectPath}\`${lines.length > 4 ? ' (first lines)' : ''}:`, '', '```', ...lines.slice(0, 3), '```'];
+  });
+  return [
+    `# ${c.name} (\`${c.id}\`, bulk)`,
+    '',
+    '<!-- Generated from src/sources/catalogue by `npm run docs`; edit the catalogue, not this file. -->',
+    '',
+    '## What file to drop where',
+    '',
+    c.input,
+    '',
+    `Deploy the bulk function with \`SOURCE=${c.id}\` (its built-in rules apply when no \`RULES\` is set), or run \`psoxy bulk <file> --rules ${c.id} --salt "$PSOXY_SALT"\` locally.`,
+    '',
+    '## What comes out',
+    '',
+    c.sanitizes,
+    '',
+    `## Rules (\`psoxy rules check ${c.id}\`)`,
+    '',
+    '```yaml',
+    c.rules.trim(),
+    '```',
+    '',
+    '## Example input (made-up people)',
+    ...excerpts,
     '',
   ].join('\n');
 }

@@ -34,6 +34,9 @@ export const CONNECTORS: readonly Connector[] = [
   ...GLEAN_CONNECTORS,
 ];
 
+/** Bulk connectors: files sanitized from an input bucket, by the same ids psoxy's bulk connectors use. */
+export { BULK_CONNECTORS } from '../bulk/index.ts';
+
 export function connectorById(id: string): Connector | undefined {
   return CONNECTORS.find((c) => c.id === id);
 }
