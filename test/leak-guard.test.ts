@@ -60,7 +60,7 @@ test('anything else shaped like an email is a finding', () => {
     'Alice Smith <alice@acme.com>', 'mailto:alice@acme.com', 'contact alice@acme.com today', 'alice@acme.com.',
     'josé@acme.com', '用户@例え.jp', 'alice@bücher.de', 'alice@xn--bcher-kva.de',
     `t~${T43}x@acme.com`, `t~${T43.slice(1)}@acme.com`, `p~${T43.slice(1)}@acme.com`, `xt~${T43}@acme.com`,
-    `alice@h~${T43}`, `alice@e~${T43}${T43}`, 'jdoe+x7k2m9q4w8r3t5y1@gmail.com', 'jdoe+x7k2/m9q4w8r3t5y1a@gmail.com']) {
+    `alice@h~${T43}`, `alice@e~${T43}${T43}`, 'jdoe+x7k2m9q4w8r3t5y1@gmail.com', 'jdoe+x7k2/m9q4w8r3t5y1a@gmail.com', 'alice@contoso.onmicrosoft.com', 'alice@outlook.com']) {
     assert.deepEqual(scanValue(v), emails(1), v);
   }
   assert.deepEqual(scanValue('alice@acme.com, bob@acme.com'), emails(2));
@@ -81,6 +81,7 @@ test('false positives considered and left out', () => {
   // Machine-generated ids psoxy passes through: no person chose them.
   assert.deepEqual(scanValue('hqj9f8j87bobk671uterv14qos@google.com'), none, 'calendar iCalUID');
   assert.deepEqual(scanValue('<rzybM0q9SeqK6pPoHirfYQ@ismtpd0169p1mdw1.sendgrid.net>'), none, 'Message-ID');
+  assert.deepEqual(scanValue('<gYfSVbCsuTscGMjhOFVBKYhblBbSWLhgLyWbsjc@BN8PR12MB3427.namprd12.prod.outlook.com>'), none, 'Exchange Online Message-ID');
   assert.deepEqual(scanValue('<CAJx8pQ2=Wm5Kd3+Yt7vB9rLn4Hs1Zq0Fj6Ge@mail.gmail.com>'), none, 'Gmail Message-ID (base64 with = and +)');
   // ... but people's addresses with digits, or long ones, still are.
   for (const v of ['alexanderthegreat2023@gmail.com', 'john.smith.1987.work.account@acme.com', 'j0hn5m1th@acme.com']) {

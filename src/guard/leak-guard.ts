@@ -122,8 +122,9 @@ const SEPARATOR = /@|%(?:25)?40/g;
 /** Image file extensions are not delegated TLDs: `icon@2x.png` is a file name. */
 const NOT_TLDS = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'bmp', 'ico', 'tif', 'tiff', 'heic']);
 /** Identifiers shaped like addresses: OData annotations, Teams thread / chat ids (exact names only). */
-// `mail.gmail.com` names Gmail's Message-IDs (`<CAJ…=…+…@mail.gmail.com>`), never a mailbox.
-const NOT_MAIL_DOMAINS = /^(?:odata\.(?:context|nextLink|deltaLink|type|id|etag|count|navigationLink|associationLink|readLink|editLink|mediaReadLink|mediaEditLink|mediaContentType|mediaEtag|bind|removed)|thread\.(?:v2|tacv2|skype)|unq\.gbl\.spaces|mail\.gmail\.com)$/;
+// Message-ID hosts, never mailboxes: Gmail's `<CAJ…=…+…@mail.gmail.com>` and Exchange Online's
+// `<…@BN8PR12MB3427.namprd12.prod.outlook.com>` (mailboxes there are `@contoso.com` / `@….onmicrosoft.com`).
+const NOT_MAIL_DOMAINS = /^(?:odata\.(?:context|nextLink|deltaLink|type|id|etag|count|navigationLink|associationLink|readLink|editLink|mediaReadLink|mediaEditLink|mediaContentType|mediaEtag|bind|removed)|thread\.(?:v2|tacv2|skype)|unq\.gbl\.spaces|mail\.gmail\.com|(?:[A-Za-z0-9-]+\.)+prod\.outlook\.com)$/;
 /**
  * How far back from an `@` a local part (or a token) is looked for. Real local parts are at most
  * 64 characters and psoxy tokens of emails under 400; the bound keeps a scan linear whatever the
