@@ -4,9 +4,7 @@
  * time spawn → first sanitized response; also the child's peak RSS. Builds first if needed. A second
  * line has every setting in the environment (SECRETS_STORE=ENV): no store call may be made.
  * `cold-start-gcp`: the same on the GCP bundle (dist/gcp-function.mjs, functions framework) with
- * secrets in the Secret Manager fake, its client on REST (`fallback: true`, the default); the
- * gRPC client cannot talk to that fake, so `cold-start-gcp-grpc-client` times spawn → a gRPC
- * client ready (library loaded, protos read) against the same for REST.
+ * secrets in the Secret Manager fake, read over its REST API.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -26,19 +24,11 @@ const awsDriver = `
     headers: { 'x-forwarded-proto': 'https' }, requestContext: { http: { method: 'GET', sourceIp: '203.0.113.1' }, stage: '$default' } });
   const status = r.statusCode; ${report}`;
 
-/** What the deployed function does on its first request, with the client pointed at the fake (host:port in SM_FAKE). */
-const gcpClient = (fallback: boolean) => `
-  const { SecretManagerServiceClient } = await import('@google-cloud/secret-manager');
-  const { OAuth2Client } = await import('google-auth-library');
-  const auth = new OAuth2Client();
-  auth.setCredentials({ access_token: 't', expiry_date: Date.now() + 3600000 });
-  const [host, port] = process.env.SM_FAKE.split(':');
-  const client = new SecretManagerServiceClient({ fallback: ${fallback}, apiEndpoint: host, port: Number(port), protocol: 'http', authClient: auth });`;
-
+/** The deployed function's first request, its Secret Manager client pointed at the fake (host:port in SM_FAKE). */
 const gcpDriver = `
-  const { registerApiFunction } = await import(${JSON.stringify(gcpBundle)});
+  const { registerApiFunction, SecretManagerRest } = await import(${JSON.stringify(gcpBundle)});
   const { getTestServer } = await import('@google-cloud/functions-framework/testing');
-  ${gcpClient(true)}
+  const client = new SecretManagerRest({ endpoint: 'http://' + process.env.SM_FAKE, accessToken: async () => 't' });
   registerApiFunction('psoxyBench', { env: process.env, project: 'p', secretManager: client });
   const server = getTestServer('psoxyBench');
   await new Promise((r) => server.listen(0, '127.0.0.1', r));
@@ -46,10 +36,6 @@ const gcpDriver = `
   await res.text();
   const status = res.status; ${report}
   server.close();`;
-
-const clientReadyDriver = (fallback: boolean) => `${gcpClient(fallback)}
-  await client.initialize();
-  const status = 200; ${report}`;
 
 function coldStart(driver: string, env: Record<string, string>): Promise<{ ms: number; rssMB: number; status: number }> {
   const t0 = process.hrtime.bigint();
@@ -101,8 +87,6 @@ export async function benchColdStart(): Promise<void> {
     await measure('cold-start-aws', awsDriver, env, () => ssm.calls.length);
     await measure('cold-start-aws-env-only', awsDriver, envOnly, () => ssm.calls.length);
     await measure('cold-start-gcp', gcpDriver, gcpEnv, () => sm.calls.length);
-    await measure('cold-start-gcp-rest-client', clientReadyDriver(true), gcpEnv, () => 0);
-    await measure('cold-start-gcp-grpc-client', clientReadyDriver(false), gcpEnv, () => 0);
   } finally {
     await sim.stop();
     await ssm.stop();

@@ -9,3 +9,4 @@ registerApiFunction('psoxy');
 registerBulk();
 // For the cold-start bench, which registers the proxy with a client pointed at its Secret Manager fake.
 export { registerApiFunction };
+export { SecretManagerRest } from './secret-manager-rest.ts';

@@ -1,0 +1,77 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FakeSecretManager } from './fakes/secret-manager-fake.ts';
+import { SecretManagerStore } from '../src/runtimes/gcp/secret-manager-store.ts';
+import { SecretManagerRest } from '../src/runtimes/gcp/secret-manager-rest.ts';
+import { googleAccessToken } from '../src/runtimes/gcp/google-access-token.ts';
+import { TransientConfigError } from '../src/config/store.ts';
+import { listen } from '../src/runtimes/node/server.ts';
+
+test('Secret Manager getMany: values, absent and denied as get reads them, at most 8 requests at once, each with the access token', async () => {
+  const fake = new FakeSecretManager();
+  const { host, port } = await fake.start();
+  let inFlight = 0;
+  let most = 0;
+  const tokens = new Set<string | null>();
+  const counting: typeof fetch = async (url, init) => {
+    tokens.add(new Headers(init?.headers).get('authorization'));
+    most = Math.max(most, ++inFlight);
+    try {
+      return await fetch(url, init);
+    } finally {
+      inFlight--;
+    }
+  };
+  try {
+    const names = Array.from({ length: 20 }, (_, i) => `S${i}`);
+    for (const n of names) fake.set(n, `value of ${n}`);
+    fake.set('NO_VERSION');
+    fake.set('REFUSED', 'secret');
+    fake.grant('REFUSED', 'viewer');
+    const store = new SecretManagerStore(new SecretManagerRest({ endpoint: `http://${host}:${port}`, accessToken: async () => 'tok', fetch: counting }), 'p');
+    const values = await store.getMany([...names, 'MISSING', 'NO_VERSION', 'REFUSED']);
+    for (const n of names) assert.equal(values.get(n), `value of ${n}`);
+    assert.deepEqual([values.get('MISSING'), values.get('NO_VERSION'), values.get('REFUSED')], [undefined, undefined, undefined]);
+    assert.equal(values.size, 23);
+    assert.equal(store.problemWith('REFUSED'), 'denied');
+    assert.equal(store.problemWith('MISSING'), undefined);
+    assert.ok(most > 1 && most <= 8, `in parallel, bounded (at most ${most} at once)`);
+    assert.deepEqual([...tokens], ['Bearer tok']);
+    assert.ok(fake.calls.every((c) => c.endsWith('/versions/latest:access')), 'only versions.access');
+  } finally {
+    await fake.stop();
+  }
+});
+
+test('Secret Manager REST: no answer is a transient error, not an absent value', async () => {
+  const fake = new FakeSecretManager();
+  const { host, port } = await fake.start();
+  await fake.stop();
+  const store = new SecretManagerStore(new SecretManagerRest({ endpoint: `http://${host}:${port}`, accessToken: async () => 'tok' }), 'p');
+  await assert.rejects(() => store.get('T'), (e) => e instanceof TransientConfigError && /reading T failed: unavailable \(code 503\)/.test(e.message));
+});
+
+test('access token: from the metadata server with Metadata-Flavor, one request for concurrent callers, cached until a minute before expiry', async () => {
+  const requests: { path: string | undefined; flavor: string | string[] | undefined }[] = [];
+  let status = 200;
+  const server = await listen((req, res) => {
+    requests.push({ path: req.url, flavor: req.headers['metadata-flavor'] });
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Metadata-Flavor': 'Google' });
+    res.end(JSON.stringify({ access_token: `at-${requests.length}`, expires_in: 3599, token_type: 'Bearer' }));
+  });
+  try {
+    let clock = 1_000_000;
+    const token = googleAccessToken({ env: { GCE_METADATA_HOST: new URL(server.url).host }, now: () => clock });
+    assert.deepEqual(await Promise.all([token(), token(), token()]), ['at-1', 'at-1', 'at-1']);
+    assert.deepEqual(requests, [{ path: '/computeMetadata/v1/instance/service-accounts/default/token', flavor: 'Google' }]);
+    clock += 3599_000 - 61_000;
+    assert.equal(await token(), 'at-1');
+    clock += 2_000;
+    assert.equal(await token(), 'at-2', 'renewed a minute before it expires');
+    clock += 3600_000;
+    status = 500;
+    await assert.rejects(token, (e: { code?: number; message: string }) => e.code === 503 && /metadata server .*HTTP 500/.test(e.message));
+  } finally {
+    await server.close();
+  }
+});
