@@ -1,6 +1,7 @@
 // The GCP proxy: the real functions framework serving the HTTP function, config and the shared
-// token in Secret Manager through the real @google-cloud/secret-manager client (REST transport)
-// pointed at a local fake, calling the Zoom simulator.
+// token in Secret Manager through our REST client (src/runtimes/gcp/secret-manager-rest.ts, which
+// replaced @google-cloud/secret-manager for cold starts) pointed at a local fake of Google's REST
+// API, calling the Zoom simulator.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';

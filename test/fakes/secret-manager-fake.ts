@@ -1,5 +1,6 @@
-// A fake of the Secret Manager v1 REST API on 127.0.0.1, enough for @google-cloud/secret-manager
-// on its REST transport: secrets with labels and etags, versions (add, access, list, destroy).
+// A fake of the Secret Manager v1 REST API on 127.0.0.1, as Google documents it, enough for our
+// REST client (and @google-cloud/secret-manager on its REST transport): secrets with labels and
+// etags, versions (add, access, list, destroy).
 import type { RunningServer } from '../../src/runtimes/node/server.ts';
 import { listenWithBody } from './http.ts';
 
