@@ -8,7 +8,7 @@
  */
 import { InvalidConfigError, MissingConfigError, type ConfigService } from '../config/config-service.ts';
 import { pseudonymizerFromConfig } from '../config/pseudonymizer-config.ts';
-import { loadApiRules, RulesError } from '../rules/load.ts';
+import { loadApiRulesLazily, RulesError } from '../rules/bind-api.ts';
 import { Sanitizer } from '../sanitizer/sanitizer.ts';
 import { Pseudonymizer } from '../pseudonym/pseudonymizer.ts';
 import { authSettingProblems } from '../auth/strategies.ts';
@@ -94,9 +94,9 @@ export async function checkConfiguration(config: ConfigService): Promise<Checked
   const salt = await attempt('PSOXY_SALT', 'CONFIGURATION_FAILURE', () => config.require('PSOXY_SALT'));
   const pseudonymizer = salt === undefined ? undefined : await attempt('PSOXY_SALT', 'CONFIGURATION_FAILURE', () => pseudonymizerFromConfig(config));
   const rulesText = await attempt('RULES', 'RULES_INVALID', () => loadRulesText(config));
-  const sanitizer = rulesText && await attempt('RULES', 'RULES_INVALID', () => {
+  const sanitizer = rulesText && await attempt('RULES', 'RULES_INVALID', async () => {
     try {
-      return new Sanitizer(loadApiRules(rulesText.text, rulesText.file), pseudonymizer ?? COMPILE_ONLY);
+      return new Sanitizer(await loadApiRulesLazily(rulesText.text, rulesText.file), pseudonymizer ?? COMPILE_ONLY);
     } catch (e) {
       if (e instanceof RulesError) throw new RulesError(e.file, e.line, e.problem + rulesValueHint(rulesText));
       throw e;

@@ -4,31 +4,13 @@
  * the file and line.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { jsonSource, RulesError, type YamlSource } from './rules-text.ts';
 
-export class RulesError extends Error {
-  readonly file: string;
-  readonly line: number | null;
-  readonly problem: string;
-  constructor(file: string, line: number | null, problem: string) {
-    super(`${file}${line !== null ? `:${line}` : ''}: ${problem}`);
-    this.file = file;
-    this.line = line;
-    this.problem = problem;
-  }
-}
-
-export interface YamlSource {
-  file: string;
-  value: unknown;
-  /** Line (1-based) where a mapping/sequence, or one of its keys, starts. */
-  lineOf(container: object, key?: string | number): number | null;
-  tagOf(container: object): string | null;
-  fail(container: object | null, problem: string, key?: string | number): never;
-}
+export { RulesError, type YamlSource } from './rules-text.ts';
 
 export function readYaml(text: string, file: string): YamlSource {
-  const json = text.trimStart().startsWith('{') ? tryJson(text) : undefined;
-  if (json !== undefined) return plainSource(json, file);
+  const json = jsonSource(text, file);
+  if (json !== undefined) return json;
   const lineCounter = new LineCounter();
   const doc = parseDocument(indentQuotedContinuations(text), { lineCounter, version: '1.2', uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -83,28 +65,6 @@ export function readYaml(text: string, file: string): YamlSource {
     },
     fail(container, problem, key) {
       throw new RulesError(file, container ? source.lineOf(container, key) : null, problem);
-    },
-  };
-  return source;
-}
-
-function tryJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined; // not JSON after all: YAML (a superset) reports the problem with its line
-  }
-}
-
-/** JSON rules parse much faster than YAML; they carry no tags (transforms use `method:`) or lines. */
-function plainSource(value: unknown, file: string): YamlSource {
-  const source: YamlSource = {
-    file,
-    value,
-    lineOf: () => null,
-    tagOf: () => null,
-    fail(_container, problem) {
-      throw new RulesError(file, null, problem);
     },
   };
   return source;
