@@ -5,7 +5,7 @@
  * `claude-enterprise-analytics` (Enterprise Analytics API: per-user engagement, usage and cost).
  */
 import type { Connector } from '../catalogue/connector.ts';
-import { personalText, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
+import { person, personalText, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
 import { CLAUDE_CODE_RULES_YAML, CLAUDE_COMPLIANCE_RULES_YAML, CLAUDE_ENTERPRISE_ANALYTICS_RULES_YAML } from './rules.ts';
 
 const ORG_UUID = '6f1b3c2a-4d5e-4f60-8a7b-9c0d1e2f3a4b';
@@ -44,14 +44,14 @@ export const CLAUDE: Connector = {
       })), has_more: false, first_id: `${CHAT}0`, last_id: `${CHAT}2` }) },
     { name: 'List chat messages', path: `/v1/compliance/apps/chats/${CHAT}0/messages?limit=20`,
       response: (org) => {
-        const p = org.people[0];
+        const p = person(org, 0);
         return {
           id: `${CHAT}0`, name: personalText(org, `${p.lastName} performance notes`), created_at: org.isoTime(), model: 'claude-opus-4-1',
           organization_id: ORG_UUID, user: { id: userId(p), email_address: p.email },
           chat_messages: [
-            { id: 'msg_01A', role: 'user', created_at: org.isoTime(), content: [{ type: 'text', text: personalText(org, `Summarize the complaint about ${org.people[1].displayName}`) }],
+            { id: 'msg_01A', role: 'user', created_at: org.isoTime(), content: [{ type: 'text', text: personalText(org, `Summarize the complaint about ${person(org, 1).displayName}`) }],
               files: [{ id: 'file_01A', filename: personalText(org, `${p.lastName}-medical-note.pdf`), mime_type: 'application/pdf' }] },
-            { id: 'msg_01B', role: 'assistant', created_at: org.isoTime(), content: [{ type: 'text', text: personalText(org, `${org.people[1].firstName} was reported for missing deadlines`) }] },
+            { id: 'msg_01B', role: 'assistant', created_at: org.isoTime(), content: [{ type: 'text', text: personalText(org, `${person(org, 1).firstName} was reported for missing deadlines`) }] },
           ],
         };
       } },
@@ -89,11 +89,11 @@ export const CLAUDE_CODE: Connector = {
     { name: 'Get Claude Code usage report', path: '/v1/organizations/usage_report/claude_code?starting_at=2026-09-30&limit=20',
       response: (org) => ({ data: [
         ...org.people.slice(0, 3).map((p) => claudeCodeRow(org, p)),
-        { ...claudeCodeRow(org, org.people[3]), customer_type: 'api', actor: { type: 'api_actor', api_key_name: personalText(org, `${org.people[3].firstName}'s laptop key`) } },
+        { ...claudeCodeRow(org, person(org, 3)), customer_type: 'api', actor: { type: 'api_actor', api_key_name: personalText(org, `${person(org, 3).firstName}'s laptop key`) } },
       ], has_more: false, next_page: null }) },
     { name: 'List users', path: '/v1/organizations/users?limit=20',
       response: (org) => ({ data: org.people.map((p) => ({ id: userId(p), type: 'user', email: p.email, name: p.displayName, role: 'developer', added_at: org.isoTime(365) })),
-        has_more: false, first_id: userId(org.people[0]), last_id: userId(org.people[org.people.length - 1]) }) },
+        has_more: false, first_id: userId(person(org, 0)), last_id: userId(org.people[org.people.length - 1]) }) },
   ],
 };
 
@@ -127,7 +127,7 @@ export const CLAUDE_ENTERPRISE_ANALYTICS: Connector = {
         has_more: false, next_page: null, organization_id: ORG_UUID }) },
     { name: 'List chat projects', path: '/v1/organizations/analytics/apps/chat/projects?date=2026-09-30&limit=20',
       response: (org) => {
-        const p = org.people[2];
+        const p = person(org, 2);
         return { data: [{ project_id: 'claude_proj_01HZX3', project_name: personalText(org, `${p.displayName} visa paperwork`), created_at: org.isoTime(),
           created_by: { id: userId(p), email_address: p.email }, distinct_user_count: 2, distinct_conversation_count: 5, message_count: 41 }], next_page: null };
       } },

@@ -5,7 +5,7 @@
  */
 import type { ExampleCall } from '../catalogue/connector.ts';
 import type { FakePerson } from '../catalogue/fake-org.ts';
-import { personalText } from '../catalogue/fake-org.ts';
+import { person, personalText } from '../catalogue/fake-org.ts';
 import { redact } from '../catalogue/rules-yaml.ts';
 
 export const CLOUD_ID = '11223344-a1b2-3b33-c444-def123456789';
@@ -46,5 +46,5 @@ export const ACCESSIBLE_RESOURCES_ENDPOINT = `
 
 export const accessibleResourcesExample = (scopes: string[]): ExampleCall => ({
   name: 'Get accessible resources', path: '/oauth/token/accessible-resources',
-  response: (org) => [{ id: CLOUD_ID, url: SITE, name: personalText(org, `${org.people[0].lastName} family workspace`), scopes, avatarUrl: 'https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/rocket.png' }],
+  response: (org) => [{ id: CLOUD_ID, url: SITE, name: personalText(org, `${person(org, 0).lastName} family workspace`), scopes, avatarUrl: 'https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/rocket.png' }],
 });

@@ -5,7 +5,7 @@
  * shaped after Atlassian's Confluence Cloud REST API v1 and v2 references.
  */
 import type { Connector, ExampleCall } from '../catalogue/connector.ts';
-import { personalText, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
+import { person, personalText, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
 import { CONFLUENCE_CLOUD_RULES_YAML } from './confluence-rules.ts';
 import { ATLASSIAN_CLOUD_SECRETS, ATLASSIAN_CLOUD_SETTINGS, CLOUD_ID, SITE, accessibleResourcesExample, accountId, atlassianAppSetup } from './cloud.ts';
 
@@ -64,7 +64,7 @@ export const CONFLUENCE_CLOUD: Connector = {
     accessibleResourcesExample(SCOPES),
     { name: 'Get spaces', path: `${BASE}/api/v2/spaces?limit=25`,
       response: (org) => {
-        const [owner, other] = [org.people[1], org.people[2]];
+        const [owner, other] = [person(org, 1), person(org, 2)];
         return { results: [
           { id: '98306', key: 'IT', name: 'IT Helpdesk', type: 'global', status: 'current', authorId: accountId(owner), spaceOwnerId: accountId(owner), createdAt: org.isoTime(), homepageId: '98310',
             description: { plain: { value: personalText(org, `Run by ${owner.displayName}`), representation: 'plain' } }, _links: { webui: '/spaces/IT' } },
@@ -95,7 +95,7 @@ export const CONFLUENCE_CLOUD: Connector = {
         }], start: 0, limit: 25, size: 1, _links: { base: `${SITE}/wiki`, context: '/wiki', self: `${SITE}/wiki/rest/api/content/search` } };
       } },
     { name: 'Get groups', path: `${BASE}/rest/api/group?limit=50`,
-      response: (org) => ({ results: [{ type: 'group', id: GROUP_ID, name: personalText(org, `${org.people[3].displayName} reports`), _links: { self: `${SITE}/wiki/rest/api/group/${GROUP_ID}` } }],
+      response: (org) => ({ results: [{ type: 'group', id: GROUP_ID, name: personalText(org, `${person(org, 3).displayName} reports`), _links: { self: `${SITE}/wiki/rest/api/group/${GROUP_ID}` } }],
         start: 0, limit: 50, size: 1, _links: { base: `${SITE}/wiki`, context: '/wiki' } }) },
     { name: 'Get group members by group id', path: `${BASE}/rest/api/group/${GROUP_ID}/membersByGroupId?limit=50`,
       response: (org) => ({ results: org.people.map(confluenceUser), start: 0, limit: 50, size: org.people.length, _links: { base: `${SITE}/wiki`, context: '/wiki' } }) },

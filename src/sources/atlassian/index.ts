@@ -1,6 +1,6 @@
 /** The Atlassian connectors: Jira Cloud and Confluence Cloud (OAuth 2.0 3LO app, rotating refresh tokens), Jira Server / Data Center (personal access token) and the organization admin API (API key). */
 import type { Connector } from '../catalogue/connector.ts';
-import type { FakeOrg, FakePerson } from '../catalogue/fake-org.ts';
+import { person, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
 import { JIRA_CLOUD_RULES_YAML } from './jira-cloud-rules.ts';
 import { JIRA_SERVER_RULES_YAML } from './jira-server-rules.ts';
 import { CONFLUENCE_CLOUD } from './confluence.ts';
@@ -84,7 +84,7 @@ export const JIRA_CLOUD: Connector = {
     accessibleResourcesExample(['read:jira-work', 'read:jira-user']),
     { name: 'Get all users', path: `/ex/jira/${CLOUD_ID}/rest/api/3/users?maxResults=50`, response: (org) => org.people.map(cloudUser) },
     { name: 'Bulk get groups', path: `/ex/jira/${CLOUD_ID}/rest/api/3/group/bulk?maxResults=50`,
-      response: (org) => ({ isLast: true, maxResults: 50, startAt: 0, total: 1, values: [{ groupId: '276f955c-63d7-42c8-9520-92d01dca0625', name: said(org, `${org.people[1].displayName} reports`) }] }) },
+      response: (org) => ({ isLast: true, maxResults: 50, startAt: 0, total: 1, values: [{ groupId: '276f955c-63d7-42c8-9520-92d01dca0625', name: said(org, `${person(org, 1).displayName} reports`) }] }) },
     { name: 'Get users from group', path: `/ex/jira/${CLOUD_ID}/rest/api/3/group/member?groupId=276f955c-63d7-42c8-9520-92d01dca0625`,
       response: (org) => ({ isLast: true, maxResults: 50, startAt: 0, total: org.people.length, values: org.people.map(cloudUser) }) },
     { name: 'Search for issues using JQL (enhanced search)', path: `/ex/jira/${CLOUD_ID}/rest/api/3/search/jql?jql=updated%3E%3D-7d&maxResults=25&fields=*all`,

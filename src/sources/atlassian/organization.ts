@@ -10,7 +10,7 @@
  * accounts, so their ids become tokens; IP addresses and locations never pass.
  */
 import type { Connector } from '../catalogue/connector.ts';
-import { personalText, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
+import { person, personalText, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
 import { schema, type Shape } from '../catalogue/response-schema.ts';
 import { list, pseudonymize, pseudonymizeReversible, redact } from '../catalogue/rules-yaml.ts';
 import { accountId } from './cloud.ts';
@@ -83,9 +83,9 @@ export const ATLASSIAN_ORGANIZATION: Connector = {
   conformance: {},
   examples: [
     { name: 'Query audit events', path: `/admin/v1/orgs/${ORG_ID}/events?limit=50`,
-      response: (org) => ({ data: [auditEvent(org, org.people[0], org.people[1]), auditEvent(org, org.people[0], org.people[2])], links: eventsLink(org, 'events') }) },
+      response: (org) => ({ data: [auditEvent(org, person(org, 0), person(org, 1)), auditEvent(org, person(org, 0), person(org, 2))], links: eventsLink(org, 'events') }) },
     { name: 'Stream audit events', path: `/admin/v1/orgs/${ORG_ID}/events-stream?limit=50`,
-      response: (org) => ({ data: [auditEvent(org, org.people[3], org.people[4])], links: eventsLink(org, 'events-stream') }) },
+      response: (org) => ({ data: [auditEvent(org, person(org, 3), person(org, 4))], links: eventsLink(org, 'events-stream') }) },
     { name: 'Get users in a directory', path: `/admin/v2/orgs/${ORG_ID}/directories/${DIRECTORY_ID}/users?limit=50`,
       response: (org) => ({
         data: org.people.map((p) => ({ accountId: accountId(p), accountType: 'atlassian', accountStatus: 'active', membershipStatus: 'active', addedToOrg: org.isoTime(365),

@@ -5,14 +5,14 @@
  * Every other column passes through as is, so the docs say which columns the file should hold.
  */
 import type { BulkConnector } from '../catalogue/connector.ts';
-import type { FakeOrg } from '../catalogue/fake-org.ts';
+import { person, type FakeOrg } from '../catalogue/fake-org.ts';
 import { csvText, employeeId, isoDay } from './example-files.ts';
 
 const ROLES = ['Software Engineer', 'Account Executive', 'Product Designer', 'Support Specialist'];
 const TEAMS = ['Platform', 'Sales EMEA', 'Design Systems', 'Customer Care'];
 
 function hrisFile(org: FakeOrg) {
-  const manager = org.people[0];
+  const manager = person(org, 0);
   const rows = org.people.map((p, i) => {
     const [role, team] = [org.pick(ROLES), org.pick(TEAMS)];
     // The first person heads the org: no manager, blank cells (psoxy leaves blanks blank).

@@ -11,7 +11,7 @@
  * `.ndjson.gz` (psoxy's accept only `.gz`; a plain file is read as is either way).
  */
 import type { BulkConnector } from '../catalogue/connector.ts';
-import { personalText, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
+import { person, personalText, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
 import { csvText } from './example-files.ts';
 
 const TEAM = 'T0ACME001';
@@ -61,7 +61,7 @@ function usersFile(org: FakeOrg) {
 function channelsFile(org: FakeOrg) {
   const records = [0, 1].map((n) => ({
     id: `C0CHAN${n}${org.chars(4, '0123456789')}`, created: 1760000000 + n, name: personalText(org, `proj-${org.pick(org.people).lastName.toLowerCase()}-renewal`),
-    topic: { value: personalText(org, `Renewal with ${org.people[0].displayName}'s team`), creator: userId(org, org.people[0]) },
+    topic: { value: personalText(org, `Renewal with ${person(org, 0).displayName}'s team`), creator: userId(org, person(org, 0)) },
     members: org.people.map((p) => userId(org, p)),
   }));
   return { text: ndjson(records), kept: records.map((r) => r.id) };
@@ -87,7 +87,7 @@ function messagesFile(org: FakeOrg) {
 }
 
 function aiAnalyticsFile(org: FakeOrg) {
-  const owner = org.people[0];
+  const owner = person(org, 0);
   const rows = org.people.map((p) => [TEAM, org.domain, owner.email, org.domain, userId(org, p), p.email, p.displayName, handle(org, p), 'Member', String(org.int(0, 90)), String(org.int(0, 20)), org.pick(['TRUE', 'FALSE'])]);
   return {
     text: csvText(['TEAM_ID', 'TEAM_DOMAIN', 'PRIMARY_OWNER_EMAIL', 'PRIMARY_OWNER_EMAIL_DOMAIN', 'USER_ID', 'USER_EMAIL', 'FULL_NAME', 'USERNAME', 'USER_ROLE', 'TOTAL_SLACK_AI_USAGE_TILL_DATE', 'SLACK_AI_USAGE_LAST_7_DAYS', 'SLACK_AI_WAU'], rows),

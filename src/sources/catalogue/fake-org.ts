@@ -69,6 +69,14 @@ export function generateFakeOrg(options: { seed?: number; people?: number; domai
   };
 }
 
+/**
+ * The org's `i`-th person, counting round again past the last: example responses cast people by
+ * position (author, reviewer, …), and an org smaller than the cast still fills every role.
+ */
+export function person(org: FakeOrg, i: number): FakePerson {
+  return org.people[i % org.people.length];
+}
+
 /** Every personal value of the org: what must never come out of the proxy as is. */
 export function personalValues(org: FakeOrg): string[] {
   return [...org.people.flatMap((p) => [p.email, p.displayName, p.phone]), ...org.extraPersonal].filter((v) => v.length >= 6);

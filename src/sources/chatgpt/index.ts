@@ -4,7 +4,7 @@
  * OpenAI support narrows to one read scope, sent as a bearer token (`oauth2_access_token`).
  */
 import type { Connector } from '../catalogue/connector.ts';
-import { personalText, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
+import { person, personalText, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
 import { CHATGPT_ENTERPRISE_RULES_YAML, CODEX_ENTERPRISE_ANALYTICS_RULES_YAML } from './rules.ts';
 
 const WORKSPACE_ID = '3f2a9c1e-7b4d-4e8a-9c61-2d5f0b8e7a13';
@@ -49,7 +49,7 @@ export const CHATGPT_ENTERPRISE: Connector = {
         title: personalText(org, `Severance terms for ${p.firstName} ${p.lastName}`) }))) },
     { name: 'List conversation messages', path: `/v1/compliance/workspaces/${WORKSPACE_ID}/conversations/${CONVERSATION}0/messages?limit=50`,
       response: (org) => {
-        const [p, other] = [org.people[0], org.people[1]];
+        const [p, other] = [person(org, 0), person(org, 1)];
         return list([
           { object: 'compliance.workspace.message', id: 'msg_01', created_at: START + 60, user_id: userId(org, p), user_email: p.email, parent_id: null, gpt_id: null, project_id: null,
             author: { object: 'compliance.workspace.message.author', role: 'user' },
@@ -62,7 +62,7 @@ export const CHATGPT_ENTERPRISE: Connector = {
       } },
     { name: 'List projects and GPTs', path: `/v1/compliance/workspaces/${WORKSPACE_ID}/projects?limit=20`,
       response: (org) => {
-        const [owner, guest] = [org.people[2], org.people[3]];
+        const [owner, guest] = [person(org, 2), person(org, 3)];
         return list([{ object: 'compliance.workspace.project', id: 'g-p-68a1f0c2', created_at: START, owner_id: userId(org, owner), owner_email: owner.email,
           builder_name: owner.displayName,
           latest_config: { object: 'list', data: [{ object: 'compliance.workspace.project.config', id: 'gzm_cnf_01', created_at: START,

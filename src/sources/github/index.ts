@@ -4,7 +4,7 @@
  * between instances); Enterprise Server through an app's user token (`refresh_token`).
  */
 import type { Connector } from '../catalogue/connector.ts';
-import type { FakeOrg, FakePerson } from '../catalogue/fake-org.ts';
+import { person, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
 import { GITHUB_COPILOT_RULES_YAML, GITHUB_ENTERPRISE_SERVER_RULES_YAML, GITHUB_RULES_YAML } from './rules.ts';
 
 const ORG = 'acme-corp';
@@ -53,8 +53,8 @@ const installApp = (permissions: string) => [
 
 const members = { name: 'List organization members', path: `/orgs/${ORG}/members?per_page=100`, response: (org: FakeOrg) => org.people.map((p) => account(org, p)) };
 const teams = { name: 'List teams', path: `/orgs/${ORG}/teams?per_page=100`,
-  response: (org: FakeOrg) => [{ id: 7001, node_id: 'MDQ6VGVhbTcwMDE=', name: said(org, `${org.people[0].lastName} payroll squad`), slug: 'payroll-squad',
-    description: said(org, `Led by ${org.people[0].displayName}`), privacy: 'closed', permission: 'pull', url: `https://api.github.com/teams/7001`,
+  response: (org: FakeOrg) => [{ id: 7001, node_id: 'MDQ6VGVhbTcwMDE=', name: said(org, `${person(org, 0).lastName} payroll squad`), slug: 'payroll-squad',
+    description: said(org, `Led by ${person(org, 0).displayName}`), privacy: 'closed', permission: 'pull', url: `https://api.github.com/teams/7001`,
     html_url: `https://github.com/orgs/${ORG}/teams/payroll-squad`, members_url: 'https://api.github.com/teams/7001/members{/member}', parent: null }] };
 const teamMembers = { name: 'List team members', path: `/orgs/${ORG}/teams/payroll-squad/members`, response: (org: FakeOrg) => org.people.slice(0, 3).map((p) => account(org, p)) };
 const graphqlMembers = {
@@ -65,7 +65,7 @@ const graphqlMembers = {
 };
 const auditLog = (path: string, action: string) => ({ name: 'Get the audit log for an organization', path,
   response: (org: FakeOrg) => org.people.slice(0, 3).map((p, n) => ({ '@timestamp': 1780000000000 + n, action, actor: login(org, p), actor_id: userId(org, p),
-    user: login(org, org.people[n + 1]), user_id: userId(org, org.people[n + 1]), org: ORG, org_id: 900001, created_at: 1780000000000 + n,
+    user: login(org, person(org, n + 1)), user_id: userId(org, person(org, n + 1)), org: ORG, org_id: 900001, created_at: 1780000000000 + n,
     user_agent: `Mozilla/5.0 (${p.firstName}'s laptop)`, actor_location: { country_code: 'DE' }, business: 'acme' })) });
 
 export const GITHUB: Connector = {
@@ -86,7 +86,7 @@ export const GITHUB: Connector = {
     teamMembers,
     { name: 'List organization repositories', path: `/orgs/${ORG}/repos?per_page=100`,
       response: (org) => [{ id: 8001, node_id: 'R_kgDOA', name: REPO, full_name: `${ORG}/${REPO}`, private: true, owner: { login: ORG, id: 900001, type: 'Organization' },
-        description: said(org, `Salary runs, ask ${org.people[0].displayName}`), homepage: null, default_branch: 'main', created_at: org.isoTime(), pushed_at: org.isoTime() }] },
+        description: said(org, `Salary runs, ask ${person(org, 0).displayName}`), homepage: null, default_branch: 'main', created_at: org.isoTime(), pushed_at: org.isoTime() }] },
     { name: 'List commits', path: `/repos/${ORG}/${REPO}/commits?per_page=100`,
       response: (org) => org.people.slice(0, 2).map((p, n) => ({ sha: `a1b2c3d4e5f6${n}`, node_id: `C_kwDO${n}`,
         commit: { author: gitActor(p, org.isoTime()), committer: gitActor(p, org.isoTime()), message: said(org, `Fix ${p.firstName}'s overtime rounding`), comment_count: 0,
@@ -94,7 +94,7 @@ export const GITHUB: Connector = {
         author: account(org, p), committer: account(org, p), parents: [{ sha: `0f0e0d0c${n}` }] })) },
     { name: 'List pull requests', path: `/repos/${ORG}/${REPO}/pulls?state=all&per_page=100`,
       response: (org) => {
-        const [author, reviewer, assignee] = [org.people[0], org.people[1], org.people[2]];
+        const [author, reviewer, assignee] = [person(org, 0), person(org, 1), person(org, 2)];
         return [{ id: 9001, node_id: 'PR_kwDO1', number: 42, state: 'open', title: said(org, `Pay ${assignee.displayName}'s bonus early`), body: said(org, `Approved by ${reviewer.email}`),
           user: account(org, author), assignee: account(org, assignee), assignees: [account(org, assignee)], requested_reviewers: [account(org, reviewer)],
           created_at: org.isoTime(), updated_at: org.isoTime(), merged_at: null, draft: false,

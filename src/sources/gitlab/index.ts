@@ -1,6 +1,6 @@
 /** The GitLab.com connector (psoxy `gitlab-cloud`): a group, project or personal access token with `read_api`. */
 import type { Connector } from '../catalogue/connector.ts';
-import { personalText, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
+import { person, personalText, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
 import { GITLAB_CLOUD_RULES_YAML } from './rules.ts';
 
 const GROUP = 71000001;
@@ -31,7 +31,7 @@ function commit(org: FakeOrg, author: FakePerson, n = 0) {
 
 /** What issues and merge requests share: ids, people, texts and counts. */
 function tracked(org: FakeOrg, id: number, iid: number, kind: string) {
-  const [author, assignee, closer] = [org.people[0], org.people[1], org.people[2]];
+  const [author, assignee, closer] = [person(org, 0), person(org, 1), person(org, 2)];
   return {
     id, iid, project_id: PROJECT, title: personalText(org, `${kind}: ${assignee.firstName} cannot see her payslip`),
     description: personalText(org, `Reported by ${author.displayName} (${author.phone}); cc @${username(org, closer)}`),
@@ -49,7 +49,7 @@ const issue = (org: FakeOrg) => ({ ...tracked(org, ISSUE, ISSUE_IID, 'Bug'), typ
   merge_requests_count: 1, weight: 2, severity: 'UNKNOWN', has_tasks: true });
 
 function mergeRequest(org: FakeOrg) {
-  const [reviewer, merger] = [org.people[3], org.people[4]];
+  const [reviewer, merger] = [person(org, 3), person(org, 4)];
   return { ...tracked(org, MR, MR_IID, 'Fix'), state: 'merged', merged_at: org.isoTime(), merged_by: user(org, merger), merge_user: user(org, merger),
     reviewers: [user(org, reviewer)], draft: false, work_in_progress: false,
     source_branch: personalText(org, `${username(org, reviewer)}/payslip-${reviewer.lastName.toLowerCase()}`), target_branch: 'main',
@@ -59,7 +59,7 @@ function mergeRequest(org: FakeOrg) {
 }
 
 function notes(org: FakeOrg, noteableType: string, noteableId: number, noteableIid: number) {
-  const [author, mentioned] = [org.people[1], org.people[2]];
+  const [author, mentioned] = [person(org, 1), person(org, 2)];
   const base = { noteable_id: noteableId, noteable_iid: noteableIid, noteable_type: noteableType, project_id: PROJECT, created_at: org.isoTime(), updated_at: org.isoTime(),
     resolvable: false, confidential: false, internal: false, attachment: null };
   return [
@@ -69,7 +69,7 @@ function notes(org: FakeOrg, noteableType: string, noteableId: number, noteableI
 }
 
 const stateEvents = (org: FakeOrg, resourceType: string, resourceId: number) => [
-  { id: 660001, user: user(org, org.people[2]), created_at: org.isoTime(), resource_type: resourceType, resource_id: resourceId, state: 'closed' },
+  { id: 660001, user: user(org, person(org, 2)), created_at: org.isoTime(), resource_type: resourceType, resource_id: resourceId, state: 'closed' },
 ];
 
 export const GITLAB_CLOUD: Connector = {
@@ -90,18 +90,18 @@ export const GITLAB_CLOUD: Connector = {
   rules: { '': GITLAB_CLOUD_RULES_YAML },
   conformance: {},
   examples: [
-    { name: 'List groups', path: '/api/v4/groups?per_page=20', response: (org) => [{ id: GROUP, name: personalText(org, `${org.people[0].lastName} payroll team`), path: 'payroll',
-      full_path: 'acme/payroll', description: personalText(org, `Run by ${org.people[0].displayName}`), visibility: 'private', parent_id: null, created_at: org.isoTime() }] },
+    { name: 'List groups', path: '/api/v4/groups?per_page=20', response: (org) => [{ id: GROUP, name: personalText(org, `${person(org, 0).lastName} payroll team`), path: 'payroll',
+      full_path: 'acme/payroll', description: personalText(org, `Run by ${person(org, 0).displayName}`), visibility: 'private', parent_id: null, created_at: org.isoTime() }] },
     { name: 'List all members of a group', path: `/api/v4/groups/${GROUP}/members/all?per_page=100`,
       response: (org) => org.people.map((p, n) => ({ ...user(org, p), access_level: n === 0 ? 50 : 30, created_at: org.isoTime(), expires_at: null, email: p.email,
-        is_using_seat: true, membership_state: 'active', created_by: user(org, org.people[0]),
+        is_using_seat: true, membership_state: 'active', created_by: user(org, person(org, 0)),
         group_saml_identity: { extern_uid: personalText(org, `saml-${p.id}`), provider: 'group_saml', saml_provider_id: 4001 } })) },
     { name: 'Get namespace by id', path: `/api/v4/namespaces/${GROUP}`,
-      response: (org) => ({ id: GROUP, name: personalText(org, `${org.people[0].lastName} payroll team`), path: 'payroll', kind: 'group', full_path: 'acme/payroll',
+      response: (org) => ({ id: GROUP, name: personalText(org, `${person(org, 0).lastName} payroll team`), path: 'payroll', kind: 'group', full_path: 'acme/payroll',
         plan: 'premium', end_date: '2027-06-30', trial: false, trial_ends_on: null, billable_members_count: org.people.length, seats_in_use: org.people.length, max_seats_used: org.people.length }) },
     { name: 'List projects', path: '/api/v4/projects?membership=true&per_page=20',
       response: (org) => {
-        const owner = org.people[1];
+        const owner = person(org, 1);
         return [{ id: PROJECT, name: 'payroll', path: 'payroll', path_with_namespace: personalText(org, `${username(org, owner)}/payroll-notes`),
           description: personalText(org, `${owner.displayName}'s notes on the payroll migration`), creator_id: userId(org, owner),
           namespace: { id: 72000001, name: owner.displayName, path: username(org, owner), kind: 'user', full_path: username(org, owner), parent_id: null },
@@ -109,22 +109,22 @@ export const GITLAB_CLOUD: Connector = {
           forks_count: 0, star_count: 1, open_issues_count: 3, issues_enabled: true, merge_requests_enabled: true, web_url: `https://gitlab.com/${username(org, owner)}/payroll-notes` }];
       } },
     { name: 'List repository branches', path: `/api/v4/projects/${PROJECT}/repository/branches`,
-      response: (org) => [{ name: personalText(org, `${username(org, org.people[3])}/fix-${org.people[3].lastName.toLowerCase()}`), merged: false, protected: false, default: false,
-        developers_can_push: true, developers_can_merge: true, can_push: true, web_url: 'https://gitlab.com/acme/payroll/-/tree/x', commit: commit(org, org.people[3]) }] },
+      response: (org) => [{ name: personalText(org, `${username(org, person(org, 3))}/fix-${person(org, 3).lastName.toLowerCase()}`), merged: false, protected: false, default: false,
+        developers_can_push: true, developers_can_merge: true, can_push: true, web_url: 'https://gitlab.com/acme/payroll/-/tree/x', commit: commit(org, person(org, 3)) }] },
     { name: 'List repository commits', path: `/api/v4/projects/${PROJECT}/repository/commits?since=2026-09-01T00:00:00Z&with_stats=true`,
       response: (org) => org.people.slice(0, 3).map((p, n) => commit(org, p, n)) },
-    { name: 'Get a single commit', path: `/api/v4/projects/${PROJECT}/repository/commits/${SHA}`, response: (org) => commit(org, org.people[2]) },
+    { name: 'Get a single commit', path: `/api/v4/projects/${PROJECT}/repository/commits/${SHA}`, response: (org) => commit(org, person(org, 2)) },
     { name: 'List project issues', path: `/api/v4/projects/${PROJECT}/issues?updated_after=2026-09-01T00:00:00Z`, response: (org) => [issue(org)] },
     { name: 'Get an issue', path: `/api/v4/issues/${ISSUE}`, response: (org) => issue(org) },
     { name: 'List issue notes', path: `/api/v4/projects/${PROJECT}/issues/${ISSUE_IID}/notes`, response: (org) => notes(org, 'Issue', ISSUE, ISSUE_IID) },
     { name: 'List issue state events', path: `/api/v4/projects/${PROJECT}/issues/${ISSUE_IID}/resource_state_events`, response: (org) => stateEvents(org, 'Issue', ISSUE) },
     { name: 'List project merge requests', path: `/api/v4/projects/${PROJECT}/merge_requests?state=all&updated_after=2026-09-01T00:00:00Z`, response: (org) => [mergeRequest(org)] },
     { name: 'Get a merge request', path: `/api/v4/merge_requests/${MR}`, response: (org) => mergeRequest(org) },
-    { name: 'List merge request commits', path: `/api/v4/projects/${PROJECT}/merge_requests/${MR_IID}/commits`, response: (org) => [commit(org, org.people[3])] },
+    { name: 'List merge request commits', path: `/api/v4/projects/${PROJECT}/merge_requests/${MR_IID}/commits`, response: (org) => [commit(org, person(org, 3))] },
     { name: 'List merge request notes', path: `/api/v4/projects/${PROJECT}/merge_requests/${MR_IID}/notes`, response: (org) => notes(org, 'MergeRequest', MR, MR_IID) },
     { name: 'List project audit events', path: `/api/v4/projects/${PROJECT}/audit_events?created_after=2026-09-01T00:00:00Z`,
       response: (org) => {
-        const [admin, added] = [org.people[0], org.people[4]];
+        const [admin, added] = [person(org, 0), person(org, 4)];
         return [{ id: 990001, author_id: userId(org, admin), entity_id: PROJECT, entity_type: 'Project', event_name: 'member_created', created_at: org.isoTime(),
           details: { event_name: 'member_created', author_name: admin.displayName, author_email: admin.email, author_class: 'User', target_id: userId(org, added),
             target_type: 'User', target_details: added.displayName, custom_message: personalText(org, `Added ${added.displayName} as Developer`),

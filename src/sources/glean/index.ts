@@ -1,6 +1,6 @@
 /** The Glean connector (psoxy `SOURCE=glean`): a Glean-issued global token, sent as a bearer token. */
 import type { Connector } from '../catalogue/connector.ts';
-import { personalText, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
+import { person, personalText, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
 import { GLEAN_RULES_YAML } from './rules.ts';
 
 /** Glean's API host for an instance; the administrator replaces the placeholder with theirs. */
@@ -11,7 +11,7 @@ const DAY_RANGE = { start: { datePeriod: { year: 2026, month: 9, day: 1 } }, end
 const obfuscatedId = (org: FakeOrg, p: FakePerson) => personalText(org, `${p.id.slice(0, 12).toLowerCase()}obf`);
 const personRef = (org: FakeOrg, p: FakePerson) => ({ name: p.displayName, obfuscatedId: obfuscatedId(org, p) });
 
-function person(org: FakeOrg, p: FakePerson, manager: FakePerson) {
+function gleanPerson(org: FakeOrg, p: FakePerson, manager: FakePerson) {
   return {
     name: p.displayName, obfuscatedId: obfuscatedId(org, p),
     metadata: {
@@ -46,9 +46,9 @@ export const GLEAN: Connector = {
   examples: [
     { name: 'List entities (people and teams)', method: 'POST', path: '/rest/api/v1/listentities', body: { entityType: 'PEOPLE', pageSize: 100, includeFields: ['PEOPLE', 'TEAMS'] },
       response: (org) => {
-        const lead = org.people[0];
+        const lead = person(org, 0);
         return {
-          results: org.people.map((p) => person(org, p, lead)),
+          results: org.people.map((p) => gleanPerson(org, p, lead)),
           teamResults: [{ id: 'team_001', name: personalText(org, `${lead.lastName}'s payroll squad`), description: personalText(org, `Whoever ${lead.firstName} trusts with salaries`),
             datasource: 'glean', createdFrom: 'MANUAL', lastUpdatedAt: org.isoTime(), loggingId: 'team-log-001', memberCount: org.people.length,
             members: org.people.slice(0, 3).map((p, n) => ({ person: personRef(org, p), relationship: n === 0 ? 'MANAGER' : 'MEMBER', joinDate: org.isoTime(),
@@ -67,7 +67,7 @@ export const GLEAN: Connector = {
         assistantResponse: { monthlyActiveUsers: org.people.length,
           perUserInsights: org.people.map((p) => ({ person: personRef(org, p), ...counts(org, ['numChatMessages', 'numSummarizations', 'numAiAnswers', 'numGleanbotInteractions', 'numDaysActive']) })) },
         agentsResponse: {
-          topAgentsInsights: [{ agentId: 'agt_01', agentName: personalText(org, `Draft ${org.people[1].firstName}'s performance review`), userCount: 1, runCount: 4 }],
+          topAgentsInsights: [{ agentId: 'agt_01', agentName: personalText(org, `Draft ${person(org, 1).firstName}'s performance review`), userCount: 1, runCount: 4 }],
           agentUsersInsights: org.people.slice(0, 3).map((p) => ({ person: personRef(org, p), departmentName: 'Finance',
             agentsUsedCount: org.int(0, 5), averageRunsPerDayCount: org.int(0, 30) / 10, agentsCreatedCount: org.int(0, 2), runCount: org.int(0, 40) })),
         },

@@ -10,7 +10,7 @@
  * explicitly, so they stay out even where Gong adds fields beside them.
  */
 import type { Connector } from '../catalogue/connector.ts';
-import { personalText, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
+import { person, personalText, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
 import { pseudonymize, pseudonymizeReversible, redact } from '../catalogue/rules-yaml.ts';
 
 export const GONG_METRICS_RULES_YAML = `
@@ -75,7 +75,7 @@ export const GONG_METRICS: Connector = {
         trustedEmailAddress: p.email, firstName: p.firstName, lastName: p.lastName, title: personalText(org, `${p.lastName} account executive, EMEA`),
         phoneNumber: p.phone, extension: '123', personalMeetingUrls: [personalText(org, `https://zoom.us/my/${p.firstName.toLowerCase()}.${p.lastName.toLowerCase()}`)],
         settings: { webConferencesRecorded: true, preventWebConferenceRecording: false, telephonyCallsImported: false, emailsImported: true },
-        managerId: n === 0 ? null : gongId(org, org.people[0]), meetingConsentPageUrl: null, spokenLanguages: [{ language: 'en-US', primary: true }],
+        managerId: n === 0 ? null : gongId(org, person(org, 0)), meetingConsentPageUrl: null, spokenLanguages: [{ language: 'en-US', primary: true }],
       })) }) },
     { name: 'Aggregated activity stats', method: 'POST', path: '/v2/stats/activity/aggregate', body: { filter: { fromDateTime: FROM, toDateTime: TO } },
       response: (org) => ({ requestId: '5bm129hab0udr9ocvlx', records: records(org.people.length), fromDateTime: FROM, toDateTime: TO, timeZone: 'America/New_York',

@@ -3,7 +3,7 @@
  * impersonated user, read with `calendar.readonly`. Responses shaped after the Calendar API v3
  * reference (Events, Calendars, CalendarList, Settings resources).
  */
-import type { FakeOrg, FakePerson } from '../catalogue/fake-org.ts';
+import { person, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
 import { personal, workspaceConnector } from './workspace.ts';
 import { under, yamlList } from './yaml.ts';
 
@@ -99,28 +99,34 @@ endpoints:
 `;
 
 const EVENT_ID = 'k3v9c2d8h1m4q7r0t5w8y2b6n9';
+/**
+ * A random event id in Google's base32hex alphabet, a digit every fifth character: its iCalUID
+ * then always reads as generated to the leak guard, which a draw of mostly letters did not.
+ */
+const eventId = (org: FakeOrg) => Array.from({ length: 26 }, (_, i) => org.chars(1, i % 5 === 4 ? '0123456789' : 'abcdefghijklmnopqrstuv')).join('');
 
 /** The Calendar UI link: Google encodes base64("<event id> <calendar email>") in `eid`. */
 const htmlLink = (id: string, calendar: string) => `https://www.google.com/calendar/event?eid=${Buffer.from(`${id} ${calendar}`).toString('base64url')}`;
 
 function event(org: FakeOrg, id: string, owner: FakePerson) {
-  const organizer = org.pick(org.people), guest = org.pick(org.people.filter((p) => p !== organizer));
+  const organizer = org.pick(org.people), others = org.people.filter((p) => p !== organizer);
+  const guest = org.pick(others.length > 0 ? others : org.people); // a one-person org invites its only person
   const meeting = String(org.int(81000000000, 89999999999)), passcode = personal(org, org.chars(24));
   const pin = personal(org, String(org.int(100000000, 999999999)));
-  const person = (p: FakePerson) => ({ email: p.email, displayName: p.displayName, ...(p === owner ? { self: true } : {}) });
+  const attendee = (p: FakePerson) => ({ email: p.email, displayName: p.displayName, ...(p === owner ? { self: true } : {}) });
   return {
     kind: 'calendar#event', etag: `"${org.int(3000000000000000, 3999999999999999)}"`, id, status: 'confirmed',
     htmlLink: htmlLink(id, owner.email), created: org.isoTime(60), updated: org.isoTime(30),
     summary: personal(org, `${organizer.displayName} / ${guest.displayName} weekly 1:1`),
     description: personal(org, `Agenda: ${guest.firstName}'s promotion case. Join https://example-corp.zoom.us/j/${meeting}?pwd=${passcode} or call ${organizer.phone}`),
     location: 'Room 4B (8)',
-    creator: person(organizer), organizer: person(organizer),
+    creator: attendee(organizer), organizer: attendee(organizer),
     start: { dateTime: '2026-10-05T10:00:00-04:00', timeZone: 'America/New_York' },
     end: { dateTime: '2026-10-05T10:30:00-04:00', timeZone: 'America/New_York' },
     recurringEventId: id.slice(0, 20), iCalUID: `${id}@google.com`, sequence: 0,
     attendees: [
-      { ...person(organizer), organizer: true, responseStatus: 'accepted' },
-      { ...person(guest), responseStatus: 'tentative', comment: personal(org, `Running late, ${organizer.firstName} — start without me`) },
+      { ...attendee(organizer), organizer: true, responseStatus: 'accepted' },
+      { ...attendee(guest), responseStatus: 'tentative', comment: personal(org, `Running late, ${organizer.firstName} — start without me`) },
       ...(owner !== organizer && owner !== guest ? [{ email: owner.email, self: true, optional: true, responseStatus: 'needsAction' }] : []),
     ],
     hangoutLink: 'https://meet.google.com/xbq-rtzd-kmw',
@@ -142,7 +148,7 @@ function event(org: FakeOrg, id: string, owner: FakePerson) {
 }
 
 function outOfOffice(org: FakeOrg, owner: FakePerson) {
-  const id = org.chars(26, 'abcdefghijklmnopqrstuv0123456789');
+  const id = eventId(org);
   return {
     kind: 'calendar#event', etag: `"${org.int(3000000000000000, 3999999999999999)}"`, id, status: 'confirmed',
     htmlLink: htmlLink(id, owner.email), created: org.isoTime(60), updated: org.isoTime(30),
@@ -166,7 +172,7 @@ export const GCAL = workspaceConnector({
   conformance: { '': 'google-workspace/calendar' },
   examples: [
     { name: 'Calendars: get', path: '/calendar/v3/calendars/primary', response: (org) => {
-      const owner = org.people[0];
+      const owner = person(org, 0);
       return { kind: 'calendar#calendar', etag: `"${org.chars(16)}"`, id: owner.email, summary: owner.email,
         description: personal(org, `${owner.displayName}'s calendar — call ${owner.phone} if urgent`), location: personal(org, `${owner.firstName}'s desk, 3rd floor`),
         timeZone: 'America/New_York', conferenceProperties: { allowedConferenceSolutionTypes: ['hangoutsMeet'] } };
@@ -177,7 +183,7 @@ export const GCAL = workspaceConnector({
         .map(([id, value]) => ({ kind: 'calendar#setting', etag: `"${org.chars(16)}"`, id, value })),
     }) },
     { name: 'CalendarList: list', path: '/calendar/v3/users/me/calendarList', response: (org) => {
-      const [owner, colleague] = org.people;
+      const [owner, colleague] = [person(org, 0), person(org, 1)];
       const entry = (id: string, summary: string, extra: object) => ({ kind: 'calendar#calendarListEntry', etag: `"${org.chars(16)}"`, id, summary,
         timeZone: 'America/New_York', colorId: '14', backgroundColor: '#9fe1e7', foregroundColor: '#000000', selected: true, defaultReminders: [], ...extra });
       return { kind: 'calendar#calendarList', etag: `"${org.chars(16)}"`, nextSyncToken: org.chars(24), items: [
@@ -187,10 +193,10 @@ export const GCAL = workspaceConnector({
       ] };
     } },
     { name: 'Events: list', path: '/calendar/v3/calendars/primary/events?maxResults=10&singleEvents=true', response: (org) => ({
-      kind: 'calendar#events', etag: `"${org.chars(16)}"`, summary: org.people[0].email, updated: org.isoTime(), timeZone: 'America/New_York',
+      kind: 'calendar#events', etag: `"${org.chars(16)}"`, summary: person(org, 0).email, updated: org.isoTime(), timeZone: 'America/New_York',
       accessRole: 'owner', defaultReminders: [{ method: 'popup', minutes: 10 }], nextPageToken: org.chars(40),
-      items: [event(org, org.chars(26, 'abcdefghijklmnopqrstuv0123456789'), org.people[0]), outOfOffice(org, org.people[0])],
+      items: [event(org, eventId(org), person(org, 0)), outOfOffice(org, person(org, 0))],
     }) },
-    { name: 'Events: get', path: `/calendar/v3/calendars/primary/events/${EVENT_ID}`, response: (org) => event(org, EVENT_ID, org.people[0]) },
+    { name: 'Events: get', path: `/calendar/v3/calendars/primary/events/${EVENT_ID}`, response: (org) => event(org, EVENT_ID, person(org, 0)) },
   ],
 });

@@ -3,7 +3,7 @@
  * of the Admin SDK Directory API, read by an impersonated administrator. `gdirectory_no-app-ids`
  * also turns Google's own user ids into tokens. Responses shaped after the Directory API reference.
  */
-import type { FakeOrg, FakePerson } from '../catalogue/fake-org.ts';
+import { person, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
 import { googleId, personal, workspaceConnector } from './workspace.ts';
 import { under, yamlList } from './yaml.ts';
 
@@ -96,13 +96,13 @@ const GROUP_ID = '03x8tuzt1b2k5mq';
 const DEPARTMENTS = ['Engineering', 'Sales', 'Finance', 'People', 'Marketing'];
 
 function user(org: FakeOrg, p: FakePerson) {
-  const manager = org.people[0] === p ? org.people[1] : org.people[0];
+  const manager = person(org, 0) === p ? person(org, 1) : person(org, 0);
   const local = p.email.split('@')[0];
   const uid = String(org.int(1000000000, 1999999999));
   return {
     kind: 'admin#directory#user', id: googleId(org, p), etag: `"${org.chars(43)}"`, primaryEmail: p.email,
     name: { givenName: p.firstName, familyName: p.lastName, fullName: p.displayName, displayName: p.displayName },
-    isAdmin: p === org.people[0], isDelegatedAdmin: false, lastLoginTime: org.isoTime(3), creationTime: org.isoTime(900),
+    isAdmin: p === person(org, 0), isDelegatedAdmin: false, lastLoginTime: org.isoTime(3), creationTime: org.isoTime(900),
     agreedToTerms: true, suspended: false, archived: false, changePasswordAtNextLogin: false, ipWhitelisted: false,
     emails: [{ address: p.email, primary: true }, { address: personal(org, `${local}@test.${org.domain}`) }],
     aliases: [personal(org, `${local}.alias@${org.domain}`)],
@@ -130,7 +130,7 @@ function group(org: FakeOrg, id: string, name: string) {
   const slug = name.toLowerCase().replace(/\W+/g, '-');
   return {
     kind: 'admin#directory#group', id, etag: `"${org.chars(43)}"`, email: `${slug}@${org.domain}`, name, directMembersCount: String(org.people.length),
-    description: personal(org, `${name}: ${org.people[0].displayName}'s reports, escalations to ${org.people[0].phone}`),
+    description: personal(org, `${name}: ${person(org, 0).displayName}'s reports, escalations to ${person(org, 0).phone}`),
     adminCreated: true, aliases: [`${slug}-all@${org.domain}`], nonEditableAliases: [`${slug}@${org.domain}.test-google-a.com`],
   };
 }
@@ -157,7 +157,7 @@ export const GDIRECTORY = workspaceConnector({
     { name: 'Users: list', path: '/admin/directory/v1/users?customer=my_customer&maxResults=10', response: (org) => ({
       kind: 'admin#directory#users', etag: `"${org.chars(43)}"`, users: org.people.map((p) => user(org, p)), nextPageToken: org.chars(40),
     }) },
-    { name: 'Users: get', path: '/admin/directory/v1/users/103000000000000007919', response: (org) => user(org, org.people[1]) },
+    { name: 'Users: get', path: '/admin/directory/v1/users/103000000000000007919', response: (org) => user(org, person(org, 1)) },
     { name: 'Groups: list', path: '/admin/directory/v1/groups?customer=my_customer&maxResults=10', response: (org) => ({
       kind: 'admin#directory#groups', etag: `"${org.chars(43)}"`, groups: [group(org, GROUP_ID, 'Platform Team'), group(org, '01ci93xb3tmzlin', 'All Hands')],
     }) },
@@ -173,7 +173,7 @@ export const GDIRECTORY = workspaceConnector({
     { name: 'OrgUnits: list', path: '/admin/directory/v1/customer/my_customer/orgunits?maxResults=10', response: (org) => ({
       kind: 'admin#directory#orgUnits', etag: `"${org.chars(43)}"`,
       organizationUnits: [{ kind: 'admin#directory#orgUnit', etag: `"${org.chars(43)}"`, name: 'Employees', orgUnitPath: '/Employees', orgUnitId: `id:${org.chars(12)}`,
-        description: personal(org, `Everyone reporting to ${org.people[0].displayName}`), parentOrgUnitPath: '/', parentOrgUnitId: `id:${org.chars(12)}` }],
+        description: personal(org, `Everyone reporting to ${person(org, 0).displayName}`), parentOrgUnitPath: '/', parentOrgUnitId: `id:${org.chars(12)}` }],
     }) },
   ],
 });

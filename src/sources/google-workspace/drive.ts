@@ -10,7 +10,7 @@
  * Drive's activity as an event stream is the Reports API's, psoxy's separate `gdrive-log` SOURCE.
  */
 import type { FakeOrg, FakePerson } from '../catalogue/fake-org.ts';
-import { personalText } from '../catalogue/fake-org.ts';
+import { person, personalText } from '../catalogue/fake-org.ts';
 import { schema, type Shape } from '../catalogue/response-schema.ts';
 import { list, pseudonymize } from '../catalogue/rules-yaml.ts';
 import { workspaceConnector } from './workspace.ts';
@@ -67,7 +67,7 @@ const permission = (org: FakeOrg, p: FakePerson, role: string) =>
 
 /** A v3 file owned by one person, edited by another and shared with a third. */
 function file(org: FakeOrg) {
-  const [owner, editor, reader] = [org.people[0], org.people[1], org.people[2]];
+  const [owner, editor, reader] = [person(org, 0), person(org, 1), person(org, 2)];
   return {
     kind: 'drive#file', id: FILE_ID, name: personalText(org, `${editor.lastName} performance review.docx`), mimeType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
     description: personalText(org, `Draft for ${editor.displayName}, call ${editor.phone}`), starred: false, trashed: false, explicitlyTrashed: false,
@@ -95,7 +95,7 @@ export const GDRIVE = workspaceConnector({
   rules: { '': GDRIVE_RULES_YAML },
   examples: [
     { name: 'Files: list (v2)', path: '/drive/v2/files?maxResults=10', response: (org) => {
-      const [owner, editor] = [org.people[3], org.people[4]];
+      const [owner, editor] = [person(org, 3), person(org, 4)];
       const v2User = (p: FakePerson) => ({ kind: 'drive#user', displayName: p.displayName, isAuthenticatedUser: false, permissionId: permissionId(org, p), emailAddress: p.email });
       return { kind: 'drive#fileList', nextPageToken: org.chars(40), incompleteSearch: false, items: [{
         kind: 'drive#file', id: FILE_ID, title: personalText(org, `Offer letter for ${editor.displayName}`), mimeType: 'application/pdf', labels: { starred: false, hidden: false, trashed: false, restricted: false, viewed: true },
@@ -108,7 +108,7 @@ export const GDRIVE = workspaceConnector({
     { name: 'Files: list', path: '/drive/v3/files?pageSize=10&fields=*', response: (org) => ({ kind: 'drive#fileList', nextPageToken: org.chars(40), incompleteSearch: false, files: [file(org)] }) },
     { name: 'Files: get', path: `/drive/v3/files/${FILE_ID}?fields=*`, response: file },
     { name: 'Permissions: list', path: `/drive/v3/files/${FILE_ID}/permissions`,
-      response: (org) => ({ kind: 'drive#permissionList', permissions: [permission(org, org.people[0], 'owner'), permission(org, org.people[2], 'commenter'),
+      response: (org) => ({ kind: 'drive#permissionList', permissions: [permission(org, person(org, 0), 'owner'), permission(org, person(org, 2), 'commenter'),
         { kind: 'drive#permission', id: '09876543210987654321', type: 'domain', domain: org.domain, role: 'reader', allowFileDiscovery: false, displayName: 'Example Corp' }] }) },
     { name: 'Revisions: list', path: `/drive/v3/files/${FILE_ID}/revisions`,
       response: (org) => ({ kind: 'drive#revisionList', revisions: org.people.slice(0, 3).map((p, n) => ({

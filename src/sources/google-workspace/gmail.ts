@@ -3,7 +3,7 @@
  * which gives headers and labels, never bodies. Responses shaped after the Gmail API v1 reference
  * (users.messages list and get with `format=metadata`).
  */
-import type { FakeOrg } from '../catalogue/fake-org.ts';
+import { person, type FakeOrg } from '../catalogue/fake-org.ts';
 import { personal, workspaceConnector } from './workspace.ts';
 import { yamlList } from './yaml.ts';
 
@@ -49,7 +49,7 @@ endpoints:
 const MESSAGE_ID = '18f2c4a9d07b3e51';
 
 function message(org: FakeOrg) {
-  const [from, to, cc, bcc] = [org.people[0], org.people[1], org.people[2], org.people[3]];
+  const [from, to, cc, bcc] = [person(org, 0), person(org, 1), person(org, 2), person(org, 3)];
   const subject = personal(org, `Re: ${to.displayName}'s compensation review`);
   const header = (name: string, value: string) => ({ name, value });
   return {

@@ -3,7 +3,7 @@
  * (`call_ended` events with who, how long, from where and on what device). Responses shaped after
  * the Reports API activities.list reference and its Meet event list.
  */
-import type { FakeOrg, FakePerson } from '../catalogue/fake-org.ts';
+import { person, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
 import { activities, activity, ipAddress, personal, workspaceConnector } from './workspace.ts';
 import { activityRulesYaml } from './reports.ts';
 
@@ -49,6 +49,6 @@ export const GOOGLE_MEET = workspaceConnector({
   conformance: { '': 'google-workspace/meet' },
   examples: [
     { name: 'Activities: list (meet)', path: '/admin/reports/v1/activity/users/all/applications/meet?maxResults=10', response: (org) =>
-      activities(org, org.people.slice(1, 4).map((p) => callEnded(org, p, org.people[0]))) },
+      activities(org, org.people.slice(1, 4).map((p) => callEnded(org, p, person(org, 0)))) },
   ],
 });

@@ -1,6 +1,6 @@
 /** The Salesforce connector (psoxy `SOURCE=salesforce`): a connected app's client-credentials flow against the org's My Domain. */
 import type { Connector } from '../catalogue/connector.ts';
-import type { FakeOrg, FakePerson } from '../catalogue/fake-org.ts';
+import { person, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
 import { SALESFORCE_RULES_YAML } from './rules.ts';
 
 const MY_DOMAIN = 'YOUR-DOMAIN.my.salesforce.com';
@@ -82,7 +82,7 @@ export const SALESFORCE: Connector = {
     { name: 'Query users', path: soql('query', 'SELECT Alias,ContactId,CreatedById,Email,Id,IsActive,ManagerId,Name,Phone,TimeZoneSidKey,UserType FROM User ORDER BY LastModifiedDate DESC'),
       response: (org) => page(org.people.map((p, n) => ({
         attributes: attributes('User', userId(p)), Id: userId(p), Alias: `${p.firstName.slice(0, 4)}${p.lastName[0]}`.toLowerCase(), Name: p.displayName,
-        Email: p.email, Phone: p.phone, ContactId: null, CreatedById: userId(org.people[0]), ManagerId: n === 0 ? null : userId(org.people[0]),
+        Email: p.email, Phone: p.phone, ContactId: null, CreatedById: userId(person(org, 0)), ManagerId: n === 0 ? null : userId(person(org, 0)),
         IsActive: true, TimeZoneSidKey: 'Europe/Lisbon', UserType: 'Standard',
       }))) },
     { name: 'Query accounts', path: soql('query', 'SELECT Id,AnnualRevenue,CreatedById,Name,OwnerId,Phone,Type FROM Account ORDER BY LastModifiedDate DESC'),

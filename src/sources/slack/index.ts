@@ -3,7 +3,7 @@
  * analytics API): a Slack app's user token, long-lived, read from `ACCESS_TOKEN`.
  */
 import type { Connector } from '../catalogue/connector.ts';
-import type { FakeOrg, FakePerson } from '../catalogue/fake-org.ts';
+import { person, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
 import { SLACK_ANALYTICS_RULES_YAML, SLACK_DISCOVERY_RULES_YAML } from './rules.ts';
 
 const ENTERPRISE = 'E0ACME001';
@@ -36,7 +36,7 @@ function user(org: FakeOrg, p: FakePerson) {
 }
 
 function channel(org: FakeOrg) {
-  const [creator, a, b] = [org.people[0], org.pick(org.people), org.pick(org.people)];
+  const [creator, a, b] = [person(org, 0), org.pick(org.people), org.pick(org.people)];
   return {
     id: CHANNEL, name: said(org, `${creator.lastName.toLowerCase()}-offsite-planning`), created: 1780000000, creator: userId(org, creator),
     is_channel: true, is_private: false, is_archived: false, is_general: false, is_ext_shared: false, is_org_shared: false, is_shared: false,
@@ -82,7 +82,7 @@ export const SLACK_DISCOVERY: Connector = {
       response: (org) => ({ ok: true, channels: [{ id: CHANNEL, team: TEAM, ts: slackTs(org) }] }) },
     { name: 'discovery.conversations.history', path: `/api/discovery.conversations.history?channel=${CHANNEL}&team=${TEAM}&limit=100`,
       response: (org) => {
-        const [author, replier, joiner, inviter] = [org.people[0], org.people[1], org.pick(org.people), org.pick(org.people)];
+        const [author, replier, joiner, inviter] = [person(org, 0), person(org, 1), org.pick(org.people), org.pick(org.people)];
         const ts = slackTs(org);
         return { ok: true, has_edits: true, offset: ts, messages: [
           { type: 'message', user: userId(org, author), team: TEAM, ts, client_msg_id: 'c7a6e3f2-1d2b-4c5e-9f0a-1b2c3d4e5f60',
@@ -120,7 +120,7 @@ export const SLACK_ANALYTICS: Connector = {
     // One record of the member file (Slack sends newline-delimited JSON, one such object per line).
     { name: 'admin.analytics.getFile (member)', path: '/api/admin.analytics.getFile?type=member&date=2026-09-30',
       response: (org) => {
-        const p = org.people[0];
+        const p = person(org, 0);
         return { enterprise_id: ENTERPRISE, date: '2026-09-30', user_id: userId(org, p), email_address: p.email, is_guest: false, is_billable_seat: true,
           is_active: true, is_active_desktop: true, messages_posted_count: org.int(0, 80), reactions_added_count: org.int(0, 20), date_claimed: 1600000000 };
       } },
