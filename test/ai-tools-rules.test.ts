@@ -3,46 +3,13 @@
 // out at all, and Windsurf's service key travels only in the request body to the source.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Connector } from '../src/sources/catalogue/connector.ts';
-import { SourceSimulator } from '../src/sources/catalogue/simulator.ts';
-import { createProxyHandler } from '../src/proxy/handler.ts';
-import { ConfigService } from '../src/config/config-service.ts';
-import { MemoryStore } from '../src/config/store.ts';
-import { memoryLogger } from '../src/logging/logger.ts';
-import { connectorDefaults } from '../src/sources/index.ts';
+import { withConnectorProxy } from './helpers/catalogue-proxy.ts';
 import { CLAUDE, CLAUDE_CODE } from '../src/sources/anthropic/index.ts';
 import { CURSOR } from '../src/sources/cursor/index.ts';
 import { WINDSURF } from '../src/sources/windsurf/index.ts';
 
-interface Run {
-  sim: SourceSimulator;
-  logLines: string[];
-  /** The example call named `name`, through the proxy: status and body text. */
-  call(name: string): Promise<{ status: number; text: string }>;
-}
-
-/** Runs `body` against a proxy for `c` in front of its simulator; `auth` replaces the simulator's static token. */
-async function throughProxy(c: Connector, body: (run: Run) => Promise<void>, auth?: Record<string, string>): Promise<void> {
-  const sim = new SourceSimulator(c, { seed: 11, people: 5 });
-  const base = await sim.start();
-  try {
-    const env = { PSOXY_SALT: 'salt', PSOXY_ENCRYPTION_KEY: 'secret', ...sim.settings(), ...(auth ? { TARGET_HOST: base, ...auth } : {}) };
-    const config = new ConfigService({ env, instancePrefix: 'PSOXY_X_', instanceStore: new MemoryStore(), defaults: { ...connectorDefaults(c.id) } });
-    const logger = memoryLogger();
-    const proxy = createProxyHandler({ config, logger });
-    await body({ sim, logLines: logger.lines, call: async (name) => {
-      const e = c.examples.find((x) => x.name === name)!;
-      const init = e.body === undefined ? {} : { body: JSON.stringify(e.body), headers: { 'Content-Type': 'application/json' } };
-      const res = await proxy(new Request('https://x/', { method: e.method ?? 'GET', ...init }), { rawUrl: e.path, https: true });
-      return { status: res.status, text: await res.text() };
-    } });
-  } finally {
-    await sim.stop();
-  }
-}
-
 test('claude: a chat\'s user email becomes a token and the message texts and chat title do not come out', async () => {
-  await throughProxy(CLAUDE, async ({ sim, call }) => {
+  await withConnectorProxy(CLAUDE, async ({ sim, call }) => {
     const { status, text } = await call('List chat messages');
     assert.equal(status, 200, text);
     const chat = JSON.parse(text) as { user: { email_address: string }; chat_messages: { content?: unknown }[] };
@@ -54,7 +21,7 @@ test('claude: a chat\'s user email becomes a token and the message texts and cha
 });
 
 test('claude-code: a usage row\'s actor email becomes a token and an API key\'s name does not come out', async () => {
-  await throughProxy(CLAUDE_CODE, async ({ sim, call }) => {
+  await withConnectorProxy(CLAUDE_CODE, async ({ sim, call }) => {
     const { text } = await call('Get Claude Code usage report');
     const rows = (JSON.parse(text) as { data: { actor: Record<string, string> }[] }).data;
     assert.match(rows[0].actor.email_address, /^t~/);
@@ -65,7 +32,7 @@ test('claude-code: a usage row\'s actor email becomes a token and an API key\'s 
 });
 
 test('cursor: members\' emails become tokens and their names do not come out, with the key as the basic-auth user', async () => {
-  await throughProxy(CURSOR, async ({ sim, call }) => {
+  await withConnectorProxy(CURSOR, async ({ sim, call }) => {
     const { status, text } = await call('Get team members');
     assert.equal(status, 200, text);
     const members = (JSON.parse(text) as { teamMembers: { email: string; name?: string }[] }).teamMembers;
@@ -76,7 +43,7 @@ test('cursor: members\' emails become tokens and their names do not come out, wi
 
 test('windsurf: the service key reaches the source in the POST body, and never comes back nor is logged', async () => {
   const key = 'ws-service-key-0123456789';
-  await throughProxy(WINDSURF, async ({ sim, logLines, call }) => {
+  await withConnectorProxy(WINDSURF, async ({ sim, logLines, call }) => {
     const { status, text } = await call('Get user page analytics');
     assert.equal(status, 200, text);
     const upstream = sim.calls.at(-1)!;

@@ -7,29 +7,26 @@ import { withConnectorProxy } from './helpers/catalogue-proxy.ts';
 import { CONFLUENCE_CLOUD } from '../src/sources/atlassian/confluence.ts';
 import { ATLASSIAN_ORGANIZATION } from '../src/sources/atlassian/organization.ts';
 import { GDRIVE } from '../src/sources/google-workspace/drive.ts';
-import type { Connector } from '../src/sources/catalogue/connector.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const pathOf = (c: Connector, name: string) => c.examples.find((e) => e.name === name)!.path;
-
 test('confluence-cloud: a page version\'s author and a searched page\'s creator are tokens; titles, version messages and task bodies are gone', async () => {
-  await withConnectorProxy(CONFLUENCE_CLOUD, async ({ sim, get }) => {
-    const versions = await get(pathOf(CONFLUENCE_CLOUD, 'Get page versions'));
+  await withConnectorProxy(CONFLUENCE_CLOUD, async ({ sim, call }) => {
+    const versions = await call('Get page versions');
     assert.equal(versions.status, 200);
     const [version] = (JSON.parse(versions.text) as Json).results as Json[];
     assert.match(version.authorId, /^t~/);
     assert.deepEqual(version.page, { id: '393217' });
     assert.equal(version.message, undefined);
 
-    const search = await get(pathOf(CONFLUENCE_CLOUD, 'Search content by CQL'));
+    const search = await call('Search content by CQL');
     const [page] = (JSON.parse(search.text) as Json).results as Json[];
     assert.match(page.history.createdBy.accountId, /^t~/);
     assert.match(page.version.by.email, /^t~.*@/);
     assert.equal(page.title, undefined);
     assert.equal(page.history.createdBy.displayName, undefined);
 
-    const tasks = await get(pathOf(CONFLUENCE_CLOUD, 'Get tasks'));
+    const tasks = await call('Get tasks');
     assert.equal(((JSON.parse(tasks.text) as Json).results as Json[])[0].body, undefined);
     const texts = sim.org.extraPersonal.filter((v) => / notes|checklist|Call /.test(v));
     assert.ok(texts.length >= 3, 'the simulator put titles, messages and a task body in');
@@ -38,8 +35,8 @@ test('confluence-cloud: a page version\'s author and a searched page\'s creator 
 });
 
 test('confluence-cloud: a personal space\'s key (~accountId) is a token, a team space\'s key is kept', async () => {
-  await withConnectorProxy(CONFLUENCE_CLOUD, async ({ get }) => {
-    const [team, personal] = (JSON.parse((await get(pathOf(CONFLUENCE_CLOUD, 'Get spaces'))).text) as Json).results as Json[];
+  await withConnectorProxy(CONFLUENCE_CLOUD, async ({ call }) => {
+    const [team, personal] = (JSON.parse((await call('Get spaces')).text) as Json).results as Json[];
     assert.equal(team.key, 'IT');
     assert.match(personal.key, /^t~/);
     assert.equal(personal.name, undefined);
@@ -47,8 +44,8 @@ test('confluence-cloud: a personal space\'s key (~accountId) is a token, a team 
 });
 
 test('atlassian-organization: an event\'s actor, the account acted for and the account it concerns are tokens; its message and IP are gone', async () => {
-  await withConnectorProxy(ATLASSIAN_ORGANIZATION, async ({ sim, get }) => {
-    const { status, text } = await get(pathOf(ATLASSIAN_ORGANIZATION, 'Query audit events'));
+  await withConnectorProxy(ATLASSIAN_ORGANIZATION, async ({ sim, call }) => {
+    const { status, text } = await call('Query audit events');
     assert.equal(status, 200);
     const [event] = (JSON.parse(text) as Json).data as Json[];
     const { actor, context, location } = event.attributes;
@@ -64,8 +61,8 @@ test('atlassian-organization: an event\'s actor, the account acted for and the a
 });
 
 test('atlassian-organization: directory users\' account ids are reversible tokens, emails tokens, names gone', async () => {
-  await withConnectorProxy(ATLASSIAN_ORGANIZATION, async ({ get }) => {
-    const [user] = (JSON.parse((await get(pathOf(ATLASSIAN_ORGANIZATION, 'Get users in a directory'))).text) as Json).data as Json[];
+  await withConnectorProxy(ATLASSIAN_ORGANIZATION, async ({ call }) => {
+    const [user] = (JSON.parse((await call('Get users in a directory')).text) as Json).data as Json[];
     assert.match(user.accountId, /^p~/);
     assert.match(user.email, /^t~.*@/);
     assert.equal(user.name, undefined);
@@ -74,8 +71,8 @@ test('atlassian-organization: directory users\' account ids are reversible token
 });
 
 test('gdrive: owners\', modifiers\' and sharees\' emails and permission ids are tokens that still join; file names and descriptions are gone', async () => {
-  await withConnectorProxy(GDRIVE, async ({ sim, get }) => {
-    const { status, text } = await get(pathOf(GDRIVE, 'Files: get'));
+  await withConnectorProxy(GDRIVE, async ({ sim, call }) => {
+    const { status, text } = await call('Files: get');
     assert.equal(status, 200);
     const file = JSON.parse(text) as Json;
     assert.match(file.owners[0].emailAddress, /^t~.*@/);

@@ -7,12 +7,11 @@ import { withConnectorProxy } from './helpers/catalogue-proxy.ts';
 import { GITLAB_CLOUD } from '../src/sources/gitlab/index.ts';
 import { GLEAN } from '../src/sources/glean/index.ts';
 
-const example = (c: typeof GLEAN, name: string) => c.examples.find((e) => e.name === name)!;
 const TOKEN = /^t~/;
 
 test('gitlab-cloud: a merge request\'s people become tokens, its branch a reversible token, and its title and description do not come out', async () => {
-  await withConnectorProxy(GITLAB_CLOUD, async ({ sim, get }) => {
-    const { status, text } = await get(example(GITLAB_CLOUD, 'Get a merge request').path);
+  await withConnectorProxy(GITLAB_CLOUD, async ({ sim, call }) => {
+    const { status, text } = await call('Get a merge request');
     assert.equal(status, 200, text);
     const mr = JSON.parse(text) as Record<string, unknown> & { author: { id: unknown; username: string; name?: string }; reviewers: { id: unknown }[]; source_branch: string };
     assert.ok(TOKEN.test(String(mr.author.id)) && TOKEN.test(mr.author.username) && mr.author.name === undefined);
@@ -25,8 +24,8 @@ test('gitlab-cloud: a merge request\'s people become tokens, its branch a revers
 });
 
 test('gitlab-cloud: commit emails become tokens and commit messages do not come out', async () => {
-  await withConnectorProxy(GITLAB_CLOUD, async ({ sim, get }) => {
-    const { status, text } = await get(example(GITLAB_CLOUD, 'List repository commits').path);
+  await withConnectorProxy(GITLAB_CLOUD, async ({ sim, call }) => {
+    const { status, text } = await call('List repository commits');
     assert.equal(status, 200, text);
     const commits = JSON.parse(text) as { author_email: string; message?: string; stats: { total: number } }[];
     assert.equal(commits.length, 3);
@@ -37,9 +36,8 @@ test('gitlab-cloud: commit emails become tokens and commit messages do not come 
 });
 
 test('glean: people\'s obfuscated ids and emails become tokens, and titles and team names do not come out', async () => {
-  await withConnectorProxy(GLEAN, async ({ sim, post }) => {
-    const call = example(GLEAN, 'List entities (people and teams)');
-    const { status, text } = await post(call.path, call.body);
+  await withConnectorProxy(GLEAN, async ({ sim, call }) => {
+    const { status, text } = await call('List entities (people and teams)');
     assert.equal(status, 200, text);
     const { results, teamResults } = JSON.parse(text) as { results: { obfuscatedId: string; name?: string; metadata: { email: string; title?: string } }[]; teamResults: { name?: string }[] };
     assert.equal(results.length, sim.org.people.length);
@@ -50,9 +48,8 @@ test('glean: people\'s obfuscated ids and emails become tokens, and titles and t
 });
 
 test('glean: per-user insights keep their counts under a tokenized person', async () => {
-  await withConnectorProxy(GLEAN, async ({ post }) => {
-    const call = example(GLEAN, 'Get insights (overview, assistant, agents)');
-    const { status, text } = await post(call.path, call.body);
+  await withConnectorProxy(GLEAN, async ({ call }) => {
+    const { status, text } = await call('Get insights (overview, assistant, agents)');
     assert.equal(status, 200, text);
     const agents = (JSON.parse(text) as { agentsResponse: { agentUsersInsights: { person: { obfuscatedId: string }; averageRunsPerDayCount: number }[]; topAgentsInsights?: unknown } }).agentsResponse;
     assert.ok(agents.agentUsersInsights.every((u) => TOKEN.test(u.person.obfuscatedId) && typeof u.averageRunsPerDayCount === 'number'));

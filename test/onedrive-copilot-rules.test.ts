@@ -11,8 +11,8 @@ import { EXAMPLE_USER_ID } from '../src/sources/microsoft-365/common.ts';
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 test('msft-onedrive: an activity\'s actor and share recipient come out as tokens; file names (a rename\'s old name too) and web URLs do not', async () => {
-  await withConnectorProxy(MSFT_ONEDRIVE, async ({ sim, get }) => {
-    const { status, text } = await get(MSFT_ONEDRIVE.examples.find((e) => e.name === 'List activities in a drive')!.path);
+  await withConnectorProxy(MSFT_ONEDRIVE, async ({ sim, call }) => {
+    const { status, text } = await call('List activities in a drive');
     assert.equal(status, 200);
     const [edit, rename, , share] = (JSON.parse(text) as Json).value as Json[];
     assert.match(edit.actor.user.email, /^t~/);
