@@ -72,6 +72,8 @@ interface Proxy {
   fetch: typeof fetch;
   functionName: string | undefined;
   runtime(): Promise<Runtime>;
+  /** Once per instance: every runtime setting in one batch, so the IP allowlist is not a round trip of its own. */
+  firstRead(): Promise<void>;
   allowListFor(spec: string | undefined): IpAllowList | null;
   concurrency: ConcurrencyLimit;
 }
@@ -93,6 +95,7 @@ async function handle(px: Proxy, request: Request, ctx: RequestContext): Promise
   const clientIp = ctx.clientIp ?? null;
   const allowList = async () => px.allowListFor(await px.config.get('ALLOWED_DATA_ACCESS_IP_BLOCKS'));
   if (request.headers.has('X-Psoxy-Health-Check')) return healthCheck(px.config, clientIp, async () => (await allowList())?.allows(clientIp) ?? null, px.logger);
+  await px.firstRead();
   const list = await allowList();
   if (list && !list.allows(clientIp)) throw new ProxyError(403, 'UNAUTHORIZED_IP_ADDRESS', 'Client IP is not authorized to access this proxy instance.');
   const rt = await px.runtime();
@@ -112,6 +115,7 @@ function proxyState(options: ProxyOptions): Proxy {
   const logger = options.logger ?? silentLogger;
   const upstreamFetch = options.fetch ?? fetch;
   let runtime: Promise<Runtime> | null = null;
+  let firstRead: Promise<void> | null = null;
   // Parsed once per distinct ALLOWED_DATA_ACCESS_IP_BLOCKS value, not on every request.
   let allowListCache: { spec: string; list: IpAllowList } | null = null;
   return {
@@ -132,6 +136,7 @@ function proxyState(options: ProxyOptions): Proxy {
       });
       return runtime;
     },
+    firstRead: () => firstRead ??= options.config.prefetch(RUNTIME_PROPERTIES),
     allowListFor: (spec) => {
       if (!spec) return null;
       if (allowListCache?.spec !== spec) allowListCache = { spec, list: new IpAllowList(spec, logger) };
