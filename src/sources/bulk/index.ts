@@ -1,7 +1,8 @@
 /** Every built-in bulk connector, by psoxy id (the bulk functions' `SOURCE`, `psoxy bulk --rules`). */
 import type { BulkConnector } from '../catalogue/connector.ts';
+import { AI_USAGE_BULK_CONNECTORS } from './ai-usage.ts';
 import { CSV_IMPORT_CONNECTORS } from './csv-imports.ts';
 import { SLACK_BULK_CONNECTORS } from './slack.ts';
 import { WORKDATA_GENERIC_CONNECTORS } from './workdata-generic.ts';
 
-export const BULK_CONNECTORS: readonly BulkConnector[] = [...CSV_IMPORT_CONNECTORS, ...SLACK_BULK_CONNECTORS, ...WORKDATA_GENERIC_CONNECTORS];
+export const BULK_CONNECTORS: readonly BulkConnector[] = [...CSV_IMPORT_CONNECTORS, ...SLACK_BULK_CONNECTORS, ...WORKDATA_GENERIC_CONNECTORS, ...AI_USAGE_BULK_CONNECTORS];
