@@ -8,15 +8,15 @@
  *   what loads on first use (the SDK clients: their ES-module builds, smaller than CommonJS and the
  *   only ones esbuild can split out of a dynamic `import()`). Unpacked in dist/ too, for tests.
  * - dist/aws-bulk-lambda.zip: bulk mode for Lambda (S3 events).
- * - dist/gcp-function.zip: a Cloud Functions source package (package.json + bundle; the
- *   functions framework is installed by Cloud Build from package.json).
+ * - dist/gcp-function.zip: a Cloud Functions source package (package.json + entry and chunks, as
+ *   for Lambda; the functions framework is installed by Cloud Build from package.json).
  */
 import { build, type BuildOptions } from 'esbuild';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { zip } from './zip.ts';
 import { yamlRulesToJson } from '../src/rules/yaml-source.ts';
-import type { Plugin } from 'esbuild';
+import type { Metafile, Plugin } from 'esbuild';
 
 /** Embeds the built-in rules as JSON: parsing YAML at every cold start would cost ~90 ms. */
 const precompiledRules: Plugin = {
@@ -52,34 +52,34 @@ console.log(`dist/psoxy.mjs: ${kib(cli.length)}`);
 if (process.argv.includes('--cli-only')) process.exit(0);
 
 /**
- * A Lambda package: an entry and the chunks it imports on first use, written to dist/<name>.mjs
- * and dist/<name>-chunks/ and zipped as index.mjs and <name>-chunks/ (the same relative paths).
+ * A package split for lazy loading: an entry and the chunks it imports on first use, written to
+ * dist/<name>.mjs and dist/<name>-chunks/ and zipped as index.mjs and <name>-chunks/ (the same
+ * relative paths), with the `extra` files (made from the build's metafile) beside them.
  */
-async function lambdaPackage(name: string, entry: string): Promise<void> {
+async function splitPackage(name: string, entry: string, options: Pick<BuildOptions, 'target' | 'packages'> = {}, extra: (metafile: Metafile) => { name: string; data: Buffer }[] = () => []): Promise<void> {
   const out = await build({
-    ...common, entryPoints: { [name]: entry }, write: false, target: 'node24', outdir: 'dist', outExtension: { '.js': '.mjs' },
-    splitting: true, chunkNames: `${name}-chunks/[name]-[hash]`, mainFields: ['module', 'main'],
+    ...common, target: 'node24', ...options, entryPoints: { [name]: entry }, write: false, outdir: 'dist', outExtension: { '.js': '.mjs' },
+    splitting: true, chunkNames: `${name}-chunks/[name]-[hash]`, mainFields: ['module', 'main'], metafile: true,
   });
   rmSync(`dist/${name}-chunks`, { recursive: true, force: true });
   mkdirSync(`dist/${name}-chunks`);
   const files = out.outputFiles.map((f) => ({ path: f.path, name: basename(dirname(f.path)) === 'dist' ? 'index.mjs' : `${name}-chunks/${basename(f.path)}`, data: Buffer.from(f.contents) }));
   for (const f of files) writeFileSync(f.path, f.data);
-  writeFileSync(`dist/${name}.zip`, zip(files));
+  writeFileSync(`dist/${name}.zip`, zip([...files, ...extra(out.metafile)]));
   const main = files.find((f) => f.name === 'index.mjs')!.data.length;
   console.log(`dist/${name}.zip: ${kib(statSync(`dist/${name}.zip`).size)} (entry ${kib(main)}, ${files.length - 1} chunks ${kib(files.reduce((n, f) => n + f.data.length, -main))})`);
 }
 
-await lambdaPackage('aws-lambda', 'src/runtimes/aws/lambda.ts');
-await lambdaPackage('aws-bulk-lambda', 'src/runtimes/aws/bulk-handler.ts');
+await splitPackage('aws-lambda', 'src/runtimes/aws/lambda.ts');
+await splitPackage('aws-bulk-lambda', 'src/runtimes/aws/bulk-handler.ts');
 
 // Cloud Functions installs dependencies from package.json (Cloud Build): bundle only our code.
 // (Google's client libraries also load .proto/.json files from their own directories at run time.)
-const gcpBuild = await build({ ...common, entryPoints: ['src/runtimes/gcp/function.ts'], write: false, target: 'node22', packages: 'external', metafile: true, outfile: 'out.mjs' });
-const gcp = Buffer.from(gcpBuild.outputFiles[0].contents);
+// Split, so that what only bulk mode needs (`yaml` with it) loads on its first event.
 const packageName = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
-const externals = new Set(Object.values(gcpBuild.metafile.inputs).flatMap((i) => i.imports.filter((x) => x.external && !x.path.startsWith('node:')).map((x) => packageName(x.path))));
-const dependencies = Object.fromEntries([...externals].sort().map((name) => [name, `^${(JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')) as { version: string }).version}`]));
-const pkg = JSON.stringify({ name: 'psoxy-gcp-function', type: 'module', main: 'index.mjs', engines: { node: '>=22' }, dependencies }, null, 2);
-writeFileSync('dist/gcp-function.mjs', gcp); // unpacked for the cold-start bench (dependencies from ./node_modules)
-writeFileSync('dist/gcp-function.zip', zip([{ name: 'index.mjs', data: gcp }, { name: 'package.json', data: Buffer.from(pkg) }]));
-console.log(`dist/gcp-function.zip: ${kib(statSync('dist/gcp-function.zip').size)} (bundle ${kib(gcp.length)})`);
+await splitPackage('gcp-function', 'src/runtimes/gcp/function.ts', { target: 'node22', packages: 'external' }, (metafile) => {
+  const externals = new Set(Object.values(metafile.inputs).flatMap((i) => i.imports.filter((x) => x.external && !x.path.startsWith('node:')).map((x) => packageName(x.path))));
+  const dependencies = Object.fromEntries([...externals].sort().map((name) => [name, `^${(JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')) as { version: string }).version}`]));
+  const pkg = JSON.stringify({ name: 'psoxy-gcp-function', type: 'module', main: 'index.mjs', engines: { node: '>=22' }, dependencies }, null, 2);
+  return [{ name: 'package.json', data: Buffer.from(pkg) }];
+});

@@ -5,7 +5,6 @@
 import * as functions from '@google-cloud/functions-framework';
 import type { Storage } from '@google-cloud/storage';
 import type { ConfigService } from '../../config/config-service.ts';
-import { gcpConfig } from './api-function.ts';
 import { StorageHandler, type ObjectResult } from '../../bulk/storage-handler.ts';
 import { GcsObjectStore } from './gcs-store.ts';
 import { bulkConfig } from '../bulk-config.ts';
@@ -36,28 +35,3 @@ export function registerGcsBulkFunction(name: string, deps: Parameters<typeof cr
   functions.cloudEvent<GcsObjectData>(name, createGcsBulkHandler(deps));
 }
 
-/**
- * Default registration for deployment (entry point `psoxyBulk`), built on the first event: config
- * as the API function reads it (env, then Secret Manager with the shared salt and key, rules from
- * REMOTE_RESOURCE_BUCKET).
- */
-export function registerDefault(): void {
-  // Built on the first event, the Storage client with it: the API function, registered beside this
-  // one in the same deployment, never loads the Google client libraries unless it uses them.
-  let handler: Promise<ReturnType<typeof createGcsBulkHandler>> | null = null;
-  functions.cloudEvent<GcsObjectData>('psoxyBulk', async (event: functions.CloudEvent<GcsObjectData>) => {
-    handler ??= import('@google-cloud/storage').then(({ Storage }) => {
-      const storage = new Storage();
-      return createGcsBulkHandler({
-        storage,
-        config: gcpConfig({
-          env: process.env,
-          project: process.env.GOOGLE_CLOUD_PROJECT ?? process.env.GCP_PROJECT ?? '',
-          storage: async () => storage,
-        }),
-        instanceId: process.env.K_SERVICE ?? 'psoxy-bulk',
-      });
-    });
-    return (await handler)(event);
-  });
-}
