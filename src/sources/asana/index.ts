@@ -1,6 +1,6 @@
 /** The Asana connector (psoxy `SOURCE=asana`): a service account's or a user's long-lived token. */
 import type { Connector } from '../catalogue/connector.ts';
-import type { FakeOrg, FakePerson } from '../catalogue/fake-org.ts';
+import { personalText, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
 import { ASANA_RULES_YAML } from './rules.ts';
 
 const WORKSPACE = '1200000000000001';
@@ -12,18 +12,12 @@ const TASK = '1200000000000004';
 const gid = (org: FakeOrg, p: FakePerson) => String(1100000000000000 + org.people.indexOf(p) * 7919);
 const compactUser = (org: FakeOrg, p: FakePerson) => ({ gid: gid(org, p), resource_type: 'user', name: p.displayName });
 
-/** A personal text (task name, note, comment) the leak test looks for. */
-function said(org: FakeOrg, text: string): string {
-  org.extraPersonal.push(text);
-  return text;
-}
-
 function task(org: FakeOrg) {
   const [assignee, creator, follower] = [org.pick(org.people), org.pick(org.people), org.pick(org.people)];
   return {
     gid: TASK, resource_type: 'task', resource_subtype: 'default_task',
-    name: said(org, `Prepare ${assignee.firstName}'s onboarding plan`),
-    notes: said(org, `Call ${creator.displayName} at ${creator.phone} about the offer letter`),
+    name: personalText(org, `Prepare ${assignee.firstName}'s onboarding plan`),
+    notes: personalText(org, `Call ${creator.displayName} at ${creator.phone} about the offer letter`),
     html_notes: `<body>Call ${creator.displayName} at ${creator.phone}</body>`,
     assignee: compactUser(org, assignee), assignee_status: 'upcoming',
     created_by: compactUser(org, creator),
@@ -34,8 +28,8 @@ function task(org: FakeOrg) {
     likes: [{ gid: '1200000000000011', user: compactUser(org, follower) }],
     num_likes: 1,
     custom_fields: [{ gid: '1200000000000012', resource_type: 'custom_field', name: 'Reviewer', resource_subtype: 'people', type: 'people',
-      description: said(org, `Whoever reviews ${assignee.firstName}'s plan`), created_by: compactUser(org, creator), people_value: [compactUser(org, follower)] }],
-    external: { gid: 'crm-record-77', data: said(org, `lead:${creator.email}`) },
+      description: personalText(org, `Whoever reviews ${assignee.firstName}'s plan`), created_by: compactUser(org, creator), people_value: [compactUser(org, follower)] }],
+    external: { gid: 'crm-record-77', data: personalText(org, `lead:${creator.email}`) },
     memberships: [{ project: { gid: PROJECT, name: 'Hiring 2026' }, section: { gid: '1200000000000013', name: 'Offers' } }],
     projects: [{ gid: PROJECT, resource_type: 'project', name: 'Hiring 2026' }],
     workspace: { gid: WORKSPACE, resource_type: 'workspace', name: `${org.domain} workspace` },
@@ -71,16 +65,16 @@ export const ASANA: Connector = {
     { name: 'Get teams in a workspace', path: `/api/1.0/workspaces/${WORKSPACE}/teams?limit=10`,
       response: (org) => {
         const lead = org.pick(org.people);
-        return { data: [{ gid: TEAM, resource_type: 'team', name: said(org, `${lead.lastName} recruiting crew`),
-          description: said(org, `Led by ${lead.displayName}`), html_description: `<body>Led by ${lead.displayName}</body>`,
+        return { data: [{ gid: TEAM, resource_type: 'team', name: personalText(org, `${lead.lastName} recruiting crew`),
+          description: personalText(org, `Led by ${lead.displayName}`), html_description: `<body>Led by ${lead.displayName}</body>`,
           organization: { gid: WORKSPACE, resource_type: 'workspace', name: `${org.domain} workspace` },
           permalink_url: `https://app.asana.com/0/team/${TEAM}`, visibility: 'request_to_join' }] };
       } },
     { name: 'Get a team\'s projects', path: `/api/1.0/teams/${TEAM}/projects?limit=20`,
       response: (org) => {
         const owner = org.pick(org.people);
-        return { data: [{ gid: PROJECT, resource_type: 'project', name: said(org, `${owner.displayName}'s hiring plan`), archived: false,
-          notes: said(org, `Budget agreed with ${owner.email}`), html_notes: `<body>Budget agreed with ${owner.email}</body>`,
+        return { data: [{ gid: PROJECT, resource_type: 'project', name: personalText(org, `${owner.displayName}'s hiring plan`), archived: false,
+          notes: personalText(org, `Budget agreed with ${owner.email}`), html_notes: `<body>Budget agreed with ${owner.email}</body>`,
           owner: compactUser(org, owner), created_by: compactUser(org, owner),
           current_status: { gid: '1200000000000020', resource_type: 'project_status', title: 'On track', text: `Ask ${owner.firstName} ${owner.lastName}`, author: compactUser(org, owner) },
           members: [compactUser(org, owner)], followers: [compactUser(org, owner)],
@@ -94,7 +88,7 @@ export const ASANA: Connector = {
         const [author, mentioned] = [org.pick(org.people), org.pick(org.people)];
         return { data: [
           { gid: '1200000000000030', resource_type: 'story', resource_subtype: 'comment_added', type: 'comment', created_at: org.isoTime(),
-            text: said(org, `@${mentioned.displayName} please confirm with ${mentioned.email}`), html_text: `<body><a data-asana-gid="${gid(org, mentioned)}">@${mentioned.displayName}</a></body>`,
+            text: personalText(org, `@${mentioned.displayName} please confirm with ${mentioned.email}`), html_text: `<body><a data-asana-gid="${gid(org, mentioned)}">@${mentioned.displayName}</a></body>`,
             created_by: compactUser(org, author), is_pinned: false, likes: [{ gid: '1200000000000031', user: compactUser(org, mentioned) }] },
           { gid: '1200000000000032', resource_type: 'story', resource_subtype: 'assigned', type: 'system', created_at: org.isoTime(),
             text: `assigned to ${mentioned.displayName}`, created_by: compactUser(org, author), assignee: compactUser(org, mentioned) },

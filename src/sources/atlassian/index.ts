@@ -1,6 +1,6 @@
 /** The Atlassian connectors: Jira Cloud and Confluence Cloud (OAuth 2.0 3LO app, rotating refresh tokens), Jira Server / Data Center (personal access token) and the organization admin API (API key). */
 import type { Connector } from '../catalogue/connector.ts';
-import { person, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
+import { person, type FakeOrg, type FakePerson, personalText } from '../catalogue/fake-org.ts';
 import { JIRA_CLOUD_RULES_YAML } from './jira-cloud-rules.ts';
 import { JIRA_SERVER_RULES_YAML } from './jira-server-rules.ts';
 import { CONFLUENCE_CLOUD } from './confluence.ts';
@@ -21,23 +21,17 @@ const serverUser = (org: FakeOrg, p: FakePerson) => ({
   emailAddress: p.email, avatarUrls: avatars(p), displayName: p.displayName, active: true, timeZone: 'Europe/Lisbon',
 });
 
-/** A personal text (summary, comment) the leak test looks for. */
-function said(org: FakeOrg, text: string): string {
-  org.extraPersonal.push(text);
-  return text;
-}
-
 /** Atlassian Document Format: a paragraph mentioning someone. */
 const adf = (org: FakeOrg, p: FakePerson, text: string) => ({
   type: 'doc', version: 1,
-  content: [{ type: 'paragraph', content: [{ type: 'mention', attrs: { id: accountId(p), text: `@${p.displayName}`, accessLevel: '' } }, { type: 'text', text: said(org, text) }] }],
+  content: [{ type: 'paragraph', content: [{ type: 'mention', attrs: { id: accountId(p), text: `@${p.displayName}`, accessLevel: '' } }, { type: 'text', text: personalText(org, text) }] }],
 });
 
 /** An issue's fields, with people shaped by `user` and the comment body in the deployment's format. */
 function issueFields(org: FakeOrg, user: (p: FakePerson) => object, body: (p: FakePerson, text: string) => unknown) {
   const [assignee, reporter, commenter] = [org.pick(org.people), org.pick(org.people), org.pick(org.people)];
   return {
-    summary: said(org, `Laptop for ${assignee.displayName}'s new starter`),
+    summary: personalText(org, `Laptop for ${assignee.displayName}'s new starter`),
     description: body(reporter, ` please ship to ${reporter.phone}`),
     issuetype: { self: `${SITE}/rest/api/3/issuetype/10001`, id: '10001', name: 'Task', subtask: false, hierarchyLevel: 0, iconUrl: `${SITE}/images/icons/task.svg` },
     project: { self: `${SITE}/rest/api/3/project/10000`, id: '10000', key: 'IT', name: 'IT Helpdesk', projectTypeKey: 'service_desk', simplified: false },
@@ -84,7 +78,7 @@ export const JIRA_CLOUD: Connector = {
     accessibleResourcesExample(['read:jira-work', 'read:jira-user']),
     { name: 'Get all users', path: `/ex/jira/${CLOUD_ID}/rest/api/3/users?maxResults=50`, response: (org) => org.people.map(cloudUser) },
     { name: 'Bulk get groups', path: `/ex/jira/${CLOUD_ID}/rest/api/3/group/bulk?maxResults=50`,
-      response: (org) => ({ isLast: true, maxResults: 50, startAt: 0, total: 1, values: [{ groupId: '276f955c-63d7-42c8-9520-92d01dca0625', name: said(org, `${person(org, 1).displayName} reports`) }] }) },
+      response: (org) => ({ isLast: true, maxResults: 50, startAt: 0, total: 1, values: [{ groupId: '276f955c-63d7-42c8-9520-92d01dca0625', name: personalText(org, `${person(org, 1).displayName} reports`) }] }) },
     { name: 'Get users from group', path: `/ex/jira/${CLOUD_ID}/rest/api/3/group/member?groupId=276f955c-63d7-42c8-9520-92d01dca0625`,
       response: (org) => ({ isLast: true, maxResults: 50, startAt: 0, total: org.people.length, values: org.people.map(cloudUser) }) },
     { name: 'Search for issues using JQL (enhanced search)', path: `/ex/jira/${CLOUD_ID}/rest/api/3/search/jql?jql=updated%3E%3D-7d&maxResults=25&fields=*all`,
@@ -106,7 +100,7 @@ export const JIRA_CLOUD: Connector = {
       response: (org) => {
         const lead = org.pick(org.people);
         return { isLast: true, maxResults: 25, startAt: 0, total: 1, values: [{ self: `${SITE}/rest/api/3/project/10000`, id: '10000', key: 'IT', name: 'IT Helpdesk',
-          description: said(org, `Run by ${lead.displayName}`), lead: cloudUser(lead), avatarUrls: avatars(lead), projectTypeKey: 'service_desk', simplified: false, style: 'classic' }] };
+          description: personalText(org, `Run by ${lead.displayName}`), lead: cloudUser(lead), avatarUrls: avatars(lead), projectTypeKey: 'service_desk', simplified: false, style: 'classic' }] };
       } },
   ],
 };
@@ -130,21 +124,21 @@ export const JIRA_SERVER: Connector = {
   examples: [
     { name: 'Search for issues using JQL', path: '/rest/api/2/search?maxResults=25&jql=updated%3E%3D-7d',
       response: (org) => ({ startAt: 0, maxResults: 25, total: 1, issues: [{ id: ISSUE_ID, key: 'IT-42', self: `https://jira.${org.domain}/rest/api/2/issue/${ISSUE_ID}`,
-        fields: issueFields(org, (p) => serverUser(org, p), (p, t) => said(org, `[~${p.email.split('@')[0]}]${t}`)) }] }) },
+        fields: issueFields(org, (p) => serverUser(org, p), (p, t) => personalText(org, `[~${p.email.split('@')[0]}]${t}`)) }] }) },
     { name: 'Get issue', path: `/rest/api/2/issue/${ISSUE_ID}`,
       response: (org) => ({ id: ISSUE_ID, key: 'IT-42', self: `https://jira.${org.domain}/rest/api/2/issue/${ISSUE_ID}`,
-        fields: issueFields(org, (p) => serverUser(org, p), (p, t) => said(org, `[~${p.email.split('@')[0]}]${t}`)) }) },
+        fields: issueFields(org, (p) => serverUser(org, p), (p, t) => personalText(org, `[~${p.email.split('@')[0]}]${t}`)) }) },
     { name: 'Get comments', path: `/rest/api/2/issue/${ISSUE_ID}/comment?maxResults=25`,
       response: (org) => {
         const [author, mentioned] = [org.pick(org.people), org.pick(org.people)];
         return { startAt: 0, maxResults: 25, total: 1, comments: [{ id: '20001', author: serverUser(org, author), updateAuthor: serverUser(org, author),
-          body: said(org, `[~${mentioned.email.split('@')[0]}] ${mentioned.displayName} has the spare charger`), created: org.isoTime(), updated: org.isoTime() }] };
+          body: personalText(org, `[~${mentioned.email.split('@')[0]}] ${mentioned.displayName} has the spare charger`), created: org.isoTime(), updated: org.isoTime() }] };
       } },
     { name: 'Get issue worklogs', path: `/rest/api/2/issue/${ISSUE_ID}/worklog?maxResults=25`,
       response: (org) => {
         const author = org.pick(org.people);
         return { startAt: 0, maxResults: 25, total: 1, worklogs: [{ id: '30001', issueId: ISSUE_ID, author: serverUser(org, author), updateAuthor: serverUser(org, author),
-          comment: said(org, `Imaged the laptop for ${author.displayName}`), started: org.isoTime(), timeSpent: '1h', timeSpentSeconds: 3600 }] };
+          comment: personalText(org, `Imaged the laptop for ${author.displayName}`), started: org.isoTime(), timeSpent: '1h', timeSpentSeconds: 3600 }] };
       } },
     { name: 'Find users', path: '/rest/api/2/user/search?username=.&maxResults=50', response: (org) => org.people.map((p) => serverUser(org, p)) },
   ],

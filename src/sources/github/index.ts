@@ -4,19 +4,13 @@
  * between instances); Enterprise Server through an app's user token (`refresh_token`).
  */
 import type { Connector } from '../catalogue/connector.ts';
-import { person, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
+import { person, type FakeOrg, type FakePerson, personalText } from '../catalogue/fake-org.ts';
 import { GITHUB_COPILOT_RULES_YAML, GITHUB_ENTERPRISE_SERVER_RULES_YAML, GITHUB_RULES_YAML } from './rules.ts';
 
 const ORG = 'acme-corp';
 const REPO = 'payroll-service';
 
-/** A personal value (login, message, title) the leak test looks for. */
-function said(org: FakeOrg, text: string): string {
-  org.extraPersonal.push(text);
-  return text;
-}
-
-const login = (org: FakeOrg, p: FakePerson) => said(org, `${p.firstName}-${p.lastName}-gh`.toLowerCase().replace(/[^a-z-]/g, ''));
+const login = (org: FakeOrg, p: FakePerson) => personalText(org, `${p.firstName}-${p.lastName}-gh`.toLowerCase().replace(/[^a-z-]/g, ''));
 const userId = (org: FakeOrg, p: FakePerson) => 5000000 + org.people.indexOf(p) * 131;
 
 /** GitHub's "simple user" object, as every REST answer embeds it. */
@@ -53,8 +47,8 @@ const installApp = (permissions: string) => [
 
 const members = { name: 'List organization members', path: `/orgs/${ORG}/members?per_page=100`, response: (org: FakeOrg) => org.people.map((p) => account(org, p)) };
 const teams = { name: 'List teams', path: `/orgs/${ORG}/teams?per_page=100`,
-  response: (org: FakeOrg) => [{ id: 7001, node_id: 'MDQ6VGVhbTcwMDE=', name: said(org, `${person(org, 0).lastName} payroll squad`), slug: 'payroll-squad',
-    description: said(org, `Led by ${person(org, 0).displayName}`), privacy: 'closed', permission: 'pull', url: `https://api.github.com/teams/7001`,
+  response: (org: FakeOrg) => [{ id: 7001, node_id: 'MDQ6VGVhbTcwMDE=', name: personalText(org, `${person(org, 0).lastName} payroll squad`), slug: 'payroll-squad',
+    description: personalText(org, `Led by ${person(org, 0).displayName}`), privacy: 'closed', permission: 'pull', url: `https://api.github.com/teams/7001`,
     html_url: `https://github.com/orgs/${ORG}/teams/payroll-squad`, members_url: 'https://api.github.com/teams/7001/members{/member}', parent: null }] };
 const teamMembers = { name: 'List team members', path: `/orgs/${ORG}/teams/payroll-squad/members`, response: (org: FakeOrg) => org.people.slice(0, 3).map((p) => account(org, p)) };
 const graphqlMembers = {
@@ -86,16 +80,16 @@ export const GITHUB: Connector = {
     teamMembers,
     { name: 'List organization repositories', path: `/orgs/${ORG}/repos?per_page=100`,
       response: (org) => [{ id: 8001, node_id: 'R_kgDOA', name: REPO, full_name: `${ORG}/${REPO}`, private: true, owner: { login: ORG, id: 900001, type: 'Organization' },
-        description: said(org, `Salary runs, ask ${person(org, 0).displayName}`), homepage: null, default_branch: 'main', created_at: org.isoTime(), pushed_at: org.isoTime() }] },
+        description: personalText(org, `Salary runs, ask ${person(org, 0).displayName}`), homepage: null, default_branch: 'main', created_at: org.isoTime(), pushed_at: org.isoTime() }] },
     { name: 'List commits', path: `/repos/${ORG}/${REPO}/commits?per_page=100`,
       response: (org) => org.people.slice(0, 2).map((p, n) => ({ sha: `a1b2c3d4e5f6${n}`, node_id: `C_kwDO${n}`,
-        commit: { author: gitActor(p, org.isoTime()), committer: gitActor(p, org.isoTime()), message: said(org, `Fix ${p.firstName}'s overtime rounding`), comment_count: 0,
+        commit: { author: gitActor(p, org.isoTime()), committer: gitActor(p, org.isoTime()), message: personalText(org, `Fix ${p.firstName}'s overtime rounding`), comment_count: 0,
           verification: { verified: false, reason: 'unsigned', signature: null, payload: null } },
         author: account(org, p), committer: account(org, p), parents: [{ sha: `0f0e0d0c${n}` }] })) },
     { name: 'List pull requests', path: `/repos/${ORG}/${REPO}/pulls?state=all&per_page=100`,
       response: (org) => {
         const [author, reviewer, assignee] = [person(org, 0), person(org, 1), person(org, 2)];
-        return [{ id: 9001, node_id: 'PR_kwDO1', number: 42, state: 'open', title: said(org, `Pay ${assignee.displayName}'s bonus early`), body: said(org, `Approved by ${reviewer.email}`),
+        return [{ id: 9001, node_id: 'PR_kwDO1', number: 42, state: 'open', title: personalText(org, `Pay ${assignee.displayName}'s bonus early`), body: personalText(org, `Approved by ${reviewer.email}`),
           user: account(org, author), assignee: account(org, assignee), assignees: [account(org, assignee)], requested_reviewers: [account(org, reviewer)],
           created_at: org.isoTime(), updated_at: org.isoTime(), merged_at: null, draft: false,
           head: { label: `${ORG}:bonus-schedule`, ref: 'bonus-schedule', sha: 'abc123', user: { login: ORG, id: 900001, type: 'Organization' } },
@@ -103,7 +97,7 @@ export const GITHUB: Connector = {
       } },
     { name: 'List issue comments', path: `/repos/${ORG}/${REPO}/issues/42/comments?per_page=100`,
       response: (org) => org.people.slice(1, 3).map((p, n) => ({ id: 10001 + n, node_id: `IC_kwDO${n}`, user: account(org, p), created_at: org.isoTime(), updated_at: org.isoTime(),
-        body: said(org, `${p.firstName} here: call me on ${p.phone}`), author_association: 'MEMBER', url: `https://api.github.com/repos/${ORG}/${REPO}/issues/comments/${10001 + n}` })) },
+        body: personalText(org, `${p.firstName} here: call me on ${p.phone}`), author_association: 'MEMBER', url: `https://api.github.com/repos/${ORG}/${REPO}/issues/comments/${10001 + n}` })) },
     auditLog(`/orgs/${ORG}/audit-log?phrase=created:2026-09-01..2026-10-01&include=all&per_page=100`, 'repo.create'),
   ],
 };
@@ -137,7 +131,7 @@ export const GITHUB_COPILOT: Connector = {
     { name: 'List all Copilot seat assignments for an organization', path: `/orgs/${ORG}/copilot/billing/seats?per_page=100`,
       response: (org) => ({ total_seats: org.people.length, seats: org.people.map((p) => ({ created_at: org.isoTime(), updated_at: org.isoTime(), pending_cancellation_date: null,
         last_activity_at: org.isoTime(), last_activity_editor: 'vscode/1.93.0/copilot/1.230.0', plan_type: 'business', assignee: account(org, p),
-        assigning_team: { id: 7001, name: said(org, `${p.lastName} pilot group`), slug: 'pilot-group', description: null, url: 'https://api.github.com/teams/7001', html_url: `https://github.com/orgs/${ORG}/teams/pilot-group` } })) }) },
+        assigning_team: { id: 7001, name: personalText(org, `${p.lastName} pilot group`), slug: 'pilot-group', description: null, url: 'https://api.github.com/teams/7001', html_url: `https://github.com/orgs/${ORG}/teams/pilot-group` } })) }) },
     auditLog(`/orgs/${ORG}/audit-log?phrase=action:copilot&include=web&per_page=100`, 'copilot.cfb_seat_assignment_created'),
   ],
 };

@@ -3,8 +3,8 @@
  * impersonated user, read with `calendar.readonly`. Responses shaped after the Calendar API v3
  * reference (Events, Calendars, CalendarList, Settings resources).
  */
-import { person, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
-import { personal, workspaceConnector } from './workspace.ts';
+import { person, type FakeOrg, type FakePerson, personalText } from '../catalogue/fake-org.ts';
+import { workspaceConnector } from './workspace.ts';
 import { under, yamlList } from './yaml.ts';
 
 /**
@@ -111,14 +111,14 @@ const htmlLink = (id: string, calendar: string) => `https://www.google.com/calen
 function event(org: FakeOrg, id: string, owner: FakePerson) {
   const organizer = org.pick(org.people), others = org.people.filter((p) => p !== organizer);
   const guest = org.pick(others.length > 0 ? others : org.people); // a one-person org invites its only person
-  const meeting = String(org.int(81000000000, 89999999999)), passcode = personal(org, org.chars(24));
-  const pin = personal(org, String(org.int(100000000, 999999999)));
+  const meeting = String(org.int(81000000000, 89999999999)), passcode = personalText(org, org.chars(24));
+  const pin = personalText(org, String(org.int(100000000, 999999999)));
   const attendee = (p: FakePerson) => ({ email: p.email, displayName: p.displayName, ...(p === owner ? { self: true } : {}) });
   return {
     kind: 'calendar#event', etag: `"${org.int(3000000000000000, 3999999999999999)}"`, id, status: 'confirmed',
     htmlLink: htmlLink(id, owner.email), created: org.isoTime(60), updated: org.isoTime(30),
-    summary: personal(org, `${organizer.displayName} / ${guest.displayName} weekly 1:1`),
-    description: personal(org, `Agenda: ${guest.firstName}'s promotion case. Join https://example-corp.zoom.us/j/${meeting}?pwd=${passcode} or call ${organizer.phone}`),
+    summary: personalText(org, `${organizer.displayName} / ${guest.displayName} weekly 1:1`),
+    description: personalText(org, `Agenda: ${guest.firstName}'s promotion case. Join https://example-corp.zoom.us/j/${meeting}?pwd=${passcode} or call ${organizer.phone}`),
     location: 'Room 4B (8)',
     creator: attendee(organizer), organizer: attendee(organizer),
     start: { dateTime: '2026-10-05T10:00:00-04:00', timeZone: 'America/New_York' },
@@ -126,7 +126,7 @@ function event(org: FakeOrg, id: string, owner: FakePerson) {
     recurringEventId: id.slice(0, 20), iCalUID: `${id}@google.com`, sequence: 0,
     attendees: [
       { ...attendee(organizer), organizer: true, responseStatus: 'accepted' },
-      { ...attendee(guest), responseStatus: 'tentative', comment: personal(org, `Running late, ${organizer.firstName} — start without me`) },
+      { ...attendee(guest), responseStatus: 'tentative', comment: personalText(org, `Running late, ${organizer.firstName} — start without me`) },
       ...(owner !== organizer && owner !== guest ? [{ email: owner.email, self: true, optional: true, responseStatus: 'needsAction' }] : []),
     ],
     hangoutLink: 'https://meet.google.com/xbq-rtzd-kmw',
@@ -137,11 +137,11 @@ function event(org: FakeOrg, id: string, owner: FakePerson) {
       ],
       conferenceSolution: { key: { type: 'addOn' }, name: 'Zoom Meeting', iconUri: 'https://lh3.googleusercontent.com/zoom-icon' },
       conferenceId: meeting,
-      notes: personal(org, `Meeting host: ${organizer.displayName}`),
+      notes: personalText(org, `Meeting host: ${organizer.displayName}`),
       parameters: { addOnParameters: { parameters: { meetingCreatedBy: organizer.email, meetingType: '2' } } },
     },
-    extendedProperties: { private: { prepNotes: personal(org, `Ask ${guest.displayName} about the reorg`) } },
-    attachments: [{ fileUrl: `https://drive.google.com/open?id=${org.chars(33)}`, title: personal(org, `${guest.displayName} - self review.docx`), mimeType: 'application/vnd.google-apps.document', fileId: org.chars(33) }],
+    extendedProperties: { private: { prepNotes: personalText(org, `Ask ${guest.displayName} about the reorg`) } },
+    attachments: [{ fileUrl: `https://drive.google.com/open?id=${org.chars(33)}`, title: personalText(org, `${guest.displayName} - self review.docx`), mimeType: 'application/vnd.google-apps.document', fileId: org.chars(33) }],
     reminders: { useDefault: true },
     eventType: 'default',
   };
@@ -156,7 +156,7 @@ function outOfOffice(org: FakeOrg, owner: FakePerson) {
     start: { dateTime: '2026-10-09T00:00:00-04:00' }, end: { dateTime: '2026-10-10T00:00:00-04:00' },
     iCalUID: `${id}@google.com`, sequence: 0, reminders: { useDefault: false }, eventType: 'outOfOffice',
     outOfOfficeProperties: { autoDeclineMode: 'declineAllConflictingInvitations', declineMessage: 'Declined because I am out of office',
-      autoDeclineMessage: personal(org, `Back Monday; ask ${org.pick(org.people).displayName} meanwhile`) },
+      autoDeclineMessage: personalText(org, `Back Monday; ask ${org.pick(org.people).displayName} meanwhile`) },
   };
 }
 
@@ -174,7 +174,7 @@ export const GCAL = workspaceConnector({
     { name: 'Calendars: get', path: '/calendar/v3/calendars/primary', response: (org) => {
       const owner = person(org, 0);
       return { kind: 'calendar#calendar', etag: `"${org.chars(16)}"`, id: owner.email, summary: owner.email,
-        description: personal(org, `${owner.displayName}'s calendar — call ${owner.phone} if urgent`), location: personal(org, `${owner.firstName}'s desk, 3rd floor`),
+        description: personalText(org, `${owner.displayName}'s calendar — call ${owner.phone} if urgent`), location: personalText(org, `${owner.firstName}'s desk, 3rd floor`),
         timeZone: 'America/New_York', conferenceProperties: { allowedConferenceSolutionTypes: ['hangoutsMeet'] } };
     } },
     { name: 'Settings: list', path: '/calendar/v3/users/me/settings', response: (org) => ({
@@ -188,8 +188,8 @@ export const GCAL = workspaceConnector({
         timeZone: 'America/New_York', colorId: '14', backgroundColor: '#9fe1e7', foregroundColor: '#000000', selected: true, defaultReminders: [], ...extra });
       return { kind: 'calendar#calendarList', etag: `"${org.chars(16)}"`, nextSyncToken: org.chars(24), items: [
         entry(owner.email, owner.email, { accessRole: 'owner', primary: true, defaultReminders: [{ method: 'popup', minutes: 10 }] }),
-        entry(colleague.email, colleague.email, { accessRole: 'reader', summaryOverride: personal(org, `${colleague.displayName} (manager)`) }),
-        entry(`c_${org.chars(26).toLowerCase()}@group.calendar.google.com`, personal(org, `${owner.displayName} Transferred`), { accessRole: 'writer' }),
+        entry(colleague.email, colleague.email, { accessRole: 'reader', summaryOverride: personalText(org, `${colleague.displayName} (manager)`) }),
+        entry(`c_${org.chars(26).toLowerCase()}@group.calendar.google.com`, personalText(org, `${owner.displayName} Transferred`), { accessRole: 'writer' }),
       ] };
     } },
     { name: 'Events: list', path: '/calendar/v3/calendars/primary/events?maxResults=10&singleEvents=true', response: (org) => ({

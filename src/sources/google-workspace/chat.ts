@@ -3,8 +3,8 @@
  * (who posted in which space, when). No psoxy conformance cases: the rules follow psoxy's
  * google-chat spec. Responses shaped after the Reports API activities.list reference.
  */
-import type { FakeOrg, FakePerson } from '../catalogue/fake-org.ts';
-import { activities, activity, ipAddress, personal, workspaceConnector } from './workspace.ts';
+import { personalText, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
+import { activities, activity, ipAddress, workspaceConnector } from './workspace.ts';
 import { activityRulesYaml } from './reports.ts';
 
 const CHAT_RULES_YAML = activityRulesYaml({
@@ -21,7 +21,7 @@ function messagePosted(org: FakeOrg, author: FakePerson) {
       { name: 'actor', value: author.email }, { name: 'room_id', value: `AAAA${org.chars(7)}` }, { name: 'room_name', value: 'Platform Team' },
       { name: 'message_id', value: `${org.chars(11)}.${org.chars(11)}` }, { name: 'timestamp_ms', intValue: String(1791206042000 + org.int(0, 86400000)) },
       { name: 'conversation_type', value: 'SPACE' }, { name: 'ip_address', value: ipAddress(org) },
-      { name: 'attachment_name', value: personal(org, `${author.displayName} offer letter.pdf`) },
+      { name: 'attachment_name', value: personalText(org, `${author.displayName} offer letter.pdf`) },
     ],
   });
 }

@@ -3,8 +3,8 @@
  * of the Admin SDK Directory API, read by an impersonated administrator. `gdirectory_no-app-ids`
  * also turns Google's own user ids into tokens. Responses shaped after the Directory API reference.
  */
-import { person, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
-import { googleId, personal, workspaceConnector } from './workspace.ts';
+import { person, type FakeOrg, type FakePerson, personalText } from '../catalogue/fake-org.ts';
+import { googleId, workspaceConnector } from './workspace.ts';
 import { under, yamlList } from './yaml.ts';
 
 /** A user's identifiers: each becomes a token (emails keep their domain). */
@@ -104,25 +104,25 @@ function user(org: FakeOrg, p: FakePerson) {
     name: { givenName: p.firstName, familyName: p.lastName, fullName: p.displayName, displayName: p.displayName },
     isAdmin: p === person(org, 0), isDelegatedAdmin: false, lastLoginTime: org.isoTime(3), creationTime: org.isoTime(900),
     agreedToTerms: true, suspended: false, archived: false, changePasswordAtNextLogin: false, ipWhitelisted: false,
-    emails: [{ address: p.email, primary: true }, { address: personal(org, `${local}@test.${org.domain}`) }],
-    aliases: [personal(org, `${local}.alias@${org.domain}`)],
-    nonEditableAliases: [personal(org, `${local}@${org.domain}.test-google-a.com`)],
-    externalIds: [{ value: personal(org, `HR-${org.int(100000, 999999)}-${p.lastName}`), type: 'organization' }],
+    emails: [{ address: p.email, primary: true }, { address: personalText(org, `${local}@test.${org.domain}`) }],
+    aliases: [personalText(org, `${local}.alias@${org.domain}`)],
+    nonEditableAliases: [personalText(org, `${local}@${org.domain}.test-google-a.com`)],
+    externalIds: [{ value: personalText(org, `HR-${org.int(100000, 999999)}-${p.lastName}`), type: 'organization' }],
     relations: [{ value: manager.email, type: 'manager' }],
-    organizations: [{ title: personal(org, `Principal ${p.lastName} Specialist`), primary: true, customType: '', department: org.pick(DEPARTMENTS), costCenter: 'CC-200' }],
+    organizations: [{ title: personalText(org, `Principal ${p.lastName} Specialist`), primary: true, customType: '', department: org.pick(DEPARTMENTS), costCenter: 'CC-200' }],
     phones: [{ value: p.phone, type: 'work' }],
-    ims: [{ type: 'work', protocol: 'custom_protocol', customProtocol: 'slack', im: personal(org, `@${local}-chat`) }],
-    addresses: [{ type: 'home', formatted: personal(org, `${org.int(10, 999)} ${p.lastName} Street, Springfield, IL 62704`),
-      streetAddress: personal(org, `${org.int(10, 999)} ${p.lastName} Avenue`), locality: 'Springfield', region: 'IL', postalCode: '62704', countryCode: 'US' }],
-    locations: [{ type: 'desk', area: 'desk', buildingId: 'HQ', floorName: '3', deskCode: personal(org, `3-${p.lastName}-desk`) }],
-    posixAccounts: [{ username: personal(org, `${local.replace('.', '_')}_posix`), uid, gid: '1000', homeDirectory: personal(org, `/home/${local}`), systemId: '', primary: true, operatingSystemType: 'linux' }],
-    sshPublicKeys: [{ key: personal(org, `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${org.chars(43)} ${p.email}`), fingerprint: org.chars(64, '0123456789abcdef') }],
-    websites: [{ value: personal(org, `https://intranet.${org.domain}/people/${local}`), type: 'profile', primary: true }],
-    notes: { value: personal(org, `${p.firstName} on leave until November, cover: ${manager.displayName}`), contentType: 'text_plain' },
+    ims: [{ type: 'work', protocol: 'custom_protocol', customProtocol: 'slack', im: personalText(org, `@${local}-chat`) }],
+    addresses: [{ type: 'home', formatted: personalText(org, `${org.int(10, 999)} ${p.lastName} Street, Springfield, IL 62704`),
+      streetAddress: personalText(org, `${org.int(10, 999)} ${p.lastName} Avenue`), locality: 'Springfield', region: 'IL', postalCode: '62704', countryCode: 'US' }],
+    locations: [{ type: 'desk', area: 'desk', buildingId: 'HQ', floorName: '3', deskCode: personalText(org, `3-${p.lastName}-desk`) }],
+    posixAccounts: [{ username: personalText(org, `${local.replace('.', '_')}_posix`), uid, gid: '1000', homeDirectory: personalText(org, `/home/${local}`), systemId: '', primary: true, operatingSystemType: 'linux' }],
+    sshPublicKeys: [{ key: personalText(org, `ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI${org.chars(43)} ${p.email}`), fingerprint: org.chars(64, '0123456789abcdef') }],
+    websites: [{ value: personalText(org, `https://intranet.${org.domain}/people/${local}`), type: 'profile', primary: true }],
+    notes: { value: personalText(org, `${p.firstName} on leave until November, cover: ${manager.displayName}`), contentType: 'text_plain' },
     customerId: 'C03az79cb', orgUnitPath: '/Employees', isMailboxSetup: true, isEnrolledIn2Sv: true, isEnforcedIn2Sv: false,
     includeInGlobalAddressList: true,
-    thumbnailPhotoUrl: personal(org, `https://lh3.googleusercontent.com/a-/${org.chars(40)}`), thumbnailPhotoEtag: `"${org.chars(20)}"`,
-    recoveryEmail: personal(org, `${local}.personal@gmail.com`), recoveryPhone: personal(org, `+1${org.int(2000000000, 9899999999)}`),
+    thumbnailPhotoUrl: personalText(org, `https://lh3.googleusercontent.com/a-/${org.chars(40)}`), thumbnailPhotoEtag: `"${org.chars(20)}"`,
+    recoveryEmail: personalText(org, `${local}.personal@gmail.com`), recoveryPhone: personalText(org, `+1${org.int(2000000000, 9899999999)}`),
   };
 }
 
@@ -130,7 +130,7 @@ function group(org: FakeOrg, id: string, name: string) {
   const slug = name.toLowerCase().replace(/\W+/g, '-');
   return {
     kind: 'admin#directory#group', id, etag: `"${org.chars(43)}"`, email: `${slug}@${org.domain}`, name, directMembersCount: String(org.people.length),
-    description: personal(org, `${name}: ${person(org, 0).displayName}'s reports, escalations to ${person(org, 0).phone}`),
+    description: personalText(org, `${name}: ${person(org, 0).displayName}'s reports, escalations to ${person(org, 0).phone}`),
     adminCreated: true, aliases: [`${slug}-all@${org.domain}`], nonEditableAliases: [`${slug}@${org.domain}.test-google-a.com`],
   };
 }
@@ -173,7 +173,7 @@ export const GDIRECTORY = workspaceConnector({
     { name: 'OrgUnits: list', path: '/admin/directory/v1/customer/my_customer/orgunits?maxResults=10', response: (org) => ({
       kind: 'admin#directory#orgUnits', etag: `"${org.chars(43)}"`,
       organizationUnits: [{ kind: 'admin#directory#orgUnit', etag: `"${org.chars(43)}"`, name: 'Employees', orgUnitPath: '/Employees', orgUnitId: `id:${org.chars(12)}`,
-        description: personal(org, `Everyone reporting to ${person(org, 0).displayName}`), parentOrgUnitPath: '/', parentOrgUnitId: `id:${org.chars(12)}` }],
+        description: personalText(org, `Everyone reporting to ${person(org, 0).displayName}`), parentOrgUnitPath: '/', parentOrgUnitId: `id:${org.chars(12)}` }],
     }) },
   ],
 });

@@ -4,8 +4,8 @@
  * cases: the rules follow psoxy's spec. Responses shaped after the Reports API activities.list
  * reference.
  */
-import type { FakeOrg, FakePerson } from '../catalogue/fake-org.ts';
-import { activities, activity, personal, workspaceConnector } from './workspace.ts';
+import { personalText, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
+import { activities, activity, workspaceConnector } from './workspace.ts';
 
 const APPLICATION = 'gemini_in_workspace_apps';
 
@@ -62,12 +62,12 @@ function featureUsed(org: FakeOrg, user: FakePerson) {
     type: 'feature_utilization', name: 'feature_utilization', parameters: [
       { name: 'app_name', value: org.pick(['gmail', 'docs', 'sheets', 'slides', 'meet']) }, { name: 'action', value: 'summarize' },
       { name: 'feature_source', value: 'side_panel' }, { name: 'event_category', value: 'access' },
-      { name: 'is_premium', boolValue: true }, { name: 'tokens', multiValue: [personal(org, `${user.displayName} quarterly plan`)] },
+      { name: 'is_premium', boolValue: true }, { name: 'tokens', multiValue: [personalText(org, `${user.displayName} quarterly plan`)] },
     ],
   });
   // Resource details name the document and its owner; only id, type and relation are in the schema.
   return { ...used, resourceDetails: [{ id: org.chars(44), type: 'document', relation: 'TARGET',
-    title: personal(org, `${user.displayName} - performance notes`), owner: { email: org.pick(org.people).email } }] };
+    title: personalText(org, `${user.displayName} - performance notes`), owner: { email: org.pick(org.people).email } }] };
 }
 
 export const GEMINI_IN_WORKSPACE_APPS = workspaceConnector({

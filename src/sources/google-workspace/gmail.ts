@@ -3,8 +3,8 @@
  * which gives headers and labels, never bodies. Responses shaped after the Gmail API v1 reference
  * (users.messages list and get with `format=metadata`).
  */
-import { person, type FakeOrg } from '../catalogue/fake-org.ts';
-import { personal, workspaceConnector } from './workspace.ts';
+import { person, type FakeOrg, personalText } from '../catalogue/fake-org.ts';
+import { workspaceConnector } from './workspace.ts';
 import { yamlList } from './yaml.ts';
 
 /** Headers naming people in address lists: each address becomes a token, display names go. */
@@ -50,11 +50,11 @@ const MESSAGE_ID = '18f2c4a9d07b3e51';
 
 function message(org: FakeOrg) {
   const [from, to, cc, bcc] = [person(org, 0), person(org, 1), person(org, 2), person(org, 3)];
-  const subject = personal(org, `Re: ${to.displayName}'s compensation review`);
+  const subject = personalText(org, `Re: ${to.displayName}'s compensation review`);
   const header = (name: string, value: string) => ({ name, value });
   return {
     id: MESSAGE_ID, threadId: '18f2c1b3a9e04d77', labelIds: ['SENT', 'IMPORTANT', 'CATEGORY_PERSONAL'],
-    snippet: personal(org, `Hi ${to.firstName}, before we talk to ${cc.displayName} tomorrow, here are the numbers`),
+    snippet: personalText(org, `Hi ${to.firstName}, before we talk to ${cc.displayName} tomorrow, here are the numbers`),
     payload: {
       partId: '', mimeType: 'multipart/alternative', filename: '',
       headers: [

@@ -3,8 +3,8 @@
  * (`call_ended` events with who, how long, from where and on what device). Responses shaped after
  * the Reports API activities.list reference and its Meet event list.
  */
-import { person, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
-import { activities, activity, ipAddress, personal, workspaceConnector } from './workspace.ts';
+import { person, type FakeOrg, type FakePerson, personalText } from '../catalogue/fake-org.ts';
+import { activities, activity, ipAddress, workspaceConnector } from './workspace.ts';
 import { activityRulesYaml } from './reports.ts';
 
 const MEET_RULES_YAML = activityRulesYaml({
@@ -31,7 +31,7 @@ function callEnded(org: FakeOrg, participant: FakePerson, organizer: FakePerson)
       { name: 'location_region', value: 'New York' }, { name: 'network_transport_protocol', value: 'udp' },
       { name: 'conference_id', value: org.chars(24) }, { name: 'product_type', value: 'meet' }, { name: 'meeting_code', value: org.chars(10, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ') },
       { name: 'is_external', boolValue: false },
-      { name: 'streaming_session_state', value: personal(org, `${organizer.displayName} presenting`) },
+      { name: 'streaming_session_state', value: personalText(org, `${organizer.displayName} presenting`) },
     ],
   });
 }

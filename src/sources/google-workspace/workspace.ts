@@ -5,7 +5,7 @@
  * shape (Meet, Chat and Gemini are all read from it).
  */
 import type { Connector, ExampleCall } from '../catalogue/connector.ts';
-import type { FakeOrg, FakePerson } from '../catalogue/fake-org.ts';
+import { personalText, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
 
 interface WorkspaceSpec {
   id: string;
@@ -60,17 +60,11 @@ export function workspaceConnector(spec: WorkspaceSpec): Connector {
   };
 }
 
-/** A personal value (subject, description, file name…) that the leak test looks for. */
-export function personal(org: FakeOrg, text: string): string {
-  org.extraPersonal.push(text);
-  return text;
-}
-
 /** Google's numeric user ids (profile ids): 21 digits, derived from the person's place in the org. */
 export const googleId = (org: FakeOrg, p: FakePerson): string => String(103000000000000000000n + BigInt(org.people.indexOf(p)) * 7919n);
 
 /** A random public IPv4 address, personal in activity logs. */
-export const ipAddress = (org: FakeOrg): string => personal(org, `${org.int(11, 199)}.${org.int(0, 255)}.${org.int(0, 255)}.${org.int(1, 254)}`);
+export const ipAddress = (org: FakeOrg): string => personalText(org, `${org.int(11, 199)}.${org.int(0, 255)}.${org.int(0, 255)}.${org.int(1, 254)}`);
 
 type ActivityParameter = { name: string; value?: string; intValue?: string; boolValue?: boolean; multiValue?: string[] };
 

@@ -11,7 +11,7 @@
  * become pseudonyms. Paging (`$top`, `$skiptoken`) is allowed, which psoxy's default rules refuse.
  */
 import type { Connector } from '../catalogue/connector.ts';
-import type { FakeOrg, FakePerson } from '../catalogue/fake-org.ts';
+import { personalText, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
 import { schema } from '../catalogue/response-schema.ts';
 import { directoryEndpoints, userSegment } from './directory.ts';
 import { EXAMPLE_USER_ID, GRAPH_SECRETS, GRAPH_SETTINGS, graphSetup, guid } from './common.ts';
@@ -71,12 +71,6 @@ export function msftCopilotRules(f: CopilotFlags): string {
   ], DEFINITIONS);
 }
 
-/** A text the leak test looks for. */
-function said(org: FakeOrg, text: string): string {
-  org.extraPersonal.push(text);
-  return text;
-}
-
 const teamsUser = (org: FakeOrg, p: FakePerson) =>
   ({ '@odata.type': '#microsoft.graph.teamworkUserIdentity', id: guid(org), displayName: p.displayName, userIdentityType: 'aadUser', tenantId: 'dcd219dd-bc68-4b9b-bf0b-4a33a796be35' });
 
@@ -84,9 +78,9 @@ function interactions(org: FakeOrg) {
   const [user, colleague] = [org.pick(org.people), org.pick(org.people)];
   const sessionId = `19:${org.chars(44)}@thread.v2`;
   const requestId = guid(org);
-  const file = said(org, `${colleague.lastName} salary band proposal.xlsx`);
+  const file = personalText(org, `${colleague.lastName} salary band proposal.xlsx`);
   const fileUrl = `https://example-my.sharepoint.com/personal/${colleague.email.replace(/[@.]/g, '_')}/Documents/${encodeURIComponent(file)}?web=1`;
-  const answer = said(org, `${colleague.displayName} proposed moving ${user.firstName} to band 4 in the draft you reviewed.`);
+  const answer = personalText(org, `${colleague.displayName} proposed moving ${user.firstName} to band 4 in the draft you reviewed.`);
   const card = { type: 'AdaptiveCard', version: '1.0', body: [{ type: 'TextBlock', text: answer, wrap: true }], actions: [{ type: 'Action.OpenUrl', title: file, url: fileUrl }] };
   const common = { sessionId, requestId, appClass: 'IPM.SkypeTeams.Message.Copilot.BizChat', conversationType: 'bizchat', locale: 'en-us', contexts: [] };
   return {
@@ -96,7 +90,7 @@ function interactions(org: FakeOrg) {
       {
         id: String(org.int(1e12, 2e12)), etag: String(org.int(1e12, 2e12)), ...common, interactionType: 'userPrompt', createdDateTime: org.isoTime(3),
         from: { '@odata.type': '#microsoft.graph.chatMessageFromIdentitySet', application: null, device: null, user: teamsUser(org, user) },
-        body: { contentType: 'text', content: said(org, `Summarize what ${colleague.displayName} wrote about my promotion`) },
+        body: { contentType: 'text', content: personalText(org, `Summarize what ${colleague.displayName} wrote about my promotion`) },
         attachments: [], links: [],
         mentions: [{ mentionId: 0, mentionText: colleague.displayName, mentioned: { user: { id: guid(org), displayName: colleague.displayName, email: colleague.email } } }],
       },

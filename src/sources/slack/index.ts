@@ -3,7 +3,7 @@
  * analytics API): a Slack app's user token, long-lived, read from `ACCESS_TOKEN`.
  */
 import type { Connector } from '../catalogue/connector.ts';
-import { person, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
+import { person, type FakeOrg, type FakePerson, personalText } from '../catalogue/fake-org.ts';
 import { SLACK_ANALYTICS_RULES_YAML, SLACK_DISCOVERY_RULES_YAML } from './rules.ts';
 
 const ENTERPRISE = 'E0ACME001';
@@ -13,22 +13,16 @@ const CHANNEL = 'C0PLANNING1';
 /** Slack user ids: `W` (Enterprise Grid) plus ten upper-case characters, from the person's place in the org. */
 const userId = (org: FakeOrg, p: FakePerson) => `W${String(org.people.indexOf(p) + 1).padStart(3, '0')}${p.id.slice(0, 7).toUpperCase()}`;
 
-/** A personal text (message, channel topic, title) the leak test looks for. */
-function said(org: FakeOrg, text: string): string {
-  org.extraPersonal.push(text);
-  return text;
-}
-
 const slackTs = (org: FakeOrg) => `${Math.floor(Date.parse(org.isoTime()) / 1000)}.${String(org.int(0, 999999)).padStart(6, '0')}`;
 
 function user(org: FakeOrg, p: FakePerson) {
-  const title = said(org, `Head of ${p.lastName} accounts`);
+  const title = personalText(org, `Head of ${p.lastName} accounts`);
   return {
     id: userId(org, p), team_id: TEAM, name: p.email.split('@')[0], deleted: false, color: '9f69e7', real_name: p.displayName,
     tz: 'Europe/Berlin', tz_label: 'Central European Summer Time', tz_offset: 7200,
     profile: {
       title, phone: p.phone, real_name: p.displayName, real_name_normalized: p.displayName, display_name: p.firstName,
-      first_name: p.firstName, last_name: p.lastName, email: p.email, team: TEAM, status_text: said(org, `Out until Friday, call ${p.phone}`),
+      first_name: p.firstName, last_name: p.lastName, email: p.email, team: TEAM, status_text: personalText(org, `Out until Friday, call ${p.phone}`),
       image_72: `https://avatars.slack-edge.com/2026-01-01/${p.id}_72.jpg`,
     },
     is_admin: false, is_owner: false, is_bot: false, is_app_user: false, updated: 1780000000, teams: [TEAM], locale: 'en-US',
@@ -38,12 +32,12 @@ function user(org: FakeOrg, p: FakePerson) {
 function channel(org: FakeOrg) {
   const [creator, a, b] = [person(org, 0), org.pick(org.people), org.pick(org.people)];
   return {
-    id: CHANNEL, name: said(org, `${creator.lastName.toLowerCase()}-offsite-planning`), created: 1780000000, creator: userId(org, creator),
+    id: CHANNEL, name: personalText(org, `${creator.lastName.toLowerCase()}-offsite-planning`), created: 1780000000, creator: userId(org, creator),
     is_channel: true, is_private: false, is_archived: false, is_general: false, is_ext_shared: false, is_org_shared: false, is_shared: false,
     is_im: false, is_mpim: false, is_group: false, channel_type: 'channel', team: TEAM,
     members: [userId(org, creator), userId(org, a), userId(org, b)],
-    topic: { value: said(org, `Offsite for ${a.displayName}'s team`), creator: userId(org, a), set_by: userId(org, a), last_set: 1780000100 },
-    purpose: { value: said(org, `Ask ${b.email} for the budget`), creator: userId(org, b), last_set: 1780000200 },
+    topic: { value: personalText(org, `Offsite for ${a.displayName}'s team`), creator: userId(org, a), set_by: userId(org, a), last_set: 1780000100 },
+    purpose: { value: personalText(org, `Ask ${b.email} for the budget`), creator: userId(org, b), last_set: 1780000200 },
   };
 }
 
@@ -86,13 +80,13 @@ export const SLACK_DISCOVERY: Connector = {
         const ts = slackTs(org);
         return { ok: true, has_edits: true, offset: ts, messages: [
           { type: 'message', user: userId(org, author), team: TEAM, ts, client_msg_id: 'c7a6e3f2-1d2b-4c5e-9f0a-1b2c3d4e5f60',
-            text: said(org, `<@${userId(org, replier)}> can you send ${replier.email} the draft?`), thread_ts: ts, reply_count: 1, reply_users_count: 1,
+            text: personalText(org, `<@${userId(org, replier)}> can you send ${replier.email} the draft?`), thread_ts: ts, reply_count: 1, reply_users_count: 1,
             reply_users: [userId(org, replier)], replies: [{ user: userId(org, replier), ts: slackTs(org) }],
             reactions: [{ name: 'eyes', count: 1, users: [userId(org, replier)] }],
             edited: { user: userId(org, author), ts: slackTs(org) },
             blocks: [{ type: 'rich_text', block_id: 'b1', elements: [{ type: 'rich_text_section', elements: [{ type: 'user', user_id: userId(org, replier) }, { type: 'text', text: ' can you send the draft?' }] }] }],
-            files: [{ id: 'F0DRAFT01', name: said(org, `${author.lastName}-salary-review.xlsx`), user: userId(org, author), timestamp: 1780000300 }] },
-          { type: 'message', user: userId(org, replier), ts: slackTs(org), thread_ts: ts, parent_user_id: userId(org, author), text: said(org, `Sent, ${author.firstName}!`) },
+            files: [{ id: 'F0DRAFT01', name: personalText(org, `${author.lastName}-salary-review.xlsx`), user: userId(org, author), timestamp: 1780000300 }] },
+          { type: 'message', user: userId(org, replier), ts: slackTs(org), thread_ts: ts, parent_user_id: userId(org, author), text: personalText(org, `Sent, ${author.firstName}!`) },
           { type: 'message', subtype: 'channel_join', user: userId(org, joiner), inviter: userId(org, inviter), ts: slackTs(org), text: `<@${userId(org, joiner)}> has joined the channel` },
         ] };
       } },
