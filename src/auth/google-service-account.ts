@@ -14,7 +14,7 @@
 import { createPrivateKey } from 'node:crypto';
 import type { gaxios, GoogleAuth, JWT } from 'google-auth-library';
 import { InvalidConfigError, type ConfigService } from '../config/config-service.ts';
-import { isLoopback } from '../proxy/target-url.ts';
+import { isHttpsOrLoopback } from '../proxy/target-url.ts';
 import { OAuthTokenManager } from './oauth-token-manager.ts';
 import { TokenEndpointError, type AuthCall, type SourceAuth } from './source-auth.ts';
 import { requestToken, type IssuedToken } from './token-endpoint.ts';
@@ -69,7 +69,7 @@ function keyFromJson(json: Record<string, unknown>, bad: (why: string) => Error)
     throw bad('token_uri is not a URL');
   }
   // The signed assertion goes there: https only (http for loopback test servers).
-  if (!(url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname)))) throw bad('token_uri must be an https URL');
+  if (!isHttpsOrLoopback(url)) throw bad('token_uri must be an https URL');
   return { clientEmail, clientId: field('client_id') ?? '', privateKey, tokenUri };
 }
 

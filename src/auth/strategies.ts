@@ -7,7 +7,7 @@ import { InvalidConfigError, MissingConfigError, type ConfigService } from '../c
 import { basicAuth, staticBearerAuth, type SourceAuth } from './source-auth.ts';
 import { OAuthTokenManager, type TokenTimings } from './oauth-token-manager.ts';
 import { GRANTS, grantRequired } from './grants.ts';
-import { isLoopback } from '../proxy/target-url.ts';
+import { isHttpsOrLoopback } from '../proxy/target-url.ts';
 import type { Logger } from '../logging/logger.ts';
 import { gcpServiceAccountKey } from './google-service-account.ts';
 import { claudeAdminApiKey } from './claude-admin-api-key.ts';
@@ -112,7 +112,7 @@ function refreshEndpointProblem(endpoint: string): string | null {
   } catch {
     return 'REFRESH_ENDPOINT is not a URL';
   }
-  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname)) ? null : 'REFRESH_ENDPOINT must be an https URL';
+  return isHttpsOrLoopback(url) ? null : 'REFRESH_ENDPOINT must be an https URL';
 }
 
 export async function createSourceAuth(config: ConfigService, deps: AuthDeps): Promise<SourceAuth> {

@@ -28,6 +28,11 @@ export function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || hostname === '::1' || /^127\.\d+\.\d+\.\d+$/.test(hostname);
 }
 
+/** Where secrets may be sent: https, or plain http to a loopback test server. */
+export function isHttpsOrLoopback(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
+}
+
 /** `REQUEST_PATH_PREFIX_TO_TRIM`, then a leading `/<function name>` segment. */
 export function normalizeInboundPath(path: string, prefixToTrim: string | undefined, functionName: string | undefined): string {
   let p = path.startsWith('/') ? path : '/' + path;
