@@ -15,7 +15,7 @@ import { createPrivateKey } from 'node:crypto';
 import type { gaxios, GoogleAuth, JWT } from 'google-auth-library';
 import { InvalidConfigError, type ConfigService } from '../config/config-service.ts';
 import { isHttpsOrLoopback } from '../proxy/target-url.ts';
-import { OAuthTokenManager } from './oauth-token-manager.ts';
+import { bearerFromManager, OAuthTokenManager } from './oauth-token-manager.ts';
 import { TokenEndpointError, type AuthCall, type SourceAuth } from './source-auth.ts';
 import { requestToken, type IssuedToken } from './token-endpoint.ts';
 import type { AuthDeps, StrategyDefinition } from './strategies.ts';
@@ -123,10 +123,7 @@ function delegatedAuth(exchange: Exchange, deps: AuthDeps): SourceAuth {
     users.set(user, m);
     return m;
   };
-  return {
-    headers: async (call) => ({ Authorization: `Bearer ${await managerFor(call).token()}` }),
-    afterUnauthorized: async (used, call) => ({ Authorization: `Bearer ${await managerFor(call).afterRejection(used.Authorization.replace(/^Bearer /, ''))}` }),
-  };
+  return bearerFromManager(managerFor);
 }
 
 /** The JWT grant for a key: a new `JWT` client per exchange, so a forced refresh is never served from its cache. */

@@ -10,7 +10,7 @@
  */
 import type { WritableConfigStore } from '../config/store.ts';
 import type { IssuedToken } from './token-endpoint.ts';
-import { TokenEndpointError } from './source-auth.ts';
+import { TokenEndpointError, type AuthCall, type SourceAuth } from './source-auth.ts';
 import type { Logger } from '../logging/logger.ts';
 
 export interface StoredToken {
@@ -186,4 +186,12 @@ export class OAuthTokenManager {
       }
     }
   }
+}
+
+/** `Authorization: Bearer` from a token manager (per call: the impersonated user's, or one for all); a 401 forces that manager's refresh. */
+export function bearerFromManager(managerFor: (call: AuthCall) => OAuthTokenManager): SourceAuth {
+  return {
+    headers: async (call) => ({ Authorization: `Bearer ${await managerFor(call).token()}` }),
+    afterUnauthorized: async (used, call) => ({ Authorization: `Bearer ${await managerFor(call).afterRejection(used.Authorization.replace(/^Bearer /, ''))}` }),
+  };
 }

@@ -5,7 +5,7 @@
  */
 import { InvalidConfigError, MissingConfigError, type ConfigService } from '../config/config-service.ts';
 import { basicAuth, staticBearerAuth, type SourceAuth } from './source-auth.ts';
-import { OAuthTokenManager, type TokenTimings } from './oauth-token-manager.ts';
+import { bearerFromManager, OAuthTokenManager, type TokenTimings } from './oauth-token-manager.ts';
 import { GRANTS, grantRequired } from './grants.ts';
 import { isHttpsOrLoopback } from '../proxy/target-url.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -65,10 +65,7 @@ const oauth2RefreshToken: StrategyDefinition = {
       timings: deps.timings,
       logger: deps.logger,
     });
-    return {
-      headers: async () => ({ Authorization: `Bearer ${await manager.token()}` }),
-      afterUnauthorized: async (used) => ({ Authorization: `Bearer ${await manager.afterRejection(used.Authorization.replace(/^Bearer /, ''))}` }),
-    };
+    return bearerFromManager(() => manager);
   },
 };
 
