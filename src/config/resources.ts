@@ -7,6 +7,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InvalidConfigError } from './config-service.ts';
 import type { ConfigStore } from './store.ts';
+import { collectAtMost } from '../http/read-bounded.ts';
 
 /** Rules files are tens of KB; a resource over this is refused rather than held. */
 export const MAX_RESOURCE_BYTES = 4 * 1024 * 1024;
@@ -41,16 +42,9 @@ export function resourceStores(o: {
   return bucket ? [local, o.bucketStore(bucket, instanceResourcePath(o.env, o.instancePrefix))] : [local];
 }
 
-/** Bytes from a stream, refused as soon as they pass MAX_RESOURCE_BYTES. */
+/** A resource's text, refused as soon as its bytes pass MAX_RESOURCE_BYTES. */
 export async function readResourceBytes(chunks: AsyncIterable<Uint8Array>, where: string): Promise<string> {
-  const parts: Uint8Array[] = [];
-  let total = 0;
-  for await (const chunk of chunks) {
-    total += chunk.byteLength;
-    if (total > MAX_RESOURCE_BYTES) throw resourceTooLarge(where);
-    parts.push(chunk);
-  }
-  return Buffer.concat(parts, total).toString('utf8');
+  return (await collectAtMost(chunks, MAX_RESOURCE_BYTES, () => resourceTooLarge(where))).toString('utf8');
 }
 
 /** Resources in a local directory; a missing file (or directory) is simply absent. */

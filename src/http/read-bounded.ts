@@ -10,19 +10,21 @@ export async function readAtMost(body: ReadableStream<Uint8Array> | null, header
     await body?.cancel().catch(() => undefined);
     throw tooLarge();
   }
-  if (body === null) return Buffer.alloc(0);
-  const chunks: Uint8Array[] = [];
+  // Node's web streams are async-iterable (breaking out cancels them); the DOM lib's type omits it.
+  return body === null ? Buffer.alloc(0) : collectAtMost(body as unknown as AsyncIterable<Uint8Array>, limit, tooLarge);
+}
+
+/**
+ * The chunks of any byte stream, or `tooLarge()` thrown as soon as more than `limit` bytes arrive;
+ * leaving the loop early cancels the source.
+ */
+export async function collectAtMost(chunks: AsyncIterable<Uint8Array>, limit: number, tooLarge: () => Error): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
   let total = 0;
-  const reader = body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw tooLarge();
-    }
-    chunks.push(value);
+  for await (const chunk of chunks) {
+    total += chunk.byteLength;
+    if (total > limit) throw tooLarge();
+    parts.push(chunk);
   }
-  return Buffer.concat(chunks, total);
+  return Buffer.concat(parts, total);
 }
