@@ -14,7 +14,7 @@ import { RecordError, RecordSanitizer, RecordWriter } from './record.ts';
 import { parseJson, isJsonObject, type JsonObject, type JsonValue } from '../json/json.ts';
 import { jsonBudgetProblem, MAX_JSON_DEPTH } from '../json/budget.ts';
 import { javaEncodable } from '../java/text.ts';
-import { DEFAULT_MAX_RECORD_BYTES, RecordTooLargeError, utf8Bytes } from './record-limit.ts';
+import { DEFAULT_MAX_RECORD_BYTES, HeldRecord } from './record-limit.ts';
 import type { Pseudonymizer } from '../pseudonym/pseudonymizer.ts';
 
 export class NoApplicableRulesError extends Error {}
@@ -190,34 +190,26 @@ async function* readRecords(chunks: AsyncIterable<string>, format: 'NDJSON' | 'C
  * line refused as soon as it passes `maxBytes`, before it is held.
  */
 export async function* ndjsonLines(chunks: AsyncIterable<string>, maxBytes: number): AsyncGenerator<{ text: string; line: number }> {
-  let pieces: string[] = [];
-  let bytes = 0;
   let line = 1;
+  const held = new HeldRecord(maxBytes, () => `line ${line}`);
   let skipLf = false; // the last chunk ended on CR: an LF opening this one belongs to it
-  const take = (s: string, from: number, to: number) => {
-    bytes += utf8Bytes(s, from, to);
-    if (bytes > maxBytes) throw new RecordTooLargeError(`line ${line}`, maxBytes);
-    if (to > from) pieces.push(s.slice(from, to));
-  };
   for await (const s of chunks) {
     let start = skipLf && s.charCodeAt(0) === 10 ? 1 : 0;
     skipLf = false;
     for (let i = start; i < s.length; i++) {
       const c = s.charCodeAt(i);
       if (c !== 10 && c !== 13) continue;
-      take(s, start, i);
-      yield { text: pieces.length === 1 ? pieces[0] : pieces.join(''), line: line++ };
-      pieces = [];
-      bytes = 0;
+      held.hold(s, start, i);
+      yield { text: held.take(), line: line++ };
       if (c === 13) {
         if (i + 1 === s.length) skipLf = true;
         else if (s.charCodeAt(i + 1) === 10) i++;
       }
       start = i + 1;
     }
-    take(s, start, s.length);
+    held.hold(s, start, s.length);
   }
-  if (pieces.length) yield { text: pieces.join(''), line };
+  if (!held.empty) yield { text: held.take(), line };
 }
 
 /** Streams the elements of a top-level JSON array of objects, each held only up to `maxBytes`. */
@@ -226,23 +218,14 @@ async function* readJsonArray(chunks: AsyncIterable<string>, maxBytes: number): 
   let done = false;
   let depth = 0, inString = false, escaped = false;
   let index = 0;
-  let pieces: string[] = [];
-  let bytes = 0;
   let inElement = false;
   const isSpace = (c: string) => c === ' ' || c === '\n' || c === '\r' || c === '\t';
-  const hold = (s: string, from: number, to: number) => {
-    bytes += utf8Bytes(s, from, to);
-    if (bytes > maxBytes) throw new RecordTooLargeError(`element ${index + 1} of the JSON array`, maxBytes);
-    pieces.push(s.slice(from, to));
-  };
+  const held = new HeldRecord(maxBytes, () => `element ${index + 1} of the JSON array`);
   const finish = (s: string, from: number, to: number): JsonObject => {
-    hold(s, from, to);
-    const text = pieces.join('');
-    pieces = [];
-    bytes = 0;
+    held.hold(s, from, to);
     inElement = false;
     index++;
-    return element(text, index);
+    return element(held.take(), index);
   };
   for await (const s of chunks) {
     let start = inElement ? 0 : -1;
@@ -284,7 +267,7 @@ async function* readJsonArray(chunks: AsyncIterable<string>, maxBytes: number): 
         yield finish(s, start, i);
       }
     }
-    if (inElement) hold(s, start, s.length);
+    if (inElement) held.hold(s, start, s.length);
   }
   if (!started || !done) throw new RecordError('Input is not a complete JSON array');
 }

@@ -32,3 +32,37 @@ export function parseMaxRecordBytes(value: string | undefined): number {
   if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0) throw new Error(`${MAX_RECORD_BYTES_SETTING} must be a positive whole number of bytes (was "${value}")`);
   return n;
 }
+
+/**
+ * The record being read, held as pieces of the chunks it spans (never re-concatenated until it
+ * ends) and refused as soon as its UTF-8 bytes pass the limit.
+ */
+export class HeldRecord {
+  private pieces: string[] = [];
+  private bytes = 0;
+  private readonly maxBytes: number;
+  private readonly where: () => string;
+  constructor(maxBytes: number, where: () => string) {
+    this.maxBytes = maxBytes;
+    this.where = where;
+  }
+
+  get empty(): boolean {
+    return this.pieces.length === 0;
+  }
+
+  /** Adds `s[from, to)`; throws RecordTooLargeError (naming `where()`) once the record is over the limit. */
+  hold(s: string, from: number, to: number): void {
+    this.bytes += utf8Bytes(s, from, to);
+    if (this.bytes > this.maxBytes) throw new RecordTooLargeError(this.where(), this.maxBytes);
+    if (to > from) this.pieces.push(s.slice(from, to));
+  }
+
+  /** The record's text; the holder is empty again. */
+  take(): string {
+    const text = this.pieces.length === 1 ? this.pieces[0] : this.pieces.join('');
+    this.pieces = [];
+    this.bytes = 0;
+    return text;
+  }
+}
