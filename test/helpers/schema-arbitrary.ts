@@ -115,8 +115,12 @@ export function mutate(doc: unknown, kind: Mutation, at: number, pick: number): 
     else if (key !== 'method') delete container[key as string];
   } else {
     const old = Array.isArray(container) ? container[key as number] : container[key as string];
-    // A string only replaces what was no string: text where text was is the pools' business.
-    const candidates = replacements.filter((r) => typeof r !== 'string' || (typeof old !== 'string' && old !== null));
+    // A string only replaces what was no string: text where text was is the pools' business. An
+    // augment replaced by `{}` is an augment whose tag went missing (`!<sentenceMetadata> {}`, all
+    // its options being optional): the missing-`method` case above, which the schema cannot see.
+    const augmentItem = typeof key === 'number' && site.path.at(-2) === 'augments';
+    const candidates = replacements.filter((r) => (typeof r !== 'string' || (typeof old !== 'string' && old !== null))
+      && !(augmentItem && r !== null && typeof r === 'object' && !Array.isArray(r)));
     const value = candidates[pick % candidates.length];
     if (Array.isArray(container)) container[key as number] = value;
     else container[key as string] = value;
