@@ -86,11 +86,15 @@ export function directoryEndpoints(f: DirectoryFlags): GraphEndpoint[] {
   ];
 }
 
-/** Working hours and time zone; the automatic-reply texts go. */
-export function mailboxSettingsEndpoint(f: Pick<DirectoryFlags, 'appIds'>): GraphEndpoint {
+/**
+ * Working hours and time zone; the automatic-reply texts go. `@odata.context` (it names the user's
+ * id) goes too where user ids are pseudonymized, and always when `dropContext` is set: psoxy's
+ * outlook-cal rules drop it in every variant, its outlook-mail rules only in `_no-app-ids`.
+ */
+export function mailboxSettingsEndpoint(f: Pick<DirectoryFlags, 'appIds'>, dropContext = false): GraphEndpoint {
   return {
     about: 'A user\'s mailbox settings (no query).',
     pathRegex: `^/v1\\.0/users/${userSegment(f)}/mailboxSettings$`,
-    transforms: [redact('$..internalReplyMessage', '$..externalReplyMessage', ...(f.appIds ? [] : [ODATA_CONTEXT]))],
+    transforms: [redact('$..internalReplyMessage', '$..externalReplyMessage', ...(f.appIds && !dropContext ? [] : [ODATA_CONTEXT]))],
   };
 }

@@ -32,7 +32,7 @@ export function outlookCalRules(f: DirectoryFlags): string {
   const user = userSegment(f);
   return rulesYaml([
     ...directoryEndpoints(f),
-    mailboxSettingsEndpoint(f),
+    mailboxSettingsEndpoint(f, true),
     {
       // psoxy allows anything under events (`events.*`), attachments included, whose names and
       // contents no transform touches; here only an event, its instances and the lists.
