@@ -4,8 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { terraformConnectors, terraformFiles, writtenBy } from '../scripts/terraform-connectors.ts';
-import { CONNECTORS } from '../src/sources/catalogue/registry.ts';
+import { AWS_BULK_RESOURCES, awsBulkMoves, BULK_READER_MOVES, GCP_BULK_RESOURCES, gcpBulkMoves, terraformBulkConnectors, terraformConnectors, terraformFiles, writtenBy } from '../scripts/terraform-connectors.ts';
+import { BULK_CONNECTORS, CONNECTORS } from '../src/sources/catalogue/registry.ts';
+import { builtInBulkRuleNames, builtInBulkRulesYaml } from '../src/sources/index.ts';
+import { loadBulkRules } from '../src/bulk/rules.ts';
+import { rulesForObject } from '../src/bulk/multi.ts';
 import { block, forEachValue, loadModule, movedMap, movedTo, policyStatements, type EachInstance } from './helpers/hcl-module.ts';
 
 const aws = () => loadModule(new URL('../infra/terraform/aws-host/', import.meta.url));
@@ -16,6 +19,19 @@ test('the checked-in connectors.json and moved-connectors.tf are what the catalo
     assert.equal(readFileSync(new URL(`../${path}`, import.meta.url), 'utf8'), text, `${path} is stale: run npm run docs`);
   }
   assert.deepEqual(Object.keys(terraformConnectors()), ['zoom', ...CONNECTORS.map((c) => c.id)], 'Zoom and every catalogue connector');
+  const spec = JSON.parse(readFileSync(new URL('../infra/terraform/connectors.json', import.meta.url), 'utf8')) as { bulk_connectors: Record<string, unknown> };
+  assert.deepEqual(Object.keys(spec.bulk_connectors), ['zoom-ai-metrics', ...BULK_CONNECTORS.map((c) => c.id)], 'Zoom AI Metrics and every catalogue bulk connector');
+});
+
+test('every bulk connector the modules deploy has built-in rules under its id (the bulk function\'s SOURCE), and its todo key is one those rules match', () => {
+  const bulk = terraformBulkConnectors();
+  assert.deepEqual(Object.keys(bulk).sort(), builtInBulkRuleNames().sort(), 'every built-in bulk rule set is deployable, and nothing else');
+  for (const [id, c] of Object.entries(bulk)) {
+    const yaml = builtInBulkRulesYaml(id);
+    assert.ok(yaml, `${id}: built-in rules`);
+    assert.ok(c.name.length > 0);
+    assert.notEqual(rulesForObject(loadBulkRules(yaml, id), c.example_object), null, `${id}: ${c.example_object} is matched by its rules`);
+  }
 });
 
 test("what the runtime writes follows the grant: the shared token and its lock, a rotated refresh token, nothing for static tokens or keys", () => {
@@ -49,7 +65,7 @@ test("moved blocks: one set per connector, no two with the same source or destin
 test('an unknown id in enabled_connectors fails the plan, naming it; ids from the catalogue are accepted', async () => {
   for (const [m, type, name] of [[await aws(), 'aws_iam_role', 'api_caller'], [await gcp(), 'google_storage_bucket', 'artifacts']] as const) {
     assert.equal(m.locals.catalogue, '${jsondecode(file("${path.module}/../connectors.json")).connectors}');
-    assert.equal(m.locals.unknown_connectors, '${[for id in var.enabled_connectors : id if !contains(keys(local.catalogue), id)]}');
+    assert.equal(m.locals.unknown_connectors, '${[for id in var.enabled_connectors : id if !contains(keys(local.catalogue), id) && !contains(keys(local.bulk_catalogue), id)]}', 'a bulk id is known too');
     const pre = block<{ lifecycle: { precondition: { condition: string; error_message: string }[] }[] }>(m, 'resource', type, name).lifecycle[0].precondition[0];
     assert.equal(pre.condition, '${length(local.unknown_connectors) == 0}');
     assert.match(pre.error_message, /\$\{join\(", ", local\.unknown_connectors\)\}/);
@@ -118,4 +134,27 @@ test('GCP: each connector\'s service account holds Secret Accessor on its own fi
   assert.match(fn, /merge\(local\.common_env, each\.value\.settings, \{/);
   const invokers = block<{ for_each: string; service: string }>(m, 'resource', 'google_cloud_run_service_iam_binding', 'invokers');
   assert.equal(invokers.service, '${google_cloudfunctions2_function.function[each.key].service_config[0].service}');
+});
+
+test("moved blocks of every bulk connector: psoxy's addresses (module.bulk_connector[\"<id>\"]) land on this module's for_each keys, Zoom AI Metrics through the previous release's [0]; every bulk resource is a destination", async () => {
+  for (const [m, moves, table] of [[await aws(), awsBulkMoves, AWS_BULK_RESOURCES], [await gcp(), gcpBulkMoves, GCP_BULK_RESOURCES]] as const) {
+    const moved = movedMap(m);
+    for (const id of Object.keys(terraformBulkConnectors())) {
+      for (const [from, to] of moves(id)) {
+        assert.equal(movedTo(moved, from), to, from);
+        const [type, name] = to.replace(/\[.*$/, '').split('.');
+        assert.ok(m.resource[type]?.[name], `${to}: the module has that resource`);
+      }
+    }
+    // Each resource created per bulk connector (for_each over local.bulk or its grants) is moved from psoxy's.
+    const perConnector = Object.entries(m.resource).flatMap(([type, byName]) => Object.entries(byName)
+      .filter(([, [body]]) => /local\.bulk(_readers|_secrets)?\b|local\.bulk :/.test(String((body as { for_each?: string }).for_each)))
+      .map(([name]) => `${type}.${name}`));
+    const destinations = new Set(moves('hris').map(([, to]) => to.replace(/\[.*$/, '')));
+    assert.deepEqual(perConnector.filter((r) => !destinations.has(r)), [], 'a bulk resource with no move from psoxy would be created beside psoxy\'s');
+    assert.ok(table.length >= 9);
+  }
+  const gcpMoved = movedMap(await gcp());
+  assert.equal(movedTo(gcpMoved, `module.bulk_connector["hris"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[${BULK_READER_MOVES - 1}]`), `google_storage_bucket_iam_member.bulk_sanitized_readers["hris_${BULK_READER_MOVES - 1}"]`, "psoxy's count-indexed readers, by position");
+  assert.equal(movedTo(movedMap(await aws()), 'module.bulk_connector["slack-discovery-bulk"].aws_s3_bucket_public_access_block.input-block-public-access[0]'), 'aws_s3_bucket_public_access_block.bulk_input["slack-discovery-bulk"]');
 });

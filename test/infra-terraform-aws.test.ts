@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { S3Client } from '@aws-sdk/client-s3';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ZoomSimulator } from '../src/sources/zoom/simulator/server.ts';
@@ -19,6 +19,10 @@ import { FakeS3 } from './fakes/s3-fake.ts';
 import { memoryLogger } from '../src/logging/logger.ts';
 import { FakeAwsJson } from './fakes/aws-json-fake.ts';
 import { awsClientConfig } from './helpers/cloud-clients.ts';
+import { AWS_BULK_RESOURCES } from '../scripts/terraform-connectors.ts';
+import { BULK_CONNECTORS } from '../src/sources/catalogue/registry.ts';
+import { generateFakeOrg, personalValues } from '../src/sources/catalogue/fake-org.ts';
+import { appearsIn } from '../src/cli/demo.ts';
 
 const dir = new URL('../infra/terraform/aws-host/', import.meta.url);
 const load = () => loadModule(dir);
@@ -27,14 +31,15 @@ const load = () => loadModule(dir);
 const resolve = resolver({
   ssm_arn_path: 'arn:aws:ssm:us-east-1:123456789012:parameter/', shared_prefix: '',
   deployment_id: 'psoxy', function_prefix: 'psoxy', env_ssm_prefix: 'PSOXY_',
-  bulk_prefix: 'PSOXY_ZOOM_AI_METRICS_', bulk_function: 'psoxy-zoom-ai-metrics', bulk_id: 'zoom-ai-metrics',
   shared_resource_path: 'PSOXY/',
 });
 
 /** Which optional statements a deployment has on: Secrets Manager mode, a customer KMS key. */
 interface Mode { secretsManager?: boolean; kms?: boolean }
 
-const catalogue = (JSON.parse(readFileSync(new URL('../infra/terraform/connectors.json', import.meta.url), 'utf8')) as { connectors: Record<string, { name: string; written: string[]; sensitive: string[] }> }).connectors;
+const spec = JSON.parse(readFileSync(new URL('../infra/terraform/connectors.json', import.meta.url), 'utf8')) as { connectors: Record<string, { name: string; written: string[]; sensitive: string[] }>; bulk_connectors: Record<string, { name: string; example_object: string }> };
+const catalogue = spec.connectors;
+const catalogueBulk = spec.bulk_connectors;
 
 /** One connector's for_each instance with psoxy's defaults, as `local.connectors` and `local.ssm_write_names` give it. */
 export function awsConnector(id: string, mode: Mode = {}): EachInstance {
@@ -254,7 +259,7 @@ test("remote resources: REMOTE_RESOURCE_BUCKET and psoxy's INSTANCE_RESOURCE_PAT
   assert.equal(m.locals.resource_root, '${trimsuffix(trimprefix(local.shared_config != "" ? local.shared_config : trimsuffix(local.env_ssm_prefix, "_"), "/"), "_")}');
   assert.equal(resolve(m.locals.shared_resource_path as string), '${local.resource_root}/');
   assert.match(resolve(m.locals.resource_paths as string), /\{ for id in keys\(local\.connectors\) : id => "PSOXY\/\$\{upper\(replace\(id, "-", "_"\)\)\}\/" \}/, 'PSOXY/ZOOM/, PSOXY/MSFT_TEAMS/, …');
-  assert.match(resolve(m.locals.resource_paths as string), /\(local\.bulk_id\) = "PSOXY\/ZOOM_AI_METRICS\/"/);
+  assert.match(resolve(m.locals.resource_paths as string), /\{ for id in keys\(local\.bulk\) : id => "PSOXY\/\$\{upper\(replace\(id, "-", "_"\)\)\}\/" \}/, 'PSOXY/ZOOM_AI_METRICS/, PSOXY/HRIS/, … for the bulk functions');
   assert.match(String(m.locals.remote_resource_env), /REMOTE_RESOURCE_BUCKET = var\.artifacts_bucket_name, INSTANCE_RESOURCE_PATH = path/);
   assert.match(JSON.stringify(block(m, 'resource', 'aws_lambda_function', 'instance')), /try\(local\.remote_resource_env\[each\.key\], \{\}\)/);
   const read = policyStatements(block(m, 'data', 'aws_iam_policy_document', 'remote_resource_read'));
@@ -289,63 +294,120 @@ test("remote resources: REMOTE_RESOURCE_BUCKET and psoxy's INSTANCE_RESOURCE_PAT
   }
 });
 
-test("Zoom AI Metrics bulk: psoxy's names, input and sanitized buckets (public access blocked, 30 / 720 days), ObjectCreated trigger, the bulk zip with SOURCE and OUTPUT_BUCKET", async () => {
+/** A bulk connector's for_each instance with psoxy's defaults, as `local.bulk` gives it. */
+function awsBulk(id: string): EachInstance {
+  return { key: id, value: { function_name: `psoxy-${id}`, prefix: `PSOXY_${id.toUpperCase().replaceAll('-', '_')}_`, source: id }, lists: {} };
+}
+
+/** An expression of a for_each = local.bulk resource for one connector: its own instances' references keyed by its id. */
+const bulkValue = (expr: string, id: string) => String(forEachValue(resolve(expr).replaceAll('[each.key]', `["${id}"]`), awsBulk(id)));
+
+const BULK_IDS = Object.keys(catalogueBulk);
+
+test("bulk connectors by id (psoxy's bulk_connectors, or a bulk id in enabled_connectors): psoxy's names, input and sanitized buckets (public access blocked, 30 / 720 days), ObjectCreated trigger, the bulk zip with SOURCE and OUTPUT_BUCKET", async () => {
   const m = await load();
   for (const v of ['bulk_connectors', 'custom_bulk_connector_rules', 'custom_bulk_connector_arguments', 'bulk_input_expiration_days', 'bulk_sanitized_expiration_days', 'provision_bucket_public_access_block']) assert.ok(m.variable[v], `psoxy's input ${v}`);
   const def = (v: string) => (m.variable[v][0] as { default: unknown }).default;
   assert.equal(def('bulk_input_expiration_days'), 30);
   assert.equal(def('bulk_sanitized_expiration_days'), 720);
-  assert.equal(m.locals.bulk_enabled, '${contains(keys(var.bulk_connectors), local.bulk_id)}');
-  assert.equal(m.locals.bulk_id, 'zoom-ai-metrics');
-  for (const [name, suffix] of [['bulk_input', 'input'], ['bulk_sanitized', 'sanitized']]) {
-    const bucket = block<{ bucket: string; lifecycle: { ignore_changes: string[] }[] }>(m, 'resource', 'aws_s3_bucket', name);
-    assert.equal(resolve(bucket.bucket), `psoxy-zoom-ai-metrics-\${random_string.bulk_bucket_suffix[0].id}-${suffix}`);
-    assert.ok(bucket.lifecycle[0].ignore_changes.includes('${bucket}'), 'a bucket is never replaced for its name');
-    const block_ = block<Record<string, unknown>>(m, 'resource', 'aws_s3_bucket_public_access_block', name);
-    for (const k of ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets']) assert.equal(block_[k], true, k);
-    const rule = block<{ rule: { status: string; expiration: { days: string }[] }[] }>(m, 'resource', 'aws_s3_bucket_lifecycle_configuration', name).rule[0];
-    assert.equal(rule.status, 'Enabled');
-    assert.equal(rule.expiration[0].days, `\${var.bulk_${suffix === 'input' ? 'input' : 'sanitized'}_expiration_days}`);
+  assert.equal(m.locals.bulk_catalogue, '${jsondecode(file("${path.module}/../connectors.json")).bulk_connectors}');
+  assert.equal(m.locals.bulk_ids, '${distinct(concat([for id in var.enabled_connectors : id if contains(keys(local.bulk_catalogue), id)], keys(var.bulk_connectors)))}', "psoxy's bulk_connectors keys, and the catalogue bulk ids of enabled_connectors");
+  assert.match(String(m.locals.bulk), /function_name = "\$\{local\.function_prefix\}-\$\{id\}"/);
+  assert.match(String(m.locals.bulk), /prefix += "\$\{local\.env_ssm_prefix\}\$\{upper\(replace\(id, "-", "_"\)\)\}_"/);
+  assert.match(String(m.locals.bulk), /source += contains\(keys\(local\.bulk_catalogue\), id\) \? id : coalesce\(try\(var\.bulk_connectors\[id\]\.source_kind, null\), id\)/, "a catalogue id's own built-in rules, else psoxy's source_kind");
+  assert.equal(m.locals.bulk_bundle, '${coalesce(var.bulk_deployment_bundle, "${dirname(var.deployment_bundle)}/aws-bulk-lambda.zip")}', 'the zip `npm run build` writes beside the API one');
+  for (const id of ['zoom-ai-metrics', 'hris', 'slack-discovery-bulk']) {
+    for (const [name, suffix] of [['bulk_input', 'input'], ['bulk_sanitized', 'sanitized']]) {
+      const bucket = block<{ bucket: string; for_each: string; lifecycle: { ignore_changes: string[] }[] }>(m, 'resource', 'aws_s3_bucket', name);
+      assert.equal(bucket.for_each, '${local.bulk}');
+      assert.equal(bulkValue(bucket.bucket, id), `psoxy-${id}-\${random_string.bulk_bucket_suffix["${id}"].id}-${suffix}`);
+      assert.ok(bucket.lifecycle[0].ignore_changes.includes('${bucket}'), 'a bucket is never replaced for its name');
+      const block_ = block<Record<string, unknown>>(m, 'resource', 'aws_s3_bucket_public_access_block', name);
+      assert.equal(block_.for_each, '${var.provision_bucket_public_access_block ? local.bulk : {}}');
+      assert.equal(bulkValue(block_.bucket as string, id), `\${aws_s3_bucket.${name}["${id}"].bucket}`);
+      for (const k of ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets']) assert.equal(block_[k], true, k);
+      const lc = block<{ bucket: string; rule: { status: string; expiration: { days: string }[] }[] }>(m, 'resource', 'aws_s3_bucket_lifecycle_configuration', name);
+      assert.equal(bulkValue(lc.bucket, id), `\${aws_s3_bucket.${name}["${id}"].bucket}`);
+      assert.equal(lc.rule[0].status, 'Enabled');
+      assert.equal(lc.rule[0].expiration[0].days, `\${var.bulk_${suffix}_expiration_days}`);
+    }
+    const fn = block<{ function_name: string; handler: string; runtime: string; timeout: number; role: string; environment: { variables: string }[] }>(m, 'resource', 'aws_lambda_function', 'bulk');
+    assert.equal(bulkValue(fn.function_name, id), `psoxy-${id}`);
+    assert.deepEqual([fn.handler, fn.runtime, fn.timeout], ['index.handler', 'nodejs24.x', 600]);
+    assert.equal(bulkValue(fn.role, id), `\${aws_iam_role.bulk["${id}"].arn}`);
+    const env = bulkValue(fn.environment[0].variables, id);
+    for (const part of ['local.common_env', 'SOURCE                  = each.value.source', `OUTPUT_BUCKET           = aws_s3_bucket.bulk_sanitized["${id}"].bucket`, 'PATH_TO_INSTANCE_CONFIG = each.value.prefix', `local.remote_resource_env["${id}"]`, `tomap(var.bulk_connectors["${id}"].environment_variables)`]) assert.ok(env.includes(part), `${id}: ${part}`);
+    assert.equal(bulkValue(block<{ name: string }>(m, 'resource', 'aws_iam_role', 'bulk').name, id), `psoxy-${id}_Exec`);
+    assert.equal(bulkValue(block<{ name: string }>(m, 'resource', 'aws_cloudwatch_log_group', 'bulk').name, id), `/aws/lambda/psoxy-${id}`);
+    assert.equal(bulkValue(block<{ name: string }>(m, 'resource', 'aws_ssm_parameter', 'bulk_rules').name, id), `PSOXY_${id.toUpperCase().replaceAll('-', '_')}_RULES`, 'where the bulk function reads RULES');
+    const notification = block<{ bucket: string; lambda_function: { events: string[]; lambda_function_arn: string }[] }>(m, 'resource', 'aws_s3_bucket_notification', 'bulk_input');
+    assert.equal(bulkValue(notification.bucket, id), `\${aws_s3_bucket.bulk_input["${id}"].id}`);
+    assert.deepEqual(notification.lambda_function[0].events, ['s3:ObjectCreated:*']);
+    assert.equal(bulkValue(notification.lambda_function[0].lambda_function_arn, id), `\${aws_lambda_function.bulk["${id}"].arn}`);
+    const permission = block<Record<string, string>>(m, 'resource', 'aws_lambda_permission', 'bulk_input');
+    assert.deepEqual([permission.action, permission.principal, bulkValue(permission.source_arn, id), bulkValue(permission.function_name, id)], ['lambda:InvokeFunction', 's3.amazonaws.com', `\${aws_s3_bucket.bulk_input["${id}"].arn}`, `\${aws_lambda_function.bulk["${id}"].function_name}`]);
   }
   const suffix = block<{ lifecycle: { ignore_changes: string[] }[] }>(m, 'resource', 'random_string', 'bulk_bucket_suffix');
   assert.deepEqual(suffix.lifecycle[0].ignore_changes, ['${length}', '${lower}', '${upper}', '${special}', '${numeric}'], 'the bucket suffix is never regenerated');
-  const fn = block<{ function_name: string; handler: string; runtime: string; timeout: number; environment: { variables: string }[] }>(m, 'resource', 'aws_lambda_function', 'bulk');
-  assert.equal(resolve(fn.function_name), 'psoxy-zoom-ai-metrics');
-  assert.equal(fn.handler, 'index.handler');
-  assert.equal(fn.runtime, 'nodejs24.x');
-  assert.equal(fn.timeout, 600);
-  assert.equal(m.locals.bulk_bundle, '${coalesce(var.bulk_deployment_bundle, "${dirname(var.deployment_bundle)}/aws-bulk-lambda.zip")}', 'the zip `npm run build` writes beside the API one');
-  const env = resolve(fn.environment[0].variables);
-  for (const part of ['local.common_env', 'SOURCE                  = local.bulk_id', 'OUTPUT_BUCKET           = aws_s3_bucket.bulk_sanitized[0].bucket', 'PATH_TO_INSTANCE_CONFIG = local.bulk_prefix', 'local.remote_resource_env[local.bulk_id]']) assert.ok(env.includes(part), part);
-  assert.equal(resolve(block<{ name: string }>(m, 'resource', 'aws_iam_role', 'bulk').name), 'psoxy-zoom-ai-metrics_Exec');
-  assert.equal(resolve(block<{ name: string }>(m, 'resource', 'aws_cloudwatch_log_group', 'bulk').name), '/aws/lambda/psoxy-zoom-ai-metrics');
-  assert.equal(resolve(block<{ name: string }>(m, 'resource', 'aws_ssm_parameter', 'bulk_rules').name), 'PSOXY_ZOOM_AI_METRICS_RULES', 'where the bulk function reads RULES');
-  const notification = block<{ bucket: string; lambda_function: { events: string[]; lambda_function_arn: string }[] }>(m, 'resource', 'aws_s3_bucket_notification', 'bulk_input');
-  assert.equal(notification.bucket, '${aws_s3_bucket.bulk_input[0].id}');
-  assert.deepEqual(notification.lambda_function[0].events, ['s3:ObjectCreated:*']);
-  assert.equal(notification.lambda_function[0].lambda_function_arn, '${aws_lambda_function.bulk[0].arn}');
-  const permission = block<Record<string, string>>(m, 'resource', 'aws_lambda_permission', 'bulk_input');
-  assert.deepEqual([permission.action, permission.principal, permission.source_arn, permission.function_name], ['lambda:InvokeFunction', 's3.amazonaws.com', '${aws_s3_bucket.bulk_input[0].arn}', '${aws_lambda_function.bulk[0].function_name}']);
+  assert.equal(block<{ for_each: string }>(m, 'resource', 'aws_ssm_parameter', 'bulk_rules').for_each, '${{ for id, b in local.bulk : id => b if b.rules != null }}', 'RULES only where rules are given; the built-in ones otherwise');
 });
 
-test('Zoom AI Metrics bulk IAM: read the input, write the output, read its own namespace and the shared salt; the caller reads the sanitized bucket', async () => {
+test("bulk rules as psoxy takes them (rules_file, custom_bulk_connector_rules, the connector's rules, else built-in); an id with none of them and no built-in rules fails the plan, naming it", async () => {
   const m = await load();
-  const only = (doc: string) => policyStatements(block(m, 'data', 'aws_iam_policy_document', doc)).map((s) => [s.actions, s.resources]);
-  assert.deepEqual(only('bulk_input_read'), [[['s3:GetObject'], ['${aws_s3_bucket.bulk_input[0].arn}/*']]]);
-  assert.deepEqual(only('bulk_output_write'), [[['s3:PutObject', 's3:AbortMultipartUpload'], ['${aws_s3_bucket.bulk_sanitized[0].arn}/*']]]);
-  assert.equal(resolve(block<{ name: string }>(m, 'resource', 'aws_iam_policy', 'bulk_input_read').name), 'psoxy_BucketGetObject_${aws_s3_bucket.bulk_input[0].id}');
-  assert.equal(resolve(block<{ name: string }>(m, 'resource', 'aws_iam_policy', 'bulk_output_write').name), 'psoxy_BucketWrite_${aws_s3_bucket.bulk_sanitized[0].id}');
-  const policy = grantedPolicy(m, 'bulk_resource_access', {});
-  assert.deepEqual(Object.keys(policy).sort(), ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'], 'reads only: no PutParameter, DeleteParameter');
-  assert.deepEqual(policy['ssm:GetParameters'], ['PSOXY_ZOOM_AI_METRICS_*', 'PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY']);
-  assert.deepEqual(grantedPolicy(m, 'bulk_resource_access', { secretsManager: true })['secretsmanager:GetSecretValue'], ['PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY'], 'Secrets Manager mode: the salt and key there');
-  const caller = policyStatements(block(m, 'data', 'aws_iam_policy_document', 'caller_access')).find((s) => s.sid === 'ReadOutputBuckets')!;
-  assert.deepEqual([caller.actions, caller.resources, caller.when], [['s3:GetObject', 's3:ListBucket'], ['${aws_s3_bucket.bulk_sanitized[0].arn}', '${aws_s3_bucket.bulk_sanitized[0].arn}/*'], '${local.bulk_enabled ? [1] : []}']);
+  const rules = String(m.locals.bulk_rules);
+  const order = ['try(fileexists(var.bulk_connectors[id].rules_file), false) ? file(var.bulk_connectors[id].rules_file)', 'contains(keys(var.custom_bulk_connector_rules), id) ? yamlencode(', 'try(var.bulk_connectors[id].rules, null) != null ? yamlencode(', ': null'];
+  for (const part of order) assert.ok(rules.includes(part), part);
+  assert.deepEqual(order.map((p) => rules.indexOf(p)), order.map((p) => rules.indexOf(p)).sort((a, b) => a - b), "psoxy's precedence");
+  assert.match(rules, /pseudonymFormat = coalesce\(try\(var\.custom_bulk_connector_rules\[id\]\.pseudonymFormat, null\), "URL_SAFE_TOKEN"\)/, "psoxy's default for custom rules");
+  assert.equal(m.locals.bulk_without_rules, '${[for id, b in local.bulk : id if b.rules == null && !contains(keys(local.bulk_catalogue), b.source)]}');
+  const pre = block<{ lifecycle: { precondition: { condition: string; error_message: string }[] }[] }>(m, 'resource', 'aws_s3_bucket', 'bulk_input').lifecycle[0].precondition[0];
+  assert.equal(pre.condition, '${length(local.bulk_without_rules) == 0}');
+  assert.match(pre.error_message, /\$\{join\(", ", local\.bulk_without_rules\)\}/);
+  assert.equal((m.variable.bulk_connectors[0] as { type: string }).type, '${any}', "psoxy's root passes connectors whose rules differ in shape");
 });
+
+test("bulk IAM, per connector: GetObject on its own input bucket, PutObject on its own sanitized bucket, read-only on its own namespace and the salt and key; nothing of another connector; the caller reads every sanitized bucket and no input bucket", async () => {
+  const m = await load();
+  const ids = ['zoom-ai-metrics', 'hris', 'slack-discovery-bulk'];
+  for (const id of ids) {
+    const only = (doc: string) => policyStatements(block(m, 'data', 'aws_iam_policy_document', doc)).map((s) => [s.actions, (s.resources as string[]).map((r) => bulkValue(r, id))]);
+    assert.deepEqual(only('bulk_input_read'), [[['s3:GetObject'], [`\${aws_s3_bucket.bulk_input["${id}"].arn}/*`]]]);
+    assert.deepEqual(only('bulk_output_write'), [[['s3:PutObject', 's3:AbortMultipartUpload'], [`\${aws_s3_bucket.bulk_sanitized["${id}"].arn}/*`]]]);
+    assert.equal(bulkValue(block<{ name: string }>(m, 'resource', 'aws_iam_policy', 'bulk_input_read').name, id), `psoxy_BucketGetObject_\${aws_s3_bucket.bulk_input["${id}"].id}`);
+    assert.equal(bulkValue(block<{ name: string }>(m, 'resource', 'aws_iam_policy', 'bulk_output_write').name, id), `psoxy_BucketWrite_\${aws_s3_bucket.bulk_sanitized["${id}"].id}`);
+    assert.equal(bulkValue(block<{ name: string }>(m, 'resource', 'aws_iam_policy', 'bulk_resource_access').name, id), `psoxy-${id}_resourceAccess`);
+    const policy = grantedPolicy(m, 'bulk_resource_access', {}, undefined, awsBulk(id));
+    assert.deepEqual(Object.keys(policy).sort(), ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'], 'reads only: no PutParameter, DeleteParameter');
+    assert.deepEqual(policy['ssm:GetParameters'], [`${awsBulk(id).value.prefix}*`, 'PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY']);
+    assert.deepEqual(grantedPolicy(m, 'bulk_resource_access', { secretsManager: true }, undefined, awsBulk(id))['secretsmanager:GetSecretValue'], ['PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY'], 'Secrets Manager mode: the salt and key there');
+    for (const other of ids.filter((o) => o !== id)) assert.ok(!JSON.stringify(policy).includes(awsBulk(other).value.prefix), `${id} reads nothing of ${other}`);
+  }
+  // Every reference a bulk resource makes to another bulk resource is to its own connector's instance.
+  const refs: string[] = [];
+  for (const kind of ['resource', 'data'] as const) {
+    for (const [type, byName] of Object.entries(m[kind])) {
+      for (const [name, [body]] of Object.entries(byName)) {
+        if (!/local\.bulk\b/.test(String((body as { for_each?: string }).for_each))) continue;
+        for (const ref of JSON.stringify(body).matchAll(/\b(\w+)\.(bulk\w*)\[([^\]]*)\]/g)) refs.push(`${kind} ${type}.${name}: ${ref[0]}`);
+      }
+    }
+  }
+  assert.ok(refs.length > 20, 'the bulk resources refer to each other');
+  assert.deepEqual(refs.filter((r) => !r.endsWith('[each.key]')), [], "a connector's resources refer only to its own instances");
+  const caller = policyStatements(block(m, 'data', 'aws_iam_policy_document', 'caller_access')).find((s) => s.sid === 'ReadOutputBuckets')!;
+  assert.deepEqual([caller.actions, caller.resources, caller.when], [['s3:GetObject', 's3:ListBucket'], '${flatten([for b in aws_s3_bucket.bulk_sanitized : [b.arn, "${b.arn}/*"]])}', '${length(local.bulk) == 0 ? [] : [1]}']);
+});
+
+/** The S3 prefixes a bulk function may read, from the module's documents: its input bucket (named `input`) and its remote-resource folder. */
+function bulkReads(m: HclModule, id: string, input: string, resourcePath: string): string[] {
+  const docs = policyStatements(block(m, 'data', 'aws_iam_policy_document', 'bulk_input_read')).flatMap((s) => (s.resources as string[]).map((r) => bulkValue(r, id)));
+  return [...docs.map((r) => r.replace(`\${aws_s3_bucket.bulk_input["${id}"].arn}`, `arn:aws:s3:::${input}`)), ...grantedPolicy(m, 'bulk_resource_access', {}, resourcePath, awsBulk(id))['s3:GetObject'].map((p) => `arn:aws:s3:::${p}`)]
+    .map((arn) => arn.replace(/^arn:aws:s3:::/, '').replace(/\*$/, ''));
+}
 
 test("Zoom AI Metrics bulk under the module's grants: an uploaded snapshot is sanitized with the shared salt, custom rules from PSOXY_ZOOM_AI_METRICS_RULES; no denied call", async () => {
   const m = await load();
-  const policy = grantedPolicy(m, 'bulk_resource_access', {}, 'PSOXY/ZOOM_AI_METRICS/');
+  const policy = grantedPolicy(m, 'bulk_resource_access', {}, 'PSOXY/ZOOM_AI_METRICS/', awsBulk('zoom-ai-metrics'));
   const [input, output] = ['psoxy-zoom-ai-metrics-abcd1234-input', 'psoxy-zoom-ai-metrics-abcd1234-sanitized'];
   const ssm = new FakeAwsJson();
   const s3 = new FakeS3();
@@ -354,7 +416,7 @@ test("Zoom AI Metrics bulk under the module's grants: an uploaded snapshot is sa
     ssm.putParam('PSOXY_SALT', 'salt');
     ssm.putParam('PSOXY_ENCRYPTION_KEY', 'generated-key-000000000000000000');
     ssm.enforce(policy);
-    s3.grantGetObject([`${input}/`, ...policy['s3:GetObject'].map((p) => p.replace(/\*$/, ''))]);
+    s3.grantGetObject(bulkReads(m, 'zoom-ai-metrics', input, 'PSOXY/ZOOM_AI_METRICS/'));
     const env = {
       AWS_LAMBDA_FUNCTION_NAME: 'psoxy-zoom-ai-metrics', SOURCE: 'zoom-ai-metrics', OUTPUT_BUCKET: output, PATH_TO_INSTANCE_CONFIG: 'PSOXY_ZOOM_AI_METRICS_',
       SECRETS_STORE: 'AWS_SSM_PARAMETER_STORE', EMAIL_CANONICALIZATION: 'STRICT', IS_DEVELOPMENT_MODE: 'false', REMOTE_RESOURCE_BUCKET: 'artifacts', INSTANCE_RESOURCE_PATH: 'PSOXY/ZOOM_AI_METRICS/',
@@ -384,51 +446,83 @@ test("Zoom AI Metrics bulk under the module's grants: an uploaded snapshot is sa
   }
 });
 
-test("switching with Zoom AI Metrics: psoxy's bulk buckets, their settings, trigger, rules, function, role and policies are moved (a bucket is never replaced)", async () => {
+
+test("every catalogue bulk connector under the module's grants: its example file, uploaded under its key, is sanitized by the built-in rules its SOURCE selects, no personal value out; no denied call", async () => {
+  const m = await load();
+  const org = generateFakeOrg({ seed: 5, people: 4 });
+  for (const c of BULK_CONNECTORS) {
+    const [input, output] = [`psoxy-${c.id}-abcd1234-input`, `psoxy-${c.id}-abcd1234-sanitized`];
+    const resourcePath = `PSOXY/${c.id.toUpperCase().replaceAll('-', '_')}/`;
+    const policy = grantedPolicy(m, 'bulk_resource_access', {}, resourcePath, awsBulk(c.id));
+    const ssm = new FakeAwsJson();
+    const s3 = new FakeS3();
+    const [ssmUrl, s3Url] = await Promise.all([ssm.start(), s3.start()]);
+    try {
+      ssm.putParam('PSOXY_SALT', 'salt');
+      ssm.putParam('PSOXY_ENCRYPTION_KEY', 'generated-key-000000000000000000');
+      ssm.enforce(policy);
+      s3.grantGetObject(bulkReads(m, c.id, input, resourcePath));
+      // The function's environment as the module sets it for this id (psoxy's defaults).
+      const env = {
+        AWS_LAMBDA_FUNCTION_NAME: `psoxy-${c.id}`, SOURCE: c.id, OUTPUT_BUCKET: output, PATH_TO_INSTANCE_CONFIG: awsBulk(c.id).value.prefix,
+        SECRETS_STORE: 'AWS_SSM_PARAMETER_STORE', EMAIL_CANONICALIZATION: 'STRICT', IS_DEVELOPMENT_MODE: 'false', REMOTE_RESOURCE_BUCKET: 'artifacts', INSTANCE_RESOURCE_PATH: resourcePath,
+      };
+      const client = new S3Client({ ...awsClientConfig(s3Url), forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+      const bulk = createS3BulkHandler({
+        s3: client, logger: memoryLogger(), instanceId: `psoxy-${c.id}`,
+        config: awsConfig({ env, ssm: new SSMClient(awsClientConfig(ssmUrl)), s3: async () => client, localResourceDir: join(tmpdir(), 'no-psoxy-resources') }),
+      });
+      const key = catalogueBulk[c.id].example_object;
+      const example = c.examples.find((e) => e.objectPath === key)!;
+      const text = example.generate(org).text;
+      s3.objects.set(`${input}/${key}`, { body: key.endsWith('.gz') ? gzipSync(text) : Buffer.from(text), metadata: {} });
+      assert.equal(await bulk({ Records: [{ s3: { bucket: { name: input }, object: { key } } }] }), 'Processed!', c.id);
+      const out = s3.objects.get(`${output}/${key}`);
+      assert.ok(out, `${c.id}: the sanitized copy under the same key`);
+      const sanitized = gunzipSync(out.body).toString();
+      assert.ok(sanitized.length > 0);
+      assert.deepEqual(personalValues(org).filter((v) => appearsIn(sanitized, v)), [], `${c.id}: no personal value in the sanitized copy`);
+      assert.deepEqual(ssm.denied, [], `${c.id}: SSM`);
+      assert.deepEqual(s3.denied, [`artifacts/${resourcePath}rules.yaml`], `${c.id}: the only refusal is the absent rules.yaml (no ListBucket, as psoxy)`);
+    } finally {
+      await Promise.all([ssm.stop(), s3.stop()]);
+    }
+  }
+});
+
+test("switching with Zoom AI Metrics: psoxy's bulk buckets, their settings, trigger, rules, function, role and policies are moved through the previous release's addresses onto the [\"zoom-ai-metrics\"] keys (a bucket is never replaced)", async () => {
   const m = await load();
   const moved = movedMap(m);
   const from = (a: string) => `module.bulk_connector["zoom-ai-metrics"].${a}`;
+  // psoxy's address → the previous release's (the first link of the chain).
   const expected: Record<string, string> = {
     [from('random_string.bucket_suffix')]: 'random_string.bulk_bucket_suffix[0]',
     [from('aws_s3_bucket.input')]: 'aws_s3_bucket.bulk_input[0]',
     [from('aws_s3_bucket.sanitized')]: 'aws_s3_bucket.bulk_sanitized[0]',
     [from('aws_s3_bucket_public_access_block.input-block-public-access')]: 'aws_s3_bucket_public_access_block.bulk_input',
     [from('aws_s3_bucket_public_access_block.sanitized')]: 'aws_s3_bucket_public_access_block.bulk_sanitized',
-    [from('aws_s3_bucket_lifecycle_configuration.expire_input_files')]: 'aws_s3_bucket_lifecycle_configuration.bulk_input[0]',
-    [from('aws_s3_bucket_lifecycle_configuration.expire_sanitized_files')]: 'aws_s3_bucket_lifecycle_configuration.bulk_sanitized[0]',
     [from('aws_ssm_parameter.rules')]: 'aws_ssm_parameter.bulk_rules[0]',
-    [from('aws_lambda_permission.allow_input_bucket')]: 'aws_lambda_permission.bulk_input[0]',
-    [from('aws_s3_bucket_notification.bucket_notification')]: 'aws_s3_bucket_notification.bulk_input[0]',
-    [from('aws_iam_policy.input_bucket_getObject_policy')]: 'aws_iam_policy.bulk_input_read[0]',
-    [from('aws_iam_role_policy_attachment.read_policy_for_import_bucket')]: 'aws_iam_role_policy_attachment.bulk_input_read[0]',
-    [from('aws_iam_policy.sanitized_bucket_write_policy')]: 'aws_iam_policy.bulk_output_write[0]',
-    [from('aws_iam_role_policy_attachment.write_policy_for_sanitized_bucket')]: 'aws_iam_role_policy_attachment.bulk_output_write[0]',
     [from('module.psoxy_lambda.aws_lambda_function.instance')]: 'aws_lambda_function.bulk[0]',
-    [from('module.psoxy_lambda.aws_cloudwatch_log_group.lambda_log')]: 'aws_cloudwatch_log_group.bulk[0]',
-    [from('module.psoxy_lambda.aws_iam_role.iam_for_lambda')]: 'aws_iam_role.bulk[0]',
-    [from('module.psoxy_lambda.aws_iam_policy.required_resource_access')]: 'aws_iam_policy.bulk_resource_access[0]',
-    [from('module.psoxy_lambda.aws_iam_role_policy_attachment.attach_policy')]: 'aws_iam_role_policy_attachment.bulk_resource_access[0]',
     [from('module.psoxy_lambda.aws_iam_role_policy_attachment.basic')]: 'aws_iam_role_policy_attachment.bulk_basic[0]',
   };
   for (const [f, to] of Object.entries(expected)) assert.equal(moved.get(f), to, f);
-  // Every bulk resource that holds a name S3 or IAM keeps unique is the target of a move.
-  for (const [type, names] of Object.entries(m.resource)) {
-    for (const name of Object.keys(names).filter((n) => n.startsWith('bulk'))) {
-      if (['aws_s3_bucket', 'aws_iam_role', 'aws_iam_policy', 'aws_lambda_function', 'aws_cloudwatch_log_group'].includes(type)) {
-        assert.ok([...moved.values()].some((t) => t.startsWith(`${type}.${name}`)), `${type}.${name} is moved, not created beside psoxy's`);
-      }
-    }
+  // Both psoxy's state and the previous release's end on the for_each key.
+  for (const [psoxy, ours] of AWS_BULK_RESOURCES) {
+    assert.equal(movedTo(moved, from(psoxy)), `${ours}["zoom-ai-metrics"]`, `psoxy's ${psoxy}`);
+    assert.equal(movedTo(moved, `${ours}[0]`), `${ours}["zoom-ai-metrics"]`, `the previous release's ${ours}[0]`);
   }
 });
 
-test("outputs: todos (fill, check, test; upload rules.yaml and a snapshot when enabled), bucket names and the caller role, in psoxy's output names", async () => {
+test("outputs: todos (fill, check, test; upload rules.yaml and each bulk connector's file when enabled), bucket names and the caller role, in psoxy's output names", async () => {
   const m = await load();
-  const outputs = (await import('node:fs')).readFileSync(new URL('outputs.tf', dir), 'utf8');
+  const outputs = readFileSync(new URL('outputs.tf', dir), 'utf8');
   for (const o of ['caller_role_arn', 'caller_role_name', 'api_connector_instances', 'bulk_connector_instances', 'todos', 'next_todo_step']) assert.match(outputs, new RegExp(`output "${o}"`));
+  assert.match(outputs, /value = \{ for id, f in aws_lambda_function\.bulk : id => \{\n\s+input_bucket += aws_s3_bucket\.bulk_input\[id\]\.bucket/, 'one entry per bulk connector');
   const todos = resolve(String(m.locals.todos));
   assert.match(todos, /\[for k in c\.secrets : .*"aws ssm put-parameter --overwrite --type SecureString --name \$\{c\.prefix\}\$\{k\}/, "each connector's values to fill, under its prefix");
   assert.match(todos, /--health --role-arn \$\{aws_iam_role\.api_caller\.arn\}/);
   assert.match(todos, /aws s3 cp rules\.yaml s3:\/\/\$\{var\.artifacts_bucket_name\}\/\$\{local\.resource_paths\[id\]\}rules\.yaml/);
-  assert.match(todos, /s3:\/\/\$\{aws_s3_bucket\.bulk_input\[0\]\.bucket\}\/ai-metrics\.csv/);
-  assert.match(todos, /s3:\/\/\$\{aws_s3_bucket\.bulk_sanitized\[0\]\.bucket\}\/ai-metrics\.csv - \| gunzip/);
+  assert.match(todos, /for id, b in local\.bulk : \[\n.*aws s3 cp <file> s3:\/\/\$\{aws_s3_bucket\.bulk_input\[id\]\.bucket\}\/\$\{try\(local\.bulk_catalogue\[b\.source\]\.example_object, "<key>"\)\}/, "each bulk connector's file, under a key its rules match");
+  assert.match(todos, /s3:\/\/\$\{aws_s3_bucket\.bulk_sanitized\[id\]\.bucket\}\/\$\{try\(local\.bulk_catalogue\[b\.source\]\.example_object, "<key>"\)\} - \| gunzip/);
+  assert.deepEqual(BULK_IDS.filter((id) => !catalogueBulk[id].example_object), [], 'every catalogue bulk connector has a key to upload under');
 });

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { block, forEachValue, loadModule, movedMap, movedTo, resolver, type EachInstance } from './helpers/hcl-module.ts';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Storage } from '@google-cloud/storage';
@@ -16,6 +17,10 @@ import { createProxyHandler } from '../src/proxy/handler.ts';
 import { gcpConfig } from '../src/runtimes/gcp/api-function.ts';
 import { FakeSecretManager } from './fakes/secret-manager-fake.ts';
 import { secretManagerClient } from './helpers/cloud-clients.ts';
+import { GCP_BULK_RESOURCES, gcpBulkMoves } from '../scripts/terraform-connectors.ts';
+import { BULK_CONNECTORS } from '../src/sources/catalogue/registry.ts';
+import { generateFakeOrg, personalValues } from '../src/sources/catalogue/fake-org.ts';
+import { appearsIn } from '../src/cli/demo.ts';
 
 const dir = new URL('../infra/terraform/gcp-host/', import.meta.url);
 const load = () => loadModule(dir);
@@ -23,11 +28,13 @@ const load = () => loadModule(dir);
 /** The module's locals with psoxy's defaults. */
 const resolve = resolver({
   secret_prefix: 'psoxy_', env_prefix: 'psoxy-', role_prefix: 'psoxy_', sa_prefix: 'psoxy-fn-',
-  bulk_id: 'zoom-ai-metrics', bulk_function: 'psoxy-zoom-ai-metrics', bulk_prefix: 'psoxy_ZOOM_AI_METRICS_', shared_resource_path: 'psoxy/',
+  shared_resource_path: 'psoxy/',
 });
 
 /** Zoom's for_each instance with psoxy's defaults, as `local.connectors` gives it. */
 const zoom: EachInstance = { key: 'zoom', value: { function_name: 'psoxy-zoom', prefix: 'psoxy_ZOOM_' }, lists: {} };
+
+const catalogueBulk = (JSON.parse(readFileSync(new URL('../infra/terraform/connectors.json', import.meta.url), 'utf8')) as { bulk_connectors: Record<string, { name: string; example_object: string }> }).bulk_connectors;
 
 test("psoxy's names: psoxy_PSOXY_SALT / psoxy_ZOOM_* secrets, psoxy-fn-zoom, psoxy_secretVersionManager, psoxy-zoom; salt and key never regenerated", async () => {
   const r = (await load()).resource;
@@ -132,7 +139,8 @@ test("remote resources: psoxy's artifacts bucket (moved, its name kept), REMOTE_
   // psoxy's gcp-host: the secret prefix without a leading '/' and its trailing '_' (psoxy_ → psoxy/).
   assert.equal(m.locals.shared_resource_path, '${trimsuffix(trimprefix(local.secret_prefix, "/"), "_")}/');
   assert.match(resolve(m.locals.resource_paths as string), /\{ for id in keys\(local\.connectors\) : id => "psoxy\/\$\{upper\(replace\(id, "-", "_"\)\)\}\/" \}/, 'psoxy/ZOOM/, psoxy/MSFT_TEAMS/, …');
-  assert.match(resolve(m.locals.resource_paths as string), /\(local\.bulk_id\) = "psoxy\/ZOOM_AI_METRICS\/"/);
+  assert.match(resolve(m.locals.resource_paths as string), /\{ for id in keys\(local\.bulk\) : id => "psoxy\/\$\{upper\(replace\(id, "-", "_"\)\)\}\/" \}/, 'psoxy/ZOOM_AI_METRICS/, psoxy/HRIS/, … for the bulk functions');
+  assert.equal(m.locals.resource_readers, '${merge({ for id, sa in google_service_account.api_connector : id => sa.email }, { for id, sa in google_service_account.bulk : id => sa.email })}', "each function's own service account on its own folder");
   assert.match(String(m.locals.remote_resource_env), /REMOTE_RESOURCE_BUCKET = google_storage_bucket\.artifacts\.name, INSTANCE_RESOURCE_PATH = path/);
   assert.match(JSON.stringify(block(m, 'resource', 'google_cloudfunctions2_function', 'function')), /try\(local\.remote_resource_env\[each\.key\], \{\}\)/);
   const grant = block<{ role: string; member: string; condition: { expression: string }[] }>(m, 'resource', 'google_storage_bucket_iam_member', 'remote_resource_read');
@@ -141,52 +149,90 @@ test("remote resources: psoxy's artifacts bucket (moved, its name kept), REMOTE_
   assert.equal(grant.member, 'serviceAccount:${local.resource_readers[each.key]}', "each function reads its own folder");
 });
 
-test("Zoom AI Metrics bulk: psoxy's names, buckets (public access prevented, 30 / 720 days), Eventarc finalize trigger without retries, psoxyBulk from the same package, SOURCE and OUTPUT_BUCKET", async () => {
+/** A bulk connector's for_each instance with psoxy's defaults, as `local.bulk` gives it. */
+function gcpBulk(id: string): EachInstance {
+  return { key: id, value: { function_name: `psoxy-${id}`, prefix: `psoxy_${id.toUpperCase().replaceAll('-', '_')}_`, source: id, connector: id }, lists: {} };
+}
+
+/** An expression of a for_each bulk resource for one connector: its own instances' references keyed by its id. */
+const bulkValue = (expr: string, id: string) => String(forEachValue(resolve(expr).replaceAll('[each.key]', `["${id}"]`).replaceAll('[each.value.connector]', `["${id}"]`), gcpBulk(id)));
+
+test("bulk connectors by id (psoxy's bulk_connectors, or a bulk id in enabled_connectors): psoxy's names, buckets (public access prevented, 30 / 720 days), Eventarc finalize trigger without retries, psoxyBulk from the same package, SOURCE and OUTPUT_BUCKET", async () => {
   const m = await load();
   for (const v of ['bulk_connectors', 'custom_bulk_connector_rules', 'custom_bulk_connector_arguments', 'bulk_input_expiration_days', 'bulk_sanitized_expiration_days']) assert.ok(m.variable[v], `psoxy's input ${v}`);
   const def = (v: string) => (m.variable[v][0] as { default: unknown }).default;
   assert.deepEqual([def('bulk_input_expiration_days'), def('bulk_sanitized_expiration_days')], [30, 720]);
-  for (const [name, suffix, ignored] of [['bulk_input', 'input', ['${name}']], ['bulk_sanitized', 'sanitized', ['${name}', '${labels}']]] as const) {
-    const b = block<{ name: string; public_access_prevention: string; uniform_bucket_level_access: boolean; lifecycle_rule: { condition: { age: string }[]; action: { type: string }[] }[]; lifecycle: { ignore_changes: string[] }[] }>(m, 'resource', 'google_storage_bucket', name);
-    assert.equal(resolve(b.name), `psoxy-zoom-ai-metrics-\${random_string.bulk_bucket_id[0].id}-${suffix}`);
-    assert.equal(b.public_access_prevention, 'enforced');
-    assert.equal(b.uniform_bucket_level_access, true);
-    assert.equal(b.lifecycle_rule[0].condition[0].age, `\${var.bulk_${suffix}_expiration_days}`);
-    assert.equal(b.lifecycle_rule[0].action[0].type, 'Delete');
-    assert.deepEqual(b.lifecycle[0].ignore_changes, [...ignored], 'a bucket is never replaced for its name');
+  assert.equal(m.locals.bulk_catalogue, '${jsondecode(file("${path.module}/../connectors.json")).bulk_connectors}');
+  assert.equal(m.locals.bulk_ids, '${distinct(concat([for id in var.enabled_connectors : id if contains(keys(local.bulk_catalogue), id)], keys(var.bulk_connectors)))}');
+  assert.match(String(m.locals.bulk), /function_name = "\$\{local\.env_prefix\}\$\{id\}"/);
+  assert.match(String(m.locals.bulk), /prefix += "\$\{local\.secret_prefix\}\$\{upper\(replace\(id, "-", "_"\)\)\}_"/);
+  assert.match(String(m.locals.bulk), /source += contains\(keys\(local\.bulk_catalogue\), id\) \? id : coalesce\(try\(var\.bulk_connectors\[id\]\.source_kind, null\), id\)/);
+  assert.equal(m.locals.bulk_without_rules, '${[for id, b in local.bulk : id if b.rules == null && !contains(keys(local.bulk_catalogue), b.source)]}');
+  const pre = block<{ lifecycle: { precondition: { condition: string; error_message: string }[] }[] }>(m, 'resource', 'google_storage_bucket', 'bulk_input').lifecycle[0].precondition[0];
+  assert.equal(pre.condition, '${length(local.bulk_without_rules) == 0}', 'an id with no rules and no built-in ones fails the plan');
+  for (const id of ['zoom-ai-metrics', 'hris', 'workdata-generic']) {
+    for (const [name, suffix, ignored] of [['bulk_input', 'input', ['${name}']], ['bulk_sanitized', 'sanitized', ['${name}', '${labels}']]] as const) {
+      const b = block<{ name: string; for_each: string; public_access_prevention: string; uniform_bucket_level_access: boolean; lifecycle_rule: { condition: { age: string }[]; action: { type: string }[] }[]; lifecycle: { ignore_changes: string[] }[] }>(m, 'resource', 'google_storage_bucket', name);
+      assert.equal(b.for_each, '${local.bulk}');
+      assert.equal(bulkValue(b.name, id), `psoxy-${id}-\${random_string.bulk_bucket_id["${id}"].id}-${suffix}`);
+      assert.equal(b.public_access_prevention, 'enforced');
+      assert.equal(b.uniform_bucket_level_access, true);
+      assert.equal(b.lifecycle_rule[0].condition[0].age, `\${var.bulk_${suffix}_expiration_days}`);
+      assert.equal(b.lifecycle_rule[0].action[0].type, 'Delete');
+      assert.deepEqual(b.lifecycle[0].ignore_changes, [...ignored], 'a bucket is never replaced for its name');
+    }
+    const fn = block<{ name: string; build_config: { runtime: string; entry_point: string; source: { storage_source: { object: string }[] }[] }[]; service_config: { ingress_settings: string; environment_variables: string; service_account_email: string }[]; event_trigger: { event_type: string; retry_policy: string; service_account_email: string; event_filters: { attribute: string; value: string }[] }[] }>(m, 'resource', 'google_cloudfunctions2_function', 'bulk');
+    assert.equal(bulkValue(fn.name, id), `psoxy-${id}`);
+    assert.equal(fn.build_config[0].entry_point, 'psoxyBulk');
+    assert.equal(fn.build_config[0].source[0].storage_source[0].object, '${google_storage_bucket_object.function.name}', 'the same package as the API function');
+    assert.equal(fn.service_config[0].ingress_settings, 'ALLOW_INTERNAL_ONLY');
+    assert.equal(bulkValue(fn.service_config[0].service_account_email, id), `\${google_service_account.bulk["${id}"].email}`);
+    const env = bulkValue(fn.service_config[0].environment_variables, id);
+    for (const part of ['local.common_env', 'SOURCE                  = each.value.source', `OUTPUT_BUCKET           = google_storage_bucket.bulk_sanitized["${id}"].name`, 'PATH_TO_INSTANCE_CONFIG = each.value.prefix', 'RULES = base64gzip(each.value.rules)', `local.remote_resource_env["${id}"]`]) assert.ok(env.includes(part), `${id}: ${part}`);
+    const trigger = fn.event_trigger[0];
+    assert.deepEqual([trigger.event_type, trigger.retry_policy], ['google.cloud.storage.object.v1.finalized', 'RETRY_POLICY_DO_NOT_RETRY']);
+    assert.deepEqual(trigger.event_filters.map((f) => [f.attribute, bulkValue(f.value, id)]), [['bucket', `\${google_storage_bucket.bulk_input["${id}"].name}`]], 'its own input bucket only');
+    assert.equal(bulkValue(trigger.service_account_email, id), `\${google_service_account.bulk["${id}"].email}`);
   }
-  const fn = block<{ name: string; build_config: { runtime: string; entry_point: string; source: { storage_source: { object: string }[] }[] }[]; service_config: { ingress_settings: string; environment_variables: string; service_account_email: string }[]; event_trigger: { event_type: string; retry_policy: string; service_account_email: string; event_filters: { attribute: string; value: string }[] }[] }>(m, 'resource', 'google_cloudfunctions2_function', 'bulk');
-  assert.equal(resolve(fn.name), 'psoxy-zoom-ai-metrics');
-  assert.equal(fn.build_config[0].entry_point, 'psoxyBulk');
-  assert.equal(fn.build_config[0].source[0].storage_source[0].object, '${google_storage_bucket_object.function.name}', 'the same package as the API function');
-  assert.equal(fn.service_config[0].ingress_settings, 'ALLOW_INTERNAL_ONLY');
-  const env = resolve(fn.service_config[0].environment_variables);
-  for (const part of ['local.common_env', 'SOURCE                  = local.bulk_id', 'OUTPUT_BUCKET           = google_storage_bucket.bulk_sanitized[0].name', 'PATH_TO_INSTANCE_CONFIG = local.bulk_prefix', 'RULES = base64gzip(local.bulk_rules)', 'local.remote_resource_env[local.bulk_id]']) assert.ok(env.includes(part), part);
-  const trigger = fn.event_trigger[0];
-  assert.deepEqual([trigger.event_type, trigger.retry_policy], ['google.cloud.storage.object.v1.finalized', 'RETRY_POLICY_DO_NOT_RETRY']);
-  assert.deepEqual(trigger.event_filters, [{ attribute: 'bucket', value: '${google_storage_bucket.bulk_input[0].name}' }]);
-  assert.equal(trigger.service_account_email, '${google_service_account.bulk[0].email}');
-  assert.equal(block<{ account_id: string }>(m, 'resource', 'google_service_account', 'bulk').account_id, '${trim(substr(local.bulk_function, 0, 30), "-")}', "psoxy's: the function name, at most 30 characters (psoxy-zoom-ai-metrics)");
+  assert.equal(block<{ account_id: string }>(m, 'resource', 'google_service_account', 'bulk').account_id, '${trim(substr(each.value.function_name, 0, 30), "-")}', "psoxy's: the function name (psoxy-hris), at most 30 characters");
 });
 
-test('Zoom AI Metrics bulk IAM: read the input, write the output with psoxy\'s writeAccess role, the salt and key, event delivery; the analytics client reads the output', async () => {
+test("bulk IAM, per connector: Object Viewer on its own input bucket, psoxy's writeAccess role on its own sanitized bucket, the salt and key, event delivery; nothing of another connector; the analytics client reads each sanitized bucket", async () => {
   const m = await load();
-  const member = (name: string) => block<{ bucket?: string; role: string; member: string }>(m, 'resource', 'google_storage_bucket_iam_member', name);
-  assert.deepEqual(member('bulk_input_read'), { count: '${local.bulk_enabled ? 1 : 0}', bucket: '${google_storage_bucket.bulk_input[0].name}', role: 'roles/storage.objectViewer', member: 'serviceAccount:${google_service_account.bulk[0].email}' });
-  assert.deepEqual(member('bulk_output_write'), { count: '${local.bulk_enabled ? 1 : 0}', bucket: '${google_storage_bucket.bulk_sanitized[0].name}', role: '${google_project_iam_custom_role.bucket_write.id}', member: 'serviceAccount:${google_service_account.bulk[0].email}' });
+  const member = (name: string) => block<{ for_each: string; bucket: string; role: string; member: string }>(m, 'resource', 'google_storage_bucket_iam_member', name);
+  for (const id of ['zoom-ai-metrics', 'hris', 'slack-discovery-bulk']) {
+    const sa = `serviceAccount:\${google_service_account.bulk["${id}"].email}`;
+    assert.deepEqual(['bucket', 'role', 'member'].map((k) => bulkValue(member('bulk_input_read')[k as 'bucket'], id)), [`\${google_storage_bucket.bulk_input["${id}"].name}`, 'roles/storage.objectViewer', sa]);
+    assert.deepEqual(['bucket', 'role', 'member'].map((k) => bulkValue(member('bulk_output_write')[k as 'bucket'], id)), [`\${google_storage_bucket.bulk_sanitized["${id}"].name}`, '${google_project_iam_custom_role.bucket_write.id}', sa]);
+    assert.equal(bulkValue(member('bulk_sanitized_readers').bucket, id), `\${google_storage_bucket.bulk_sanitized["${id}"].name}`);
+    const accessor = block<{ member: string; role: string }>(m, 'resource', 'google_secret_manager_secret_iam_member', 'bulk_accessor');
+    assert.deepEqual([accessor.role, bulkValue(accessor.member, id)], ['roles/secretmanager.secretAccessor', sa]);
+    const project = (name: string) => block<{ role: string; member: string }>(m, 'resource', 'google_project_iam_member', name);
+    assert.deepEqual([project('bulk_event_receiver').role, bulkValue(project('bulk_event_receiver').member, id)], ['roles/eventarc.eventReceiver', sa]);
+    const invoker = block<{ role: string; service: string; member: string }>(m, 'resource', 'google_cloud_run_service_iam_member', 'bulk_invoker');
+    assert.deepEqual([invoker.role, bulkValue(invoker.service, id), bulkValue(invoker.member, id)], ['roles/run.invoker', `\${google_cloudfunctions2_function.bulk["${id}"].name}`, sa]);
+  }
+  assert.equal(member('bulk_input_read').for_each, '${local.bulk}');
+  assert.equal(member('bulk_sanitized_readers').for_each, '${local.bulk_readers}');
+  assert.equal(member('bulk_sanitized_readers').member, 'serviceAccount:${each.value.email}');
+  assert.equal(m.locals.bulk_readers, '${merge([for id in local.bulk_ids : { for i, e in var.worklytics_sa_emails : "${id}_${i}" => { connector = id, email = e } }]...)}', "keyed <id>_<n>, as psoxy counts them");
+  assert.match(String(m.locals.bulk_secrets), /"\$\{id\}_PSOXY_SALT" += \{ connector = id, secret = google_secret_manager_secret\.pseudonym_salt\.id \}/);
+  assert.match(String(m.locals.bulk_secrets), /"\$\{id\}_PSOXY_ENCRYPTION_KEY" += \{ connector = id, secret = google_secret_manager_secret\.pseudonymization_key\.id \}/);
   const role = block<{ role_id: string; permissions: string[] }>(m, 'resource', 'google_project_iam_custom_role', 'bucket_write');
   assert.equal(resolve(role.role_id), 'psoxy_writeAccess');
   assert.deepEqual(role.permissions, ['storage.objects.create', 'storage.objects.delete'], 'create, and replace an object of the same name');
-  assert.equal(member('bulk_sanitized_readers').member, 'serviceAccount:${var.worklytics_sa_emails[count.index]}');
-  assert.equal(member('bulk_sanitized_readers').bucket, '${google_storage_bucket.bulk_sanitized[0].name}');
-  const accessor = block<{ for_each: string; role: string }>(m, 'resource', 'google_secret_manager_secret_iam_member', 'bulk_accessor');
-  assert.match(accessor.for_each, /PSOXY_SALT = google_secret_manager_secret\.pseudonym_salt\.id, PSOXY_ENCRYPTION_KEY = google_secret_manager_secret\.pseudonymization_key\.id/);
-  assert.equal(accessor.role, 'roles/secretmanager.secretAccessor');
-  const project = (name: string) => block<{ role: string; member: string }>(m, 'resource', 'google_project_iam_member', name);
-  assert.deepEqual([project('bulk_event_receiver').role, project('bulk_event_receiver').member], ['roles/eventarc.eventReceiver', 'serviceAccount:${google_service_account.bulk[0].email}']);
-  assert.deepEqual([project('gcs_pubsub_publisher').role, project('gcs_pubsub_publisher').member], ['roles/pubsub.publisher', 'serviceAccount:${data.google_storage_project_service_account.gcs[0].email_address}']);
-  const invoker = block<{ role: string; service: string; member: string }>(m, 'resource', 'google_cloud_run_service_iam_member', 'bulk_invoker');
-  assert.deepEqual([invoker.role, invoker.service, invoker.member], ['roles/run.invoker', '${google_cloudfunctions2_function.bulk[0].name}', 'serviceAccount:${google_service_account.bulk[0].email}']);
+  const publisher = block<{ count: string; role: string; member: string }>(m, 'resource', 'google_project_iam_member', 'gcs_pubsub_publisher');
+  assert.deepEqual([publisher.count, publisher.role, publisher.member], ['${length(local.bulk) > 0 ? 1 : 0}', 'roles/pubsub.publisher', 'serviceAccount:${data.google_storage_project_service_account.gcs[0].email_address}'], "once for the project's Cloud Storage agent");
+  // Every reference a bulk resource makes to another bulk resource is to its own connector's instance.
+  const refs: string[] = [];
+  for (const [type, byName] of Object.entries(m.resource)) {
+    for (const [name, [body]] of Object.entries(byName)) {
+      if (!/local\.bulk(_readers|_secrets)?\b/.test(String((body as { for_each?: string }).for_each))) continue;
+      for (const ref of JSON.stringify(body).matchAll(/\b(\w+)\.(bulk\w*)\[([^\]]*)\]/g)) refs.push(`${type}.${name}: ${ref[0]}`);
+    }
+  }
+  assert.ok(refs.length > 15, 'the bulk resources refer to each other');
+  assert.deepEqual(refs.filter((r) => !r.endsWith('[each.key]') && !r.endsWith('[each.value.connector]')), [], "a connector's resources refer only to its own instances");
 });
 
 test("Zoom AI Metrics bulk under the module's grants: a finalized snapshot is sanitized with the shared salt (psoxy's pseudonyms); no denied call", async () => {
@@ -223,34 +269,77 @@ test("Zoom AI Metrics bulk under the module's grants: a finalized snapshot is sa
   }
 });
 
-test("switching with Zoom AI Metrics: psoxy's bulk buckets, service account, grants, function and the writeAccess role are moved (a bucket is never replaced)", async () => {
+test("every catalogue bulk connector under the module's grants: its example file, finalized under its key, is sanitized by the built-in rules its SOURCE selects, no personal value out; no denied call", async () => {
+  const org = generateFakeOrg({ seed: 6, people: 4 });
+  for (const c of BULK_CONNECTORS) {
+    const [input, output] = [`psoxy-${c.id}-abcd1234-input`, `psoxy-${c.id}-abcd1234-sanitized`];
+    const resourcePath = `psoxy/${c.id.toUpperCase().replaceAll('-', '_')}/`;
+    const sm = new FakeSecretManager();
+    const gcs = new FakeGcs();
+    const [smEndpoint, gcsUrl] = await Promise.all([sm.start(), gcs.start()]);
+    try {
+      // What apply leaves for this connector's service account: Secret Accessor on the salt and key,
+      // Object Viewer on its input bucket and its folder of the artifacts bucket.
+      for (const [n, v] of [['psoxy_PSOXY_SALT', 'salt'], ['psoxy_PSOXY_ENCRYPTION_KEY', 'generated-key-000000000000000000']]) {
+        sm.set(n, v);
+        sm.grant(n, 'secretAccessor');
+      }
+      gcs.grantObjectViewer([`${input}/`, `artifacts/${resourcePath}`]);
+      const key = catalogueBulk[c.id].example_object;
+      const text = c.examples.find((e) => e.objectPath === key)!.generate(org).text;
+      gcs.objects.set(`${input}/${key}`, { body: key.endsWith('.gz') ? gzipSync(text) : Buffer.from(text), metadata: {} });
+      const env = {
+        K_SERVICE: `psoxy-${c.id}`, SOURCE: c.id, OUTPUT_BUCKET: output, PATH_TO_SHARED_CONFIG: 'psoxy_', PATH_TO_INSTANCE_CONFIG: gcpBulk(c.id).value.prefix,
+        EMAIL_CANONICALIZATION: 'STRICT', IS_DEVELOPMENT_MODE: 'false', GOOGLE_CLOUD_PROJECT: 'p', REMOTE_RESOURCE_BUCKET: 'artifacts', INSTANCE_RESOURCE_PATH: resourcePath,
+      };
+      const storage = new Storage({ apiEndpoint: gcsUrl, projectId: 'p' });
+      const handler = createGcsBulkHandler({
+        storage, logger: memoryLogger(), instanceId: `psoxy-${c.id}`,
+        config: gcpConfig({ env, secretManager: secretManagerClient(smEndpoint), project: 'p', storage: async () => storage, localResourceDir: join(tmpdir(), 'no-psoxy-resources') }),
+      });
+      await handler({ type: 'google.cloud.storage.object.v1.finalized', data: { bucket: input, name: key } } as Parameters<typeof handler>[0]);
+      const out = gcs.objects.get(`${output}/${key}`);
+      assert.ok(out, `${c.id}: the sanitized copy under the same key`);
+      const sanitized = gunzipSync(out.body).toString();
+      assert.ok(sanitized.length > 0);
+      assert.deepEqual(personalValues(org).filter((v) => appearsIn(sanitized, v)), [], `${c.id}: no personal value in the sanitized copy`);
+      assert.deepEqual([...sm.denied, ...gcs.denied], [], c.id);
+    } finally {
+      await Promise.all([sm.stop(), gcs.stop()]);
+    }
+  }
+});
+
+test("switching with Zoom AI Metrics: psoxy's bulk buckets, service account, grants, function and the writeAccess role are moved through the previous release's addresses onto the [\"zoom-ai-metrics\"] keys (a bucket is never replaced)", async () => {
   const moved = movedMap(await load());
   const from = (a: string) => `module.bulk_connector["zoom-ai-metrics"].${a}`;
+  // psoxy's address → the previous release's (the first link of the chain).
   const expected: Record<string, string> = {
     'module.psoxy.google_project_iam_custom_role.bucket_write': 'google_project_iam_custom_role.bucket_write',
     'module.psoxy.google_project_iam_member.grant_gcs-sa_pub-sub-publisher[0]': 'google_project_iam_member.gcs_pubsub_publisher[0]',
     [from('random_string.bucket_id_part')]: 'random_string.bulk_bucket_id[0]',
     [from('google_storage_bucket.input_bucket')]: 'google_storage_bucket.bulk_input[0]',
     [from('module.output_bucket.google_storage_bucket.bucket')]: 'google_storage_bucket.bulk_sanitized[0]',
-    [from('google_service_account.service_account')]: 'google_service_account.bulk[0]',
-    [from('google_storage_bucket_iam_member.access_for_import_bucket')]: 'google_storage_bucket_iam_member.bulk_input_read[0]',
-    [from('module.output_bucket.google_storage_bucket_iam_member.write_to_output_bucket')]: 'google_storage_bucket_iam_member.bulk_output_write[0]',
     [from('google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket')]: 'google_storage_bucket_iam_member.bulk_sanitized_readers',
     [from('google_secret_manager_secret_iam_member.grant_sa_accessor_on_secret')]: 'google_secret_manager_secret_iam_member.bulk_accessor',
-    [from('google_project_iam_member.grant_sa_event_receiver')]: 'google_project_iam_member.bulk_event_receiver[0]',
-    [from('google_cloud_run_service_iam_member.grant_sa_invoker')]: 'google_cloud_run_service_iam_member.bulk_invoker[0]',
     [from('google_cloudfunctions2_function.function')]: 'google_cloudfunctions2_function.bulk[0]',
   };
   for (const [f, to] of Object.entries(expected)) assert.equal(moved.get(f), to, f);
+  // Both psoxy's state and the previous release's end on the for_each keys.
+  for (const [f, to] of gcpBulkMoves('zoom-ai-metrics')) assert.equal(movedTo(moved, f), to, `psoxy's ${f}`);
+  for (const [, ours] of GCP_BULK_RESOURCES) assert.equal(movedTo(moved, `${ours}[0]`), `${ours}["zoom-ai-metrics"]`, `the previous release's ${ours}[0]`);
+  assert.equal(movedTo(moved, 'google_storage_bucket_iam_member.bulk_sanitized_readers[1]'), 'google_storage_bucket_iam_member.bulk_sanitized_readers["zoom-ai-metrics_1"]');
+  assert.equal(movedTo(moved, 'google_secret_manager_secret_iam_member.bulk_accessor["PSOXY_SALT"]'), 'google_secret_manager_secret_iam_member.bulk_accessor["zoom-ai-metrics_PSOXY_SALT"]');
 });
 
-test("outputs: todos (fill, check, test; rules.yaml and a snapshot when enabled), bucket names, in psoxy's output names", async () => {
+test("outputs: todos (fill, check, test; rules.yaml and each bulk connector's file when enabled), bucket names, in psoxy's output names", async () => {
   const m = await load();
-  const outputs = (await import('node:fs')).readFileSync(new URL('outputs.tf', dir), 'utf8');
+  const outputs = readFileSync(new URL('outputs.tf', dir), 'utf8');
   for (const o of ['api_connector_instances', 'bulk_connector_instances', 'artifacts_bucket_name', 'todos', 'next_todo_step']) assert.match(outputs, new RegExp(`output "${o}"`));
+  assert.match(outputs, /value = \{ for id, f in google_cloudfunctions2_function\.bulk : id => \{\n\s+input_bucket += google_storage_bucket\.bulk_input\[id\]\.name/, 'one entry per bulk connector');
   const todos = resolve(String(m.locals.todos));
   assert.match(todos, /\[for k in c\.secrets : .*gcloud secrets versions add \$\{c\.prefix\}\$\{k\}/, "each connector's values to fill, under its prefix");
   assert.match(todos, /gcloud storage cp rules\.yaml gs:\/\/\$\{google_storage_bucket\.artifacts\.name\}\/\$\{local\.resource_paths\[id\]\}rules\.yaml/);
-  assert.match(todos, /gs:\/\/\$\{google_storage_bucket\.bulk_input\[0\]\.name\}\/ai-metrics\.csv/);
-  assert.match(todos, /gs:\/\/\$\{google_storage_bucket\.bulk_sanitized\[0\]\.name\}\/ai-metrics\.csv/);
+  assert.match(todos, /for id, b in local\.bulk : \[\n.*gcloud storage cp <file> gs:\/\/\$\{google_storage_bucket\.bulk_input\[id\]\.name\}\/\$\{try\(local\.bulk_catalogue\[b\.source\]\.example_object, "<key>"\)\}/);
+  assert.match(todos, /gs:\/\/\$\{google_storage_bucket\.bulk_sanitized\[id\]\.name\}\/\$\{try\(local\.bulk_catalogue\[b\.source\]\.example_object, "<key>"\)\}/);
 });

@@ -24,7 +24,8 @@ locals {
   # names per id (psoxy-<id>, PSOXY_<ID>_*), the settings, and which values the admin fills and
   # the runtime writes.
   catalogue          = jsondecode(file("${path.module}/../connectors.json")).connectors
-  unknown_connectors = [for id in var.enabled_connectors : id if !contains(keys(local.catalogue), id)]
+  # Bulk ids (bulk.tf) are known too: psoxy's enabled_connectors lists API and bulk connectors alike.
+  unknown_connectors = [for id in var.enabled_connectors : id if !contains(keys(local.catalogue), id) && !contains(keys(local.bulk_catalogue), id)]
   connectors = { for id in var.enabled_connectors : id => merge(local.catalogue[id], {
     function_name = "${local.function_prefix}-${id}"
     prefix        = "${local.env_ssm_prefix}${upper(replace(id, "-", "_"))}_"
@@ -57,7 +58,7 @@ locals {
   shared_resource_path = "${local.resource_root}/"
   resource_paths = !var.enable_remote_resources ? {} : merge(
     { for id in keys(local.connectors) : id => "${local.shared_resource_path}${upper(replace(id, "-", "_"))}/" },
-    local.bulk_enabled ? { (local.bulk_id) = "${local.shared_resource_path}ZOOM_AI_METRICS/" } : {},
+    { for id in keys(local.bulk) : id => "${local.shared_resource_path}${upper(replace(id, "-", "_"))}/" },
   )
   remote_resource_env = { for k, path in local.resource_paths : k => { REMOTE_RESOURCE_BUCKET = var.artifacts_bucket_name, INSTANCE_RESOURCE_PATH = path } }
 
@@ -340,13 +341,14 @@ data "aws_iam_policy_document" "caller_access" {
     actions   = ["lambda:InvokeFunctionUrl", "lambda:InvokeFunction"]
     resources = [for f in aws_lambda_function.instance : f.arn]
   }
-  # The analytics client collects the sanitized bulk files (psoxy grants this in the same policy).
+  # The analytics client collects the sanitized bulk files, of every bulk connector's sanitized
+  # bucket and nothing else (psoxy grants this in the same policy).
   dynamic "statement" {
-    for_each = local.bulk_enabled ? [1] : []
+    for_each = length(local.bulk) == 0 ? [] : [1]
     content {
       sid       = "ReadOutputBuckets"
       actions   = ["s3:GetObject", "s3:ListBucket"]
-      resources = [aws_s3_bucket.bulk_sanitized[0].arn, "${aws_s3_bucket.bulk_sanitized[0].arn}/*"]
+      resources = flatten([for b in aws_s3_bucket.bulk_sanitized : [b.arn, "${b.arn}/*"]])
     }
   }
 }

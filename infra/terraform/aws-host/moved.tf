@@ -284,3 +284,105 @@ moved {
   from = aws_ssm_parameter.rules[0]
   to   = aws_ssm_parameter.rules["zoom"]
 }
+
+# This module's previous Zoom AI Metrics addresses (count) → the bulk for_each keys.
+
+moved {
+  from = random_string.bulk_bucket_suffix[0]
+  to   = random_string.bulk_bucket_suffix["zoom-ai-metrics"]
+}
+
+moved {
+  from = aws_s3_bucket.bulk_input[0]
+  to   = aws_s3_bucket.bulk_input["zoom-ai-metrics"]
+}
+
+moved {
+  from = aws_s3_bucket.bulk_sanitized[0]
+  to   = aws_s3_bucket.bulk_sanitized["zoom-ai-metrics"]
+}
+
+moved {
+  from = aws_s3_bucket_public_access_block.bulk_input[0]
+  to   = aws_s3_bucket_public_access_block.bulk_input["zoom-ai-metrics"]
+}
+
+moved {
+  from = aws_s3_bucket_public_access_block.bulk_sanitized[0]
+  to   = aws_s3_bucket_public_access_block.bulk_sanitized["zoom-ai-metrics"]
+}
+
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.bulk_input[0]
+  to   = aws_s3_bucket_lifecycle_configuration.bulk_input["zoom-ai-metrics"]
+}
+
+moved {
+  from = aws_s3_bucket_lifecycle_configuration.bulk_sanitized[0]
+  to   = aws_s3_bucket_lifecycle_configuration.bulk_sanitized["zoom-ai-metrics"]
+}
+
+moved {
+  from = aws_ssm_parameter.bulk_rules[0]
+  to   = aws_ssm_parameter.bulk_rules["zoom-ai-metrics"]
+}
+
+moved {
+  from = aws_lambda_permission.bulk_input[0]
+  to   = aws_lambda_permission.bulk_input["zoom-ai-metrics"]
+}
+
+moved {
+  from = aws_s3_bucket_notification.bulk_input[0]
+  to   = aws_s3_bucket_notification.bulk_input["zoom-ai-metrics"]
+}
+
+moved {
+  from = aws_iam_policy.bulk_input_read[0]
+  to   = aws_iam_policy.bulk_input_read["zoom-ai-metrics"]
+}
+
+moved {
+  from = aws_iam_role_policy_attachment.bulk_input_read[0]
+  to   = aws_iam_role_policy_attachment.bulk_input_read["zoom-ai-metrics"]
+}
+
+moved {
+  from = aws_iam_policy.bulk_output_write[0]
+  to   = aws_iam_policy.bulk_output_write["zoom-ai-metrics"]
+}
+
+moved {
+  from = aws_iam_role_policy_attachment.bulk_output_write[0]
+  to   = aws_iam_role_policy_attachment.bulk_output_write["zoom-ai-metrics"]
+}
+
+moved {
+  from = aws_lambda_function.bulk[0]
+  to   = aws_lambda_function.bulk["zoom-ai-metrics"]
+}
+
+moved {
+  from = aws_cloudwatch_log_group.bulk[0]
+  to   = aws_cloudwatch_log_group.bulk["zoom-ai-metrics"]
+}
+
+moved {
+  from = aws_iam_role.bulk[0]
+  to   = aws_iam_role.bulk["zoom-ai-metrics"]
+}
+
+moved {
+  from = aws_iam_policy.bulk_resource_access[0]
+  to   = aws_iam_policy.bulk_resource_access["zoom-ai-metrics"]
+}
+
+moved {
+  from = aws_iam_role_policy_attachment.bulk_resource_access[0]
+  to   = aws_iam_role_policy_attachment.bulk_resource_access["zoom-ai-metrics"]
+}
+
+moved {
+  from = aws_iam_role_policy_attachment.bulk_basic[0]
+  to   = aws_iam_role_policy_attachment.bulk_basic["zoom-ai-metrics"]
+}

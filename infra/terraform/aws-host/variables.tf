@@ -10,7 +10,7 @@ variable "environment_name" {
 variable "enabled_connectors" {
   type        = list(string)
   default     = ["zoom"]
-  description = "Connectors to deploy, by psoxy's ids (zoom, gcal, msft-teams, …: `psoxy connectors` lists them; ../connectors.json holds what the module knows of each). An unknown id fails the plan, naming it."
+  description = "Connectors to deploy, by psoxy's ids (zoom, gcal, msft-teams, …: `psoxy connectors` lists them; ../connectors.json holds what the module knows of each), API and bulk alike (hris, badge, …: each as if in bulk_connectors). An unknown id fails the plan, naming it."
 }
 
 variable "connector_settings" {
@@ -132,30 +132,27 @@ variable "artifacts_bucket_name" {
 }
 
 variable "bulk_connectors" {
-  type = map(object({
-    source_kind    = optional(string)
-    rules          = optional(any)
-    rules_file     = optional(string)
-    memory_size_mb = optional(number)
-  }))
+  # any, as psoxy's example root passes its connector specs merged with custom_bulk_connectors: their
+  # rules differ in shape from one connector to the next (columnar, record, fileRules).
+  type        = any
   default     = {}
-  description = "Bulk connectors by id (psoxy's); this module deploys zoom-ai-metrics (Zoom AI Metrics Snapshot CSV)"
+  description = "Bulk connectors by id (psoxy's input): any bulk id of the catalogue (hris, badge, survey, slack-discovery-bulk, zoom-ai-metrics, …: ../connectors.json lists them), or a custom id with rules. Optional per connector: source_kind (whose built-in rules a custom id takes), rules (object), rules_file (path), memory_size_mb, environment_variables. Ignored: psoxy's example_file, instructions_template, settings_to_provide, …"
   validation {
-    condition     = alltrue([for k in keys(var.bulk_connectors) : k == "zoom-ai-metrics"])
-    error_message = "This module deploys the zoom-ai-metrics bulk connector only."
+    condition     = alltrue([for k, v in var.bulk_connectors : can(keys(v))])
+    error_message = "Each bulk_connectors value is an object (source_kind, rules, rules_file, memory_size_mb, environment_variables)."
   }
 }
 
 variable "custom_bulk_connector_rules" {
-  type        = map(any)
+  type        = any
   default     = {}
-  description = "Connector id → columnar rules object replacing the connector's (psoxy's); stored as the RULES parameter"
+  description = "Connector id → rules object replacing the connector's (psoxy's; pseudonymFormat URL_SAFE_TOKEN unless set); stored as the RULES parameter"
 }
 
 variable "custom_bulk_connector_arguments" {
   type        = map(object({ memory_size_mb = optional(number) }))
   default     = {}
-  description = "Connector id → memory_size_mb of its bulk function (psoxy's; default 1024)"
+  description = "Bulk connector id → memory_size_mb of its function (psoxy's; default 1024)"
 }
 
 variable "bulk_input_expiration_days" {

@@ -14,7 +14,8 @@ locals {
   # names per id (psoxy-<id>, psoxy_<ID>_*), the settings, and which values the admin fills and
   # the runtime writes.
   catalogue          = jsondecode(file("${path.module}/../connectors.json")).connectors
-  unknown_connectors = [for id in var.enabled_connectors : id if !contains(keys(local.catalogue), id)]
+  # Bulk ids (bulk.tf) are known too: psoxy's enabled_connectors lists API and bulk connectors alike.
+  unknown_connectors = [for id in var.enabled_connectors : id if !contains(keys(local.catalogue), id) && !contains(keys(local.bulk_catalogue), id)]
   connectors = { for id in var.enabled_connectors : id => merge(local.catalogue[id], {
     function_name = "${local.env_prefix}${id}"
     prefix        = "${local.secret_prefix}${upper(replace(id, "-", "_"))}_"
@@ -30,10 +31,10 @@ locals {
   shared_resource_path = "${trimsuffix(trimprefix(local.secret_prefix, "/"), "_")}/"
   resource_paths = !var.enable_remote_resources ? {} : merge(
     { for id in keys(local.connectors) : id => "${local.shared_resource_path}${upper(replace(id, "-", "_"))}/" },
-    local.bulk_enabled ? { (local.bulk_id) = "${local.shared_resource_path}ZOOM_AI_METRICS/" } : {},
+    { for id in keys(local.bulk) : id => "${local.shared_resource_path}${upper(replace(id, "-", "_"))}/" },
   )
   remote_resource_env = { for k, path in local.resource_paths : k => { REMOTE_RESOURCE_BUCKET = google_storage_bucket.artifacts.name, INSTANCE_RESOURCE_PATH = path } }
-  resource_readers    = merge({ for id, sa in google_service_account.api_connector : id => sa.email }, local.bulk_enabled ? { (local.bulk_id) = google_service_account.bulk[0].email } : {})
+  resource_readers    = merge({ for id, sa in google_service_account.api_connector : id => sa.email }, { for id, sa in google_service_account.bulk : id => sa.email })
 
   # Settings every function of this deployment takes alike.
   common_env = {

@@ -215,3 +215,85 @@ moved {
   from = google_cloud_run_service_iam_binding.invokers
   to   = google_cloud_run_service_iam_binding.invokers["zoom"]
 }
+
+# This module's previous Zoom AI Metrics addresses (count) → the bulk for_each keys.
+
+moved {
+  from = random_string.bulk_bucket_id[0]
+  to   = random_string.bulk_bucket_id["zoom-ai-metrics"]
+}
+
+moved {
+  from = google_storage_bucket.bulk_input[0]
+  to   = google_storage_bucket.bulk_input["zoom-ai-metrics"]
+}
+
+moved {
+  from = google_storage_bucket.bulk_sanitized[0]
+  to   = google_storage_bucket.bulk_sanitized["zoom-ai-metrics"]
+}
+
+moved {
+  from = google_service_account.bulk[0]
+  to   = google_service_account.bulk["zoom-ai-metrics"]
+}
+
+moved {
+  from = google_storage_bucket_iam_member.bulk_input_read[0]
+  to   = google_storage_bucket_iam_member.bulk_input_read["zoom-ai-metrics"]
+}
+
+moved {
+  from = google_storage_bucket_iam_member.bulk_output_write[0]
+  to   = google_storage_bucket_iam_member.bulk_output_write["zoom-ai-metrics"]
+}
+
+moved {
+  from = google_project_iam_member.bulk_event_receiver[0]
+  to   = google_project_iam_member.bulk_event_receiver["zoom-ai-metrics"]
+}
+
+moved {
+  from = google_cloud_run_service_iam_member.bulk_invoker[0]
+  to   = google_cloud_run_service_iam_member.bulk_invoker["zoom-ai-metrics"]
+}
+
+moved {
+  from = google_cloudfunctions2_function.bulk[0]
+  to   = google_cloudfunctions2_function.bulk["zoom-ai-metrics"]
+}
+
+moved {
+  from = google_storage_bucket_iam_member.bulk_sanitized_readers[0]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["zoom-ai-metrics_0"]
+}
+
+moved {
+  from = google_storage_bucket_iam_member.bulk_sanitized_readers[1]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["zoom-ai-metrics_1"]
+}
+
+moved {
+  from = google_storage_bucket_iam_member.bulk_sanitized_readers[2]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["zoom-ai-metrics_2"]
+}
+
+moved {
+  from = google_storage_bucket_iam_member.bulk_sanitized_readers[3]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["zoom-ai-metrics_3"]
+}
+
+moved {
+  from = google_storage_bucket_iam_member.bulk_sanitized_readers[4]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["zoom-ai-metrics_4"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.bulk_accessor["PSOXY_SALT"]
+  to   = google_secret_manager_secret_iam_member.bulk_accessor["zoom-ai-metrics_PSOXY_SALT"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.bulk_accessor["PSOXY_ENCRYPTION_KEY"]
+  to   = google_secret_manager_secret_iam_member.bulk_accessor["zoom-ai-metrics_PSOXY_ENCRYPTION_KEY"]
+}
