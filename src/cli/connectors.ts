@@ -6,6 +6,8 @@ import { action } from './options.ts';
 
 interface Listed {
   id: string;
+  /** Other names `--source`, `--rules`, `check` and `demo` take for it (psoxy's Terraform keys, older ids). */
+  aliases: readonly string[];
   name: string;
   auth: string;
   secrets: readonly string[];
@@ -20,9 +22,9 @@ const authOf = (settings: Record<string, string>): string =>
 /** Zoom (with its own simulator and scope report) first, then the catalogue's API and bulk connectors. */
 export function listedConnectors(): Listed[] {
   return [
-    { id: 'zoom', name: 'Zoom', auth: authOf(ZOOM_DEFAULTS), secrets: ZOOM_SECRETS, sanitizes: 'emails and user ids pseudonymized, names, phones, topics, join URLs and passwords removed', page: 'README.md#running-the-proxy-for-zoom' },
-    ...CONNECTORS.map((c) => ({ id: c.id, name: c.name, auth: authOf(c.settings), secrets: c.secrets, caveats: c.caveats, sanitizes: c.sanitizes, page: `docs/connectors/${c.id}.md` })),
-    ...BULK_CONNECTORS.map((c) => ({ id: c.id, name: `${c.name} (bulk)`, auth: 'none: files dropped in the input bucket', secrets: [], sanitizes: c.sanitizes, page: `docs/connectors/${c.id}.md` })),
+    { id: 'zoom', aliases: [], name: 'Zoom', auth: authOf(ZOOM_DEFAULTS), secrets: ZOOM_SECRETS, sanitizes: 'emails and user ids pseudonymized, names, phones, topics, join URLs and passwords removed', page: 'README.md#running-the-proxy-for-zoom' },
+    ...CONNECTORS.map((c) => ({ id: c.id, aliases: c.aliases ?? [], name: c.name, auth: authOf(c.settings), secrets: c.secrets, caveats: c.caveats, sanitizes: c.sanitizes, page: `docs/connectors/${c.id}.md` })),
+    ...BULK_CONNECTORS.map((c) => ({ id: c.id, aliases: c.aliases ?? [], name: `${c.name} (bulk)`, auth: 'none: files dropped in the input bucket', secrets: [], sanitizes: c.sanitizes, page: `docs/connectors/${c.id}.md` })),
   ];
 }
 
@@ -38,6 +40,7 @@ export function connectorsCommand(): Command {
           continue;
         }
         console.log(`${c.id.padEnd(24)} ${c.name}`);
+        if (c.aliases.length) console.log(`${''.padEnd(24)} also: ${c.aliases.join(', ')} (psoxy's names for it; any of them selects it)`);
         console.log(`${''.padEnd(24)} auth: ${c.auth}; fill: ${c.secrets.join(', ') || '(nothing)'}`);
         if (c.caveats) console.log(`${''.padEnd(24)} note: ${c.caveats}`);
         console.log(`${''.padEnd(24)} out: ${c.sanitizes}`);

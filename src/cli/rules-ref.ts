@@ -3,7 +3,7 @@
  * reading for `sanitize`, `bulk` and `rules check`, so all three give one verdict on one file.
  */
 import { readFileSync } from 'node:fs';
-import { builtInBulkRuleNames, builtInBulkRulesYaml, builtInRulesYaml, builtInSources } from '../sources/index.ts';
+import { builtInBulkRuleNames, builtInBulkRulesYaml, builtInRulesYaml, builtInSources, canonicalSource } from '../sources/index.ts';
 import { RulesError } from '../rules/yaml-source.ts';
 
 export interface RulesText { text: string; file: string }
@@ -22,8 +22,9 @@ export function builtInRuleSets(): BuiltInRuleSet[] {
  * is refused: read as bulk rules it would pass every column through unchanged.
  */
 export function readRules(ref: string): RulesText {
-  const builtIn = builtInRuleSets().find((r) => r.name === ref);
-  if (builtIn) return { text: builtIn.text, file: `built-in:${ref}` };
+  // A connector's alias (psoxy's Terraform key, e.g. `slack-discovery-api`) names its rules too.
+  const builtIn = builtInRuleSets().find((r) => r.name === ref) ?? builtInRuleSets().find((r) => r.name === canonicalSource(ref));
+  if (builtIn) return { text: builtIn.text, file: `built-in:${builtIn.name}` };
   let text: string;
   try {
     text = readFileSync(ref, 'utf8');

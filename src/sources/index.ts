@@ -4,6 +4,27 @@ import { ZOOM_DEFAULTS } from './zoom/connector.ts';
 import { ZOOM_AI_METRICS_RULES_YAML } from './zoom/ai-metrics-rules.ts';
 import { BULK_CONNECTORS, CONNECTORS } from './catalogue/registry.ts';
 
+/**
+ * Other names of built-in connectors (`Connector.aliases`: psoxy's Terraform keys such as
+ * `slack-discovery-api`, and ids psoxy renamed), each mapped to our id.
+ */
+const ALIASES: Record<string, string> = Object.fromEntries(
+  [...CONNECTORS, ...BULK_CONNECTORS].flatMap((c) => (c.aliases ?? []).map((alias): [string, string] => [alias, c.id])),
+);
+
+/**
+ * Our id for a connector name: the name itself, or the id an alias stands for, a rules variant
+ * suffix kept (`azure-ad_no-app-ids` → `msft-entra-id_no-app-ids`).
+ */
+export function canonicalSource(name: string): string {
+  if (Object.hasOwn(ALIASES, name)) return ALIASES[name];
+  const variant = /^(.+?)(_no-[\w-]+)$/.exec(name);
+  return variant && Object.hasOwn(ALIASES, variant[1]) ? ALIASES[variant[1]] + variant[2] : name;
+}
+
+/** Every alias with the id it stands for. */
+export const sourceAliases = (): Readonly<Record<string, string>> => ALIASES;
+
 /** Rules by SOURCE and by psoxy's variant names (`gcal_no-app-ids`): Zoom's and the catalogue's. */
 const BUILT_IN_RULES: Record<string, string> = {
   zoom: ZOOM_RULES_YAML,
@@ -15,13 +36,16 @@ const BUILT_IN_DEFAULTS: Record<string, Record<string, string>> = {
   ...Object.fromEntries(CONNECTORS.map((c) => [c.id, { SOURCE: c.id, ...c.settings }])),
 };
 
+/** Built-in rules by SOURCE, variant name or alias. */
 export function builtInRulesYaml(source: string): string | undefined {
-  return Object.hasOwn(BUILT_IN_RULES, source) ? BUILT_IN_RULES[source] : undefined;
+  const id = canonicalSource(source);
+  return Object.hasOwn(BUILT_IN_RULES, id) ? BUILT_IN_RULES[id] : undefined;
 }
 
-/** A built-in connector's default settings (empty for unknown sources). */
+/** A built-in connector's default settings, by id or alias (empty for unknown sources). */
 export function connectorDefaults(source: string): Record<string, string> {
-  return Object.hasOwn(BUILT_IN_DEFAULTS, source) ? BUILT_IN_DEFAULTS[source] : {};
+  const id = canonicalSource(source);
+  return Object.hasOwn(BUILT_IN_DEFAULTS, id) ? BUILT_IN_DEFAULTS[id] : {};
 }
 
 export const builtInSources = (): string[] => Object.keys(BUILT_IN_RULES);
@@ -33,7 +57,8 @@ const BUILT_IN_BULK_RULES: Record<string, string> = {
 
 /** Built-in bulk rules by name (`zoom-ai-metrics`, the catalogue's bulk connectors: `hris`, `slack-discovery-bulk`…). */
 export function builtInBulkRulesYaml(name: string): string | undefined {
-  return Object.hasOwn(BUILT_IN_BULK_RULES, name) ? BUILT_IN_BULK_RULES[name] : undefined;
+  const id = canonicalSource(name);
+  return Object.hasOwn(BUILT_IN_BULK_RULES, id) ? BUILT_IN_BULK_RULES[id] : undefined;
 }
 
 export const builtInBulkRuleNames = (): string[] => Object.keys(BUILT_IN_BULK_RULES);

@@ -17,6 +17,10 @@ export const DELIBERATE: readonly DeliberateDifference[] = [
     reason: 'Slack discovery: a message\'s parent_user_id and a channel_join\'s inviter are user ids psoxy\'s schema keeps but its transforms never reach (slack/rules.ts HISTORY)',
   },
   {
+    connectors: /^slack$/, at: /^\$\.users(\[\*\])+\.email$/, ours: 'pseudonymizes',
+    reason: 'Slack discovery: psoxy pseudonymizes a user\'s profile.email only, yet its schema also keeps a top-level email (slack/rules.ts)',
+  },
+  {
     connectors: /^asana$/, at: /_people_value(\[\*\])*\.gid$/, ours: 'pseudonymizes',
     reason: 'Asana: new_people_value / old_people_value in stories are user gids psoxy leaves as they are (asana/rules.ts)',
   },

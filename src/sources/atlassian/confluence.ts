@@ -60,6 +60,8 @@ export const CONFLUENCE_CLOUD: Connector = {
   sanitizes: 'Account ids and emails (authors, creators, task assignees and completers, group members) and personal spaces\' keys become tokens; display names, avatars, titles, version messages, bodies, space names and descriptions, group names and site links are dropped; content keeps only ids, types, statuses, version numbers and times.',
   rules: { '': CONFLUENCE_CLOUD_RULES_YAML },
   conformance: {},
+  // psoxy's connector list names it `confluence`.
+  aliases: ['confluence'],
   examples: [
     accessibleResourcesExample(SCOPES),
     { name: 'Get spaces', path: `${BASE}/api/v2/spaces?limit=25`,

@@ -28,4 +28,6 @@ columnsToPseudonymize: [Email]
 `,
   examples: [{ objectPath: 'gemini-usage-2026-10-05.csv', generate: usageReport }],
   conformance: [],
+  // The key psoxy's docs give its custom bulk connector.
+  aliases: ['gemini-usage-bulk'],
 }];

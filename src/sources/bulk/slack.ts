@@ -121,5 +121,7 @@ columnsToRedact: [PRIMARY_OWNER_EMAIL, PRIMARY_OWNER_EMAIL_DOMAIN, FULL_NAME]
 `,
     examples: [{ objectPath: 'slack-ai-analytics-2026-01-05.csv', generate: aiAnalyticsFile }],
     conformance: [],
+    // psoxy's connector id (Slack AI Snapshot) and its custom bulk connector's key.
+    aliases: ['slack-ai-snapshot', 'slack-ai-bulk'],
   },
 ];

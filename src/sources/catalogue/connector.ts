@@ -41,6 +41,11 @@ export interface Connector {
   examples: readonly ExampleCall[];
   /** psoxy conformance connectors (`google-workspace/calendar`) whose cases these rules must pass, by rules variant. */
   conformance: Readonly<Record<string, string>>;
+  /**
+   * Other names that select this connector wherever its id does: psoxy's Terraform connector key
+   * where it differs from the `SOURCE` (`slack-discovery-api` for `slack`) and ids psoxy renamed.
+   */
+  aliases?: readonly string[];
 }
 
 /** An example input file for a bulk connector, generated from a fake organisation. */
@@ -73,4 +78,6 @@ export interface BulkConnector {
   examples: readonly BulkExample[];
   /** psoxy conformance connectors (`slack/discovery-bulk`) whose bulk cases these rules must pass. */
   conformance: readonly string[];
+  /** Other names that select it (psoxy's Terraform keys and older ids), as `Connector.aliases`. */
+  aliases?: readonly string[];
 }

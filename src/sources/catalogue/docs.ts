@@ -2,6 +2,10 @@
 import type { BulkConnector, Connector } from './connector.ts';
 import { generateFakeOrg } from './fake-org.ts';
 
+/** The line naming a connector's aliases, when it has any. */
+const aliasesLine = (id: string, aliases: readonly string[] | undefined): string[] =>
+  aliases?.length ? [`Also selected by ${aliases.map((a) => `\`${a}\``).join(', ')} (psoxy's name${aliases.length > 1 ? 's' : ''} for it): wherever \`${id}\` is taken, so is each of these.`, ''] : [];
+
 export function connectorDoc(c: Connector): string {
   const prefix = `PSOXY_${c.id.toUpperCase().replace(/-/g, '_')}_`;
   const settings = Object.entries(c.settings).map(([k, v]) => `| \`${k}\` | \`${v}\` |`);
@@ -11,6 +15,7 @@ export function connectorDoc(c: Connector): string {
     '',
     '<!-- Generated from src/sources/catalogue by `npm run docs`; edit the catalogue, not this file. -->',
     '',
+    ...aliasesLine(c.id, c.aliases),
     '## What to create at the provider',
     '',
     c.setup,
@@ -53,6 +58,7 @@ export function bulkConnectorDoc(c: BulkConnector): string {
     '',
     '<!-- Generated from src/sources/catalogue by `npm run docs`; edit the catalogue, not this file. -->',
     '',
+    ...aliasesLine(c.id, c.aliases),
     '## What file to drop where',
     '',
     c.input,

@@ -37,6 +37,7 @@ export const CONNECTORS: readonly Connector[] = [
 /** Bulk connectors: files sanitized from an input bucket, by the same ids psoxy's bulk connectors use. */
 export { BULK_CONNECTORS } from '../bulk/index.ts';
 
+/** The API connector with this id or alias (`slack-discovery-api` is `slack`). */
 export function connectorById(id: string): Connector | undefined {
-  return CONNECTORS.find((c) => c.id === id);
+  return CONNECTORS.find((c) => c.id === id) ?? CONNECTORS.find((c) => c.aliases?.includes(id));
 }

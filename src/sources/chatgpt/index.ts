@@ -39,6 +39,8 @@ export const CHATGPT_ENTERPRISE: Connector = {
   sanitizes: 'Users\' ids (reversible) and emails, the user of each conversation, message and automation, and GPT owners and sharing recipients become tokens; names, conversation titles, message contents, file names, automation titles and prompts, and GPT names, descriptions, instructions and conversation starters are redacted.',
   rules: { '': CHATGPT_ENTERPRISE_RULES_YAML },
   conformance: {},
+  // psoxy's connector list names the Compliance API connector `chatgpt`.
+  aliases: ['chatgpt'],
   examples: [
     { name: 'List workspace users', path: `/v1/compliance/workspaces/${WORKSPACE_ID}/users?limit=50`,
       response: (org) => list(org.people.map((p, n) => ({ object: 'compliance.workspace.user', id: userId(org, p), email: p.email, name: p.displayName,

@@ -68,4 +68,6 @@ export const ENTRA_ID: Connector = {
   rules: { '': entraIdRules({ appIds: true }), '_no-app-ids': entraIdRules({ appIds: false }) },
   examples: DIRECTORY_EXAMPLES,
   conformance: { '': 'microsoft-365/entra-id', '_no-app-ids': 'microsoft-365/entra-id_no-app-ids' },
+  // psoxy's deprecated connector for the same directory calls.
+  aliases: ['azure-ad'],
 };

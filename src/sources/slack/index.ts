@@ -59,6 +59,8 @@ export const SLACK_DISCOVERY: Connector = {
   sanitizes: 'User ids (reversible in the user list), emails and the ids of channel creators, members, message authors, reactors, repliers and huddle participants become tokens; Slackbot\'s id stays; names, titles, phones, pictures, message texts, attachments, channel names, topics and purposes are dropped.',
   rules: { '': SLACK_DISCOVERY_RULES_YAML },
   conformance: { '': 'slack/discovery' },
+  // psoxy's Terraform key for this connector (its SOURCE is `slack`).
+  aliases: ['slack-discovery-api'],
   examples: [
     { name: 'discovery.enterprise.info', path: '/api/discovery.enterprise.info',
       response: (org) => ({ ok: true, enterprise: { id: ENTERPRISE, name: 'Acme', domain: 'acme-corp', email_domain: org.domain, is_verified: true,
