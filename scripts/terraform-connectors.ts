@@ -46,18 +46,27 @@ export function terraformConnectors(): Record<string, TerraformConnector> {
   ]);
 }
 
-/** A bulk connector as the modules deploy it: the bulk function's SOURCE is its id, which selects its built-in rules. */
+/** A bulk connector as the modules deploy it, under its id or one of its aliases. */
 export interface TerraformBulkConnector {
   name: string;
+  /** The bulk function's SOURCE: our id, whose built-in rules it selects (an alias's is the id it stands for). */
+  source: string;
   /** An object key its rules match: where the todos upload a file. */
   example_object: string;
 }
 
-/** Every bulk connector the modules deploy, by psoxy id: Zoom AI Metrics, then the catalogue's. */
+/**
+ * Every bulk connector the modules deploy, by psoxy id: Zoom AI Metrics, then the catalogue's, each
+ * followed by its aliases (psoxy's Terraform keys where they differ from our id), which psoxy's
+ * state and names are keyed by.
+ */
 export function terraformBulkConnectors(): Record<string, TerraformBulkConnector> {
   return Object.fromEntries([
-    ['zoom-ai-metrics', { name: 'Zoom AI Metrics', example_object: 'ai-metrics.csv' }],
-    ...BULK_CONNECTORS.map((c) => [c.id, { name: c.name, example_object: c.examples[0]?.objectPath ?? `${c.id}.csv` }] as const),
+    ['zoom-ai-metrics', { name: 'Zoom AI Metrics', source: 'zoom-ai-metrics', example_object: 'ai-metrics.csv' }],
+    ...BULK_CONNECTORS.flatMap((c) => {
+      const spec = { name: c.name, source: c.id, example_object: c.examples[0]?.objectPath ?? `${c.id}.csv` };
+      return [c.id, ...((c as { aliases?: readonly string[] }).aliases ?? [])].map((key) => [key, spec] as const);
+    }),
   ]);
 }
 

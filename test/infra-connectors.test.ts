@@ -11,6 +11,10 @@ import { loadBulkRules } from '../src/bulk/rules.ts';
 import { rulesForObject } from '../src/bulk/multi.ts';
 import { block, forEachValue, loadModule, movedMap, movedTo, policyStatements, type EachInstance } from './helpers/hcl-module.ts';
 
+/** A bulk connector's other names (psoxy's Terraform keys), where the catalogue gives them. */
+const aliases = (c: object): readonly string[] => (c as { aliases?: readonly string[] }).aliases ?? [];
+const isAlias = (name: string) => BULK_CONNECTORS.some((c) => aliases(c).includes(name));
+
 const aws = () => loadModule(new URL('../infra/terraform/aws-host/', import.meta.url));
 const gcp = () => loadModule(new URL('../infra/terraform/gcp-host/', import.meta.url));
 
@@ -20,18 +24,19 @@ test('the checked-in connectors.json and moved-connectors.tf are what the catalo
   }
   assert.deepEqual(Object.keys(terraformConnectors()), ['zoom', ...CONNECTORS.map((c) => c.id)], 'Zoom and every catalogue connector');
   const spec = JSON.parse(readFileSync(new URL('../infra/terraform/connectors.json', import.meta.url), 'utf8')) as { bulk_connectors: Record<string, unknown> };
-  assert.deepEqual(Object.keys(spec.bulk_connectors), ['zoom-ai-metrics', ...BULK_CONNECTORS.map((c) => c.id)], 'Zoom AI Metrics and every catalogue bulk connector');
+  assert.deepEqual(Object.keys(spec.bulk_connectors), ['zoom-ai-metrics', ...BULK_CONNECTORS.flatMap((c) => [c.id, ...aliases(c)])], 'Zoom AI Metrics and every catalogue bulk connector, with its aliases');
 });
 
-test('every bulk connector the modules deploy has built-in rules under its id (the bulk function\'s SOURCE), and its todo key is one those rules match', () => {
+test('every bulk connector the modules deploy has built-in rules under its SOURCE (its id; an alias stands for one), and its todo key is one those rules match', () => {
   const bulk = terraformBulkConnectors();
-  assert.deepEqual(Object.keys(bulk).sort(), builtInBulkRuleNames().sort(), 'every built-in bulk rule set is deployable, and nothing else');
-  for (const [id, c] of Object.entries(bulk)) {
-    const yaml = builtInBulkRulesYaml(id);
-    assert.ok(yaml, `${id}: built-in rules`);
+  assert.deepEqual(Object.entries(bulk).filter(([key, c]) => c.source === key).map(([key]) => key).sort(), builtInBulkRuleNames().filter((n) => !isAlias(n)).sort(), 'every built-in bulk rule set is deployable, and nothing else');
+  for (const [key, c] of Object.entries(bulk)) {
+    const yaml = builtInBulkRulesYaml(c.source);
+    assert.ok(yaml, `${key}: built-in rules under ${c.source}`);
     assert.ok(c.name.length > 0);
-    assert.notEqual(rulesForObject(loadBulkRules(yaml, id), c.example_object), null, `${id}: ${c.example_object} is matched by its rules`);
+    assert.notEqual(rulesForObject(loadBulkRules(yaml, key), c.example_object), null, `${key}: ${c.example_object} is matched by its rules`);
   }
+  for (const c of BULK_CONNECTORS) for (const a of aliases(c)) assert.deepEqual(bulk[a], bulk[c.id], `${a} deploys ${c.id}`);
 });
 
 test("what the runtime writes follows the grant: the shared token and its lock, a rotated refresh token, nothing for static tokens or keys", () => {
