@@ -13,6 +13,7 @@ import { applyAugments, compileAugment, type CompiledAugment } from './augments.
 import { compileValueFunction, TransformError, type TransformContext, type ValueFunction } from './transforms.ts';
 import { parseJson, parseJsonStream, parsePlainJson, PlainParseInsufficient, type JsonValue } from '../json/json.ts';
 import { writeJson } from '../json/write.ts';
+import { compileWalk, type Walk } from './walk.ts';
 
 export class BlockedByRulesError extends Error {}
 export class MalformedResponseError extends Error {}
@@ -33,6 +34,13 @@ interface CompiledEndpoint {
   plainParse: boolean;
   /** The schema filters the parsed document itself (no augments hold parts of it). */
   filterInPlace: boolean;
+  /** Schema filter and transforms in one walk (walk.ts), when the rules allow it. */
+  walk: Walk | null;
+}
+
+export interface SanitizerOptions {
+  /** `false`: always the generic path (schema pass, then JSONPath passes), the walk's reference in tests. */
+  compiledWalk?: boolean;
 }
 
 export interface SanitizeOptions {
@@ -60,7 +68,7 @@ export class Sanitizer {
   private readonly inPlaceSchemaFilter: ResponseSchemaFilter;
   private readonly endpoints: CompiledEndpoint[];
 
-  constructor(rules: ApiRules, pseudonymizer: Pseudonymizer) {
+  constructor(rules: ApiRules, pseudonymizer: Pseudonymizer, options: SanitizerOptions = {}) {
     this.rules = rules;
     this.pseudonymizer = pseudonymizer;
     this.matcher = new EndpointMatcher(rules);
@@ -75,16 +83,21 @@ export class Sanitizer {
     };
     this.endpoints = rules.endpoints.map((endpoint) => {
       const schema = !endpoint.augments?.length ? endpoint.responseSchema : undefined;
-      return {
-      endpoint,
-      plainParse: schema !== undefined && this.schemaFilter.keepsOnlyPlainValues(schema),
-      filterInPlace: schema !== undefined && this.schemaFilter.filtersInPlace(schema),
-      augments: (endpoint.augments ?? []).map(compileAugment),
-      transforms: endpoint.transforms.map((t: Transform) => ({
+      const transforms = endpoint.transforms.map((t: Transform) => ({
         paths: t.jsonPaths.map(path),
         applyOnlyWhen: t.applyOnlyWhen ? path(t.applyOnlyWhen) : null,
         fn: t.type === 'redact' ? null : compileValueFunction(t),
-      })),
+      }));
+      const filterInPlace = schema !== undefined && this.schemaFilter.filtersInPlace(schema);
+      const walks = options.compiledWalk !== false && !endpoint.augments?.length && (!endpoint.responseSchema || filterInPlace)
+        && transforms.every((t) => t.applyOnlyWhen === null);
+      return {
+        endpoint,
+        plainParse: schema !== undefined && this.schemaFilter.keepsOnlyPlainValues(schema),
+        filterInPlace,
+        augments: (endpoint.augments ?? []).map(compileAugment),
+        transforms,
+        walk: walks ? compileWalk(endpoint.responseSchema || null, transforms, this.inPlaceSchemaFilter) : null,
       };
     });
   }
@@ -120,6 +133,14 @@ export class Sanitizer {
 
   sanitizeForEndpoint(endpointIndex: number, body: string, options: SanitizeOptions = {}): string {
     const compiled = this.endpoints[endpointIndex];
+    if (compiled.walk !== null) {
+      try {
+        return this.sanitizeValues(compiled, parseBody(body, compiled.plainParse ? parsePlainJson : parseJson), options, compiled.walk);
+      } catch {
+        // The generic path below is the reference: it gives the same document, or the error it
+        // would have given (the walk may meet a different failure first), or reads numbers exactly.
+      }
+    }
     if (compiled.plainParse) {
       const values = parseBody(body, parsePlainJson);
       try {
@@ -131,13 +152,13 @@ export class Sanitizer {
     return this.sanitizeValues(compiled, parseBody(body, parseJson), options);
   }
 
-  private sanitizeValues(compiled: CompiledEndpoint, values: JsonValue[], options: SanitizeOptions): string {
+  private sanitizeValues(compiled: CompiledEndpoint, values: JsonValue[], options: SanitizeOptions, walk: Walk | null = null): string {
     const impl = options.pseudonymImplementation ?? null;
     if (impl !== null && impl !== 'v0.4' && impl !== 'v0.3') {
       throw new TransformError(`unknown pseudonym implementation ${JSON.stringify(impl)} (known: v0.4, v0.3)`);
     }
     const ctx: TransformContext = { pseudonymizer: this.pseudonymizer, legacyReversibleAsJson: impl === 'v0.3', memo: new Map() };
-    return values.map((v) => writeJson(this.sanitizeValue(compiled, v, ctx))).join('\n').trim();
+    return values.map((v) => writeJson(walk !== null ? walk(v, ctx) : this.sanitizeValue(compiled, v, ctx))).join('\n').trim();
   }
 
   private sanitizeValue(c: CompiledEndpoint, value: JsonValue, ctx: TransformContext): JsonValue {

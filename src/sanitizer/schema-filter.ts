@@ -12,6 +12,8 @@ type Filter = (node: JsonValue) => Result;
 
 export class SchemaFilterError extends Error {}
 
+export type SchemaShape = { type: 'object'; properties: Record<string, SchemaFilter> } | { type: 'array'; items: SchemaFilter };
+
 const INT_MIN = -2147483648, INT_MAX = 2147483647;
 const LONG_MIN = -9223372036854775808n, LONG_MAX = 9223372036854775807n;
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -76,6 +78,31 @@ export class ResponseSchemaFilter {
     if (schema.type === undefined || (schema.const !== undefined && !schema.if)) return true;
     if (schema.if) return every([...properties(schema.if), ...properties(schema.else), ...properties(schema.then)]);
     return every([...properties(schema), schema.items]);
+  }
+
+  /**
+   * The in-place filter of `schema` as a function (only for a filter built with `inPlace`, on a
+   * schema `filtersInPlace` accepts: nothing then fails to match).
+   */
+  inPlaceFilter(schema: SchemaFilter): (node: JsonValue) => JsonValue {
+    return this.filterFor(schema) as (node: JsonValue) => JsonValue;
+  }
+
+  /**
+   * What filtering with `schema` does, `$ref`s followed, when it filters an object's properties
+   * or an array's items (else null): the compiled walk (walk.ts) visits their children itself.
+   */
+  shapeOf(schema: SchemaFilter, seen = new Set<SchemaFilter>()): SchemaShape | null {
+    if (seen.has(schema)) return null;
+    seen.add(schema);
+    if (schema.$ref !== undefined) {
+      const d = schema.$ref === '#' ? undefined : this.definition(schema.$ref);
+      return d === undefined ? null : this.shapeOf(d, seen);
+    }
+    if (schema.anyOf || schema.if || schema.const !== undefined) return null;
+    if (schema.type === 'object') return { type: 'object', properties: schema.properties ?? {} };
+    if (schema.type === 'array' && schema.items !== undefined) return { type: 'array', items: schema.items };
+    return null;
   }
 
   private filterFor(schema: SchemaFilter): Filter {
