@@ -1,5 +1,5 @@
-// The connectors added from psoxy's later specs: gdrive-log (Drive audit log), the Glean Customer
-// Event logs bulk connector and the Gemini usage report, beyond the catalogue-wide leak tests:
+// The connectors added from psoxy's later specs: gdrive-log (Drive audit log), gitlab-managed, the
+// Glean Customer Event logs bulk connector and the Gemini usage report, beyond the catalogue-wide leak tests:
 // what each keeps, what it drops, and that the drop is by allow-list (fields a provider adds later
 // do not come out).
 import { test } from 'node:test';
@@ -11,6 +11,8 @@ import { sanitizeStream } from '../src/bulk/process.ts';
 import { Sanitizer } from '../src/sanitizer/sanitizer.ts';
 import { Pseudonymizer } from '../src/pseudonym/pseudonymizer.ts';
 import { builtInBulkRulesYaml, builtInRulesYaml } from '../src/sources/index.ts';
+import { GITLAB_MANAGED } from '../src/sources/gitlab/index.ts';
+import { withConnectorProxy } from './helpers/catalogue-proxy.ts';
 
 const pseudonymizer = () => new Pseudonymizer({ salt: 'salt', encryptionKey: 'secret' });
 
@@ -63,4 +65,18 @@ test('gemini-usage: the email column becomes a t~ token, the counts pass', async
   const [header, row] = out.trim().split('\n');
   assert.equal(header, 'Email,Overall usage,Active days,Gmail');
   assert.match(row, /^t~[\w-]{43}@acme\.com,12,3,4$/);
+});
+
+test('gitlab-managed: the instance\'s users come out as tokens, and a user\'s emails are read with the reversible id Worklytics got', async () => {
+  await withConnectorProxy(GITLAB_MANAGED, async ({ sim, get, call }) => {
+    const users = await call('List users (administrator)');
+    assert.equal(users.status, 200, users.text);
+    const list = JSON.parse(users.text) as { id: string; username: string; email: string; bio?: string; identities?: unknown }[];
+    assert.ok(list.every((u) => u.id.startsWith('p~') && u.username.startsWith('t~') && u.email.startsWith('t~') && u.bio === undefined && u.identities === undefined));
+    const emails = await get(`/api/v4/users/${list[0].id}/emails`);
+    assert.equal(emails.status, 200, emails.text);
+    assert.ok(sim.calls.some((c) => c.path === '/api/v4/users/9100000/emails'), 'the proxy sent the real id');
+    assert.ok((JSON.parse(emails.text) as { email: string }[]).every((e) => e.email.startsWith('t~')));
+    assert.equal((await get('/api/v4/version')).status, 200);
+  });
 });

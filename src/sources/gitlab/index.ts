@@ -1,7 +1,11 @@
-/** The GitLab.com connector (psoxy `gitlab-cloud`): a group, project or personal access token with `read_api`. */
+/**
+ * GitLab connectors: GitLab.com (psoxy `gitlab-cloud`: a group, project or personal access token
+ * with `read_api`) and self-managed GitLab or GitLab Dedicated (psoxy `gitlab-managed`: an
+ * administrator's impersonation token with `read_api`).
+ */
 import type { Connector } from '../catalogue/connector.ts';
 import { person, personalText, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
-import { GITLAB_CLOUD_RULES_YAML } from './rules.ts';
+import { GITLAB_CLOUD_RULES_YAML, GITLAB_MANAGED_RULES_YAML } from './rules.ts';
 
 const GROUP = 71000001;
 const PROJECT = 52000001;
@@ -133,4 +137,43 @@ export const GITLAB_CLOUD: Connector = {
   ],
 };
 
-export const GITLAB_CONNECTORS: readonly Connector[] = [GITLAB_CLOUD];
+/** An instance user as an administrator's token lists them: everything GitLab has on the person. */
+const instanceUser = (org: FakeOrg, p: FakePerson) => ({
+  ...user(org, p), email: p.email, public_email: p.email, commit_email: p.email, bio: personalText(org, `${p.firstName} looks after payroll, call ${p.phone}`),
+  location: 'Lisbon', job_title: personalText(org, `Head of ${p.lastName} accounts`), organization: 'Acme', linkedin: '', skype: '', twitter: '', website_url: '',
+  created_at: org.isoTime(400), last_sign_in_at: org.isoTime(), current_sign_in_at: org.isoTime(), last_activity_on: org.isoTime().slice(0, 10), confirmed_at: org.isoTime(400),
+  is_admin: false, bot: false, external: false, two_factor_enabled: true, using_license_seat: true, can_create_group: true, can_create_project: true, projects_limit: 100000,
+  current_sign_in_ip: personalText(org, `198.51.100.${org.int(1, 254)}`), last_sign_in_ip: personalText(org, `198.51.100.${org.int(1, 254)}`),
+  identities: [{ provider: 'ldapmain', extern_uid: personalText(org, `cn=${p.displayName},ou=people,dc=acme,dc=com`) }],
+});
+
+export const GITLAB_MANAGED: Connector = {
+  id: 'gitlab-managed',
+  name: 'GitLab Self-Managed / Dedicated',
+  family: 'gitlab',
+  settings: { TARGET_HOST: 'gitlab.YOUR-COMPANY.com', SOURCE_AUTH_STRATEGY_IDENTIFIER: 'oauth2_access_token' },
+  secrets: ['ACCESS_TOKEN'],
+  setup: [
+    'Set `TARGET_HOST` to your instance\'s host. As an administrator, create a dedicated user of type Administrator (Admin area →',
+    'Users → New user) to act as the service account, then under that user\'s Impersonation Tokens create a token with the',
+    '`read_api` scope and an expiry as far out as your policy allows (renew it before then). An administrator\'s token is needed',
+    'to list the instance\'s users and read their email addresses. Group and project ids for the calls come from `/api/v4/groups`',
+    'and `/api/v4/projects`.',
+  ].join('\n'),
+  caveats: 'Audit events need GitLab Premium or Ultimate; the token\'s user must be an administrator for `/users` to include every user and their emails.',
+  sanitizes: GITLAB_CLOUD.sanitizes + ' The instance\'s users: ids (reversible, so a user\'s emails can be asked for), usernames and emails become tokens; names, bios, job titles, sign-in IPs, identities and links do not come out; each user\'s email addresses become tokens.',
+  rules: { '': GITLAB_MANAGED_RULES_YAML },
+  conformance: {},
+  examples: [
+    ...GITLAB_CLOUD.examples.map((e) => ({ ...e, response: (org: FakeOrg) => JSON.parse(JSON.stringify(e.response(org)).replaceAll('https://gitlab.com/', 'https://gitlab.acme.example/')) as unknown })),
+    { name: 'Version', path: '/api/v4/version', response: () => ({ version: '18.4.1-ee', revision: 'a1b2c3d4e5f', kas: { enabled: true, externalUrl: null, version: '18.4.1' }, enterprise: true }) },
+    { name: 'List users (administrator)', path: '/api/v4/users?active=true&per_page=100', response: (org) => org.people.map((p) => instanceUser(org, p)) },
+    { name: 'List a user\'s emails (administrator)', path: `/api/v4/users/${9100000}/emails`,
+      response: (org) => {
+        const p = person(org, 0);
+        return [{ id: 31001, email: p.email, confirmed_at: org.isoTime(400) }, { id: 31002, email: personalText(org, `${p.firstName.toLowerCase()}.private@mail.example`), confirmed_at: null }];
+      } },
+  ],
+};
+
+export const GITLAB_CONNECTORS: readonly Connector[] = [GITLAB_CLOUD, GITLAB_MANAGED];

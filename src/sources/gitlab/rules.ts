@@ -13,7 +13,7 @@
  * schema fields are its own bookkeeping, absent from GitLab's responses, so ours leave them out.
  */
 import { schema, type Shape } from '../catalogue/response-schema.ts';
-import { hashIp, list, pseudonymize, tokenize } from '../catalogue/rules-yaml.ts';
+import { hashIp, list, pseudonymize, pseudonymizeReversible, tokenize } from '../catalogue/rules-yaml.ts';
 
 const json = (v: unknown) => JSON.stringify(v);
 
@@ -67,8 +67,7 @@ const endpoint = (path: string, shape: Shape, transforms: string, params?: reado
     transforms:${transforms}` : ''}
     responseSchema: ${json(schema(shape))}`;
 
-export const GITLAB_CLOUD_RULES_YAML = `
-endpoints:${[
+const CLOUD_ENDPOINTS = [
   endpoint('/groups', [{ id: 'i', parent_id: 'i', visibility: 's', created_at: 's' }], ''),
   endpoint('/groups/{id}/members/all', [GROUP_MEMBER], pseudonymize(['$[*].id', '$[*].username', '$[*].email', '$[*].created_by.id', '$[*].created_by.username', '$[*].group_saml_identity.extern_uid'])),
   // The plan and seat counts; the namespace's name and path go (a user namespace's path is the username).
@@ -89,5 +88,28 @@ endpoints:${[
   endpoint('/projects/{id}/repository/commits/{sha}/discussions', [{ id: 's', individual_note: 'b', notes: [NOTE] }], people('$[*].notes[*]')),
   endpoint('/projects/{projectId}/issues', [ISSUE], people('$[*]')),
   endpoint('/projects/{projectId}/merge_requests', [MERGE_REQUEST], people('$[*]') + tokenize(['$[*].source_branch', '$[*].target_branch'])),
+];
+
+export const GITLAB_CLOUD_RULES_YAML = `
+endpoints:${CLOUD_ENDPOINTS.join('')}
+`;
+
+/** An instance's user list (administrators see everyone): ids, state, flags and times; names, bios, links and identities go. */
+const INSTANCE_USER: Shape = {
+  ...USER, bot: 'b', external: 'b', is_admin: 'b', created_at: 's', last_sign_in_at: 's', last_activity_on: 's', current_sign_in_at: 's',
+  confirmed_at: 's', two_factor_enabled: 'b', using_license_seat: 'b',
+};
+
+/**
+ * Self-managed GitLab and GitLab Dedicated (\`SOURCE=gitlab-managed\`): GitLab.com's endpoints, plus
+ * the instance's version, its user list (user ids reversible, so Worklytics can ask for a user's
+ * emails with the token it got) and each user's email addresses, which an administrator's token reads.
+ */
+export const GITLAB_MANAGED_RULES_YAML = `
+endpoints:${[
+  ...CLOUD_ENDPOINTS,
+  endpoint('/version', { version: 's', revision: 's', enterprise: 'b' }, '', []),
+  endpoint('/users', [INSTANCE_USER], pseudonymizeReversible(['$[*].id']) + pseudonymize(['$[*].username', '$[*].email'])),
+  endpoint('/users/{id}/emails', [{ id: 'i', email: 's', confirmed_at: 's' }], pseudonymize(['$[*].email'])),
 ].join('')}
 `;
