@@ -1488,6 +1488,56 @@ moved {
 }
 
 moved {
+  from = module.instance_ssm_parameters["gdrive-log"].aws_ssm_parameter.secret_with_externally_managed_value["SERVICE_ACCOUNT_KEY"]
+  to   = aws_ssm_parameter.connector["gdrive-log_SERVICE_ACCOUNT_KEY"]
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["gdrive-log"].aws_secretsmanager_secret.secret["SERVICE_ACCOUNT_KEY"]
+  to   = aws_secretsmanager_secret.connector["gdrive-log_SERVICE_ACCOUNT_KEY"]
+}
+
+moved {
+  from = module.api_connector["gdrive-log"].module.psoxy_lambda.aws_lambda_function.instance
+  to   = aws_lambda_function.instance["gdrive-log"]
+}
+
+moved {
+  from = module.api_connector["gdrive-log"].module.psoxy_lambda.aws_cloudwatch_log_group.lambda_log
+  to   = aws_cloudwatch_log_group.lambda_log["gdrive-log"]
+}
+
+moved {
+  from = module.api_connector["gdrive-log"].module.psoxy_lambda.aws_iam_role.iam_for_lambda
+  to   = aws_iam_role.iam_for_lambda["gdrive-log"]
+}
+
+moved {
+  from = module.api_connector["gdrive-log"].module.psoxy_lambda.aws_iam_policy.required_resource_access
+  to   = aws_iam_policy.required_resource_access["gdrive-log"]
+}
+
+moved {
+  from = module.api_connector["gdrive-log"].module.psoxy_lambda.aws_iam_role_policy_attachment.attach_policy
+  to   = aws_iam_role_policy_attachment.attach_policy["gdrive-log"]
+}
+
+moved {
+  from = module.api_connector["gdrive-log"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
+  to   = aws_iam_role_policy_attachment.basic["gdrive-log"]
+}
+
+moved {
+  from = module.api_connector["gdrive-log"].aws_lambda_function_url.lambda_url[0]
+  to   = aws_lambda_function_url.lambda_url["gdrive-log"]
+}
+
+moved {
+  from = module.custom_api_connector_rules["gdrive-log"].aws_ssm_parameter.rules
+  to   = aws_ssm_parameter.rules["gdrive-log"]
+}
+
+moved {
   from = module.instance_ssm_parameters["claude"].aws_ssm_parameter.secret_with_externally_managed_value["ADMIN_API_KEY"]
   to   = aws_ssm_parameter.connector["claude_ADMIN_API_KEY"]
 }
@@ -2708,6 +2758,206 @@ moved {
 }
 
 moved {
+  from = module.bulk_connector["slack-ai-snapshot"].random_string.bucket_suffix
+  to   = random_string.bulk_bucket_suffix["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].aws_s3_bucket.input
+  to   = aws_s3_bucket.bulk_input["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].aws_s3_bucket.sanitized
+  to   = aws_s3_bucket.bulk_sanitized["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].aws_s3_bucket_public_access_block.input-block-public-access[0]
+  to   = aws_s3_bucket_public_access_block.bulk_input["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].aws_s3_bucket_public_access_block.sanitized[0]
+  to   = aws_s3_bucket_public_access_block.bulk_sanitized["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].aws_s3_bucket_lifecycle_configuration.expire_input_files
+  to   = aws_s3_bucket_lifecycle_configuration.bulk_input["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].aws_s3_bucket_lifecycle_configuration.expire_sanitized_files
+  to   = aws_s3_bucket_lifecycle_configuration.bulk_sanitized["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].aws_ssm_parameter.rules
+  to   = aws_ssm_parameter.bulk_rules["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].aws_lambda_permission.allow_input_bucket
+  to   = aws_lambda_permission.bulk_input["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].aws_s3_bucket_notification.bucket_notification
+  to   = aws_s3_bucket_notification.bulk_input["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].aws_iam_policy.input_bucket_getObject_policy
+  to   = aws_iam_policy.bulk_input_read["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].aws_iam_role_policy_attachment.read_policy_for_import_bucket
+  to   = aws_iam_role_policy_attachment.bulk_input_read["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].aws_iam_policy.sanitized_bucket_write_policy
+  to   = aws_iam_policy.bulk_output_write["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].aws_iam_role_policy_attachment.write_policy_for_sanitized_bucket
+  to   = aws_iam_role_policy_attachment.bulk_output_write["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].module.psoxy_lambda.aws_lambda_function.instance
+  to   = aws_lambda_function.bulk["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].module.psoxy_lambda.aws_cloudwatch_log_group.lambda_log
+  to   = aws_cloudwatch_log_group.bulk["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].module.psoxy_lambda.aws_iam_role.iam_for_lambda
+  to   = aws_iam_role.bulk["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].module.psoxy_lambda.aws_iam_policy.required_resource_access
+  to   = aws_iam_policy.bulk_resource_access["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].module.psoxy_lambda.aws_iam_role_policy_attachment.attach_policy
+  to   = aws_iam_role_policy_attachment.bulk_resource_access["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
+  to   = aws_iam_role_policy_attachment.bulk_basic["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].random_string.bucket_suffix
+  to   = random_string.bulk_bucket_suffix["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].aws_s3_bucket.input
+  to   = aws_s3_bucket.bulk_input["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].aws_s3_bucket.sanitized
+  to   = aws_s3_bucket.bulk_sanitized["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].aws_s3_bucket_public_access_block.input-block-public-access[0]
+  to   = aws_s3_bucket_public_access_block.bulk_input["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].aws_s3_bucket_public_access_block.sanitized[0]
+  to   = aws_s3_bucket_public_access_block.bulk_sanitized["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].aws_s3_bucket_lifecycle_configuration.expire_input_files
+  to   = aws_s3_bucket_lifecycle_configuration.bulk_input["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].aws_s3_bucket_lifecycle_configuration.expire_sanitized_files
+  to   = aws_s3_bucket_lifecycle_configuration.bulk_sanitized["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].aws_ssm_parameter.rules
+  to   = aws_ssm_parameter.bulk_rules["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].aws_lambda_permission.allow_input_bucket
+  to   = aws_lambda_permission.bulk_input["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].aws_s3_bucket_notification.bucket_notification
+  to   = aws_s3_bucket_notification.bulk_input["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].aws_iam_policy.input_bucket_getObject_policy
+  to   = aws_iam_policy.bulk_input_read["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].aws_iam_role_policy_attachment.read_policy_for_import_bucket
+  to   = aws_iam_role_policy_attachment.bulk_input_read["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].aws_iam_policy.sanitized_bucket_write_policy
+  to   = aws_iam_policy.bulk_output_write["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].aws_iam_role_policy_attachment.write_policy_for_sanitized_bucket
+  to   = aws_iam_role_policy_attachment.bulk_output_write["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].module.psoxy_lambda.aws_lambda_function.instance
+  to   = aws_lambda_function.bulk["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].module.psoxy_lambda.aws_cloudwatch_log_group.lambda_log
+  to   = aws_cloudwatch_log_group.bulk["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].module.psoxy_lambda.aws_iam_role.iam_for_lambda
+  to   = aws_iam_role.bulk["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].module.psoxy_lambda.aws_iam_policy.required_resource_access
+  to   = aws_iam_policy.bulk_resource_access["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].module.psoxy_lambda.aws_iam_role_policy_attachment.attach_policy
+  to   = aws_iam_role_policy_attachment.bulk_resource_access["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
+  to   = aws_iam_role_policy_attachment.bulk_basic["slack-ai-bulk"]
+}
+
+moved {
   from = module.bulk_connector["workdata-generic"].random_string.bucket_suffix
   to   = random_string.bulk_bucket_suffix["workdata-generic"]
 }
@@ -3205,4 +3455,304 @@ moved {
 moved {
   from = module.bulk_connector["gong-bulk"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
   to   = aws_iam_role_policy_attachment.bulk_basic["gong-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].random_string.bucket_suffix
+  to   = random_string.bulk_bucket_suffix["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].aws_s3_bucket.input
+  to   = aws_s3_bucket.bulk_input["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].aws_s3_bucket.sanitized
+  to   = aws_s3_bucket.bulk_sanitized["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].aws_s3_bucket_public_access_block.input-block-public-access[0]
+  to   = aws_s3_bucket_public_access_block.bulk_input["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].aws_s3_bucket_public_access_block.sanitized[0]
+  to   = aws_s3_bucket_public_access_block.bulk_sanitized["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].aws_s3_bucket_lifecycle_configuration.expire_input_files
+  to   = aws_s3_bucket_lifecycle_configuration.bulk_input["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].aws_s3_bucket_lifecycle_configuration.expire_sanitized_files
+  to   = aws_s3_bucket_lifecycle_configuration.bulk_sanitized["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].aws_ssm_parameter.rules
+  to   = aws_ssm_parameter.bulk_rules["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].aws_lambda_permission.allow_input_bucket
+  to   = aws_lambda_permission.bulk_input["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].aws_s3_bucket_notification.bucket_notification
+  to   = aws_s3_bucket_notification.bulk_input["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].aws_iam_policy.input_bucket_getObject_policy
+  to   = aws_iam_policy.bulk_input_read["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].aws_iam_role_policy_attachment.read_policy_for_import_bucket
+  to   = aws_iam_role_policy_attachment.bulk_input_read["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].aws_iam_policy.sanitized_bucket_write_policy
+  to   = aws_iam_policy.bulk_output_write["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].aws_iam_role_policy_attachment.write_policy_for_sanitized_bucket
+  to   = aws_iam_role_policy_attachment.bulk_output_write["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].module.psoxy_lambda.aws_lambda_function.instance
+  to   = aws_lambda_function.bulk["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].module.psoxy_lambda.aws_cloudwatch_log_group.lambda_log
+  to   = aws_cloudwatch_log_group.bulk["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].module.psoxy_lambda.aws_iam_role.iam_for_lambda
+  to   = aws_iam_role.bulk["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].module.psoxy_lambda.aws_iam_policy.required_resource_access
+  to   = aws_iam_policy.bulk_resource_access["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].module.psoxy_lambda.aws_iam_role_policy_attachment.attach_policy
+  to   = aws_iam_role_policy_attachment.bulk_resource_access["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
+  to   = aws_iam_role_policy_attachment.bulk_basic["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].random_string.bucket_suffix
+  to   = random_string.bulk_bucket_suffix["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].aws_s3_bucket.input
+  to   = aws_s3_bucket.bulk_input["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].aws_s3_bucket.sanitized
+  to   = aws_s3_bucket.bulk_sanitized["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].aws_s3_bucket_public_access_block.input-block-public-access[0]
+  to   = aws_s3_bucket_public_access_block.bulk_input["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].aws_s3_bucket_public_access_block.sanitized[0]
+  to   = aws_s3_bucket_public_access_block.bulk_sanitized["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].aws_s3_bucket_lifecycle_configuration.expire_input_files
+  to   = aws_s3_bucket_lifecycle_configuration.bulk_input["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].aws_s3_bucket_lifecycle_configuration.expire_sanitized_files
+  to   = aws_s3_bucket_lifecycle_configuration.bulk_sanitized["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].aws_ssm_parameter.rules
+  to   = aws_ssm_parameter.bulk_rules["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].aws_lambda_permission.allow_input_bucket
+  to   = aws_lambda_permission.bulk_input["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].aws_s3_bucket_notification.bucket_notification
+  to   = aws_s3_bucket_notification.bulk_input["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].aws_iam_policy.input_bucket_getObject_policy
+  to   = aws_iam_policy.bulk_input_read["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].aws_iam_role_policy_attachment.read_policy_for_import_bucket
+  to   = aws_iam_role_policy_attachment.bulk_input_read["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].aws_iam_policy.sanitized_bucket_write_policy
+  to   = aws_iam_policy.bulk_output_write["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].aws_iam_role_policy_attachment.write_policy_for_sanitized_bucket
+  to   = aws_iam_role_policy_attachment.bulk_output_write["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].module.psoxy_lambda.aws_lambda_function.instance
+  to   = aws_lambda_function.bulk["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].module.psoxy_lambda.aws_cloudwatch_log_group.lambda_log
+  to   = aws_cloudwatch_log_group.bulk["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].module.psoxy_lambda.aws_iam_role.iam_for_lambda
+  to   = aws_iam_role.bulk["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].module.psoxy_lambda.aws_iam_policy.required_resource_access
+  to   = aws_iam_policy.bulk_resource_access["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].module.psoxy_lambda.aws_iam_role_policy_attachment.attach_policy
+  to   = aws_iam_role_policy_attachment.bulk_resource_access["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
+  to   = aws_iam_role_policy_attachment.bulk_basic["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].random_string.bucket_suffix
+  to   = random_string.bulk_bucket_suffix["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].aws_s3_bucket.input
+  to   = aws_s3_bucket.bulk_input["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].aws_s3_bucket.sanitized
+  to   = aws_s3_bucket.bulk_sanitized["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].aws_s3_bucket_public_access_block.input-block-public-access[0]
+  to   = aws_s3_bucket_public_access_block.bulk_input["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].aws_s3_bucket_public_access_block.sanitized[0]
+  to   = aws_s3_bucket_public_access_block.bulk_sanitized["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].aws_s3_bucket_lifecycle_configuration.expire_input_files
+  to   = aws_s3_bucket_lifecycle_configuration.bulk_input["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].aws_s3_bucket_lifecycle_configuration.expire_sanitized_files
+  to   = aws_s3_bucket_lifecycle_configuration.bulk_sanitized["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].aws_ssm_parameter.rules
+  to   = aws_ssm_parameter.bulk_rules["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].aws_lambda_permission.allow_input_bucket
+  to   = aws_lambda_permission.bulk_input["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].aws_s3_bucket_notification.bucket_notification
+  to   = aws_s3_bucket_notification.bulk_input["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].aws_iam_policy.input_bucket_getObject_policy
+  to   = aws_iam_policy.bulk_input_read["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].aws_iam_role_policy_attachment.read_policy_for_import_bucket
+  to   = aws_iam_role_policy_attachment.bulk_input_read["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].aws_iam_policy.sanitized_bucket_write_policy
+  to   = aws_iam_policy.bulk_output_write["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].aws_iam_role_policy_attachment.write_policy_for_sanitized_bucket
+  to   = aws_iam_role_policy_attachment.bulk_output_write["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].module.psoxy_lambda.aws_lambda_function.instance
+  to   = aws_lambda_function.bulk["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].module.psoxy_lambda.aws_cloudwatch_log_group.lambda_log
+  to   = aws_cloudwatch_log_group.bulk["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].module.psoxy_lambda.aws_iam_role.iam_for_lambda
+  to   = aws_iam_role.bulk["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].module.psoxy_lambda.aws_iam_policy.required_resource_access
+  to   = aws_iam_policy.bulk_resource_access["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].module.psoxy_lambda.aws_iam_role_policy_attachment.attach_policy
+  to   = aws_iam_role_policy_attachment.bulk_resource_access["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
+  to   = aws_iam_role_policy_attachment.bulk_basic["gemini-usage-bulk"]
 }

@@ -973,6 +973,31 @@ moved {
 }
 
 moved {
+  from = module.secrets["gdrive-log"].google_secret_manager_secret.secret["SERVICE_ACCOUNT_KEY"]
+  to   = google_secret_manager_secret.connector["gdrive-log_SERVICE_ACCOUNT_KEY"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.grant_sa_secretAccessor_on_non_tf_secret["gdrive-log_SERVICE_ACCOUNT_KEY"]
+  to   = google_secret_manager_secret_iam_member.accessor["gdrive-log_SERVICE_ACCOUNT_KEY"]
+}
+
+moved {
+  from = google_service_account.api_connectors["gdrive-log"]
+  to   = google_service_account.api_connector["gdrive-log"]
+}
+
+moved {
+  from = module.api_connector["gdrive-log"].google_cloudfunctions2_function.function
+  to   = google_cloudfunctions2_function.function["gdrive-log"]
+}
+
+moved {
+  from = module.api_connector["gdrive-log"].google_cloud_run_service_iam_binding.invokers
+  to   = google_cloud_run_service_iam_binding.invokers["gdrive-log"]
+}
+
+moved {
   from = module.secrets["claude"].google_secret_manager_secret.secret["ADMIN_API_KEY"]
   to   = google_secret_manager_secret.connector["claude_ADMIN_API_KEY"]
 }
@@ -1823,6 +1848,166 @@ moved {
 }
 
 moved {
+  from = module.bulk_connector["slack-ai-snapshot"].random_string.bucket_id_part
+  to   = random_string.bulk_bucket_id["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].google_storage_bucket.input_bucket
+  to   = google_storage_bucket.bulk_input["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].module.output_bucket.google_storage_bucket.bucket
+  to   = google_storage_bucket.bulk_sanitized["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].google_service_account.service_account
+  to   = google_service_account.bulk["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].google_storage_bucket_iam_member.access_for_import_bucket
+  to   = google_storage_bucket_iam_member.bulk_input_read["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].module.output_bucket.google_storage_bucket_iam_member.write_to_output_bucket
+  to   = google_storage_bucket_iam_member.bulk_output_write["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].google_project_iam_member.grant_sa_event_receiver
+  to   = google_project_iam_member.bulk_event_receiver["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].google_cloud_run_service_iam_member.grant_sa_invoker
+  to   = google_cloud_run_service_iam_member.bulk_invoker["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].google_cloudfunctions2_function.function
+  to   = google_cloudfunctions2_function.bulk["slack-ai-snapshot"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[0]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["slack-ai-snapshot_0"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[1]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["slack-ai-snapshot_1"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[2]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["slack-ai-snapshot_2"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[3]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["slack-ai-snapshot_3"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[4]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["slack-ai-snapshot_4"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].google_secret_manager_secret_iam_member.grant_sa_accessor_on_secret["PSOXY_SALT"]
+  to   = google_secret_manager_secret_iam_member.bulk_accessor["slack-ai-snapshot_PSOXY_SALT"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-snapshot"].google_secret_manager_secret_iam_member.grant_sa_accessor_on_secret["PSOXY_ENCRYPTION_KEY"]
+  to   = google_secret_manager_secret_iam_member.bulk_accessor["slack-ai-snapshot_PSOXY_ENCRYPTION_KEY"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].random_string.bucket_id_part
+  to   = random_string.bulk_bucket_id["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].google_storage_bucket.input_bucket
+  to   = google_storage_bucket.bulk_input["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].module.output_bucket.google_storage_bucket.bucket
+  to   = google_storage_bucket.bulk_sanitized["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].google_service_account.service_account
+  to   = google_service_account.bulk["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].google_storage_bucket_iam_member.access_for_import_bucket
+  to   = google_storage_bucket_iam_member.bulk_input_read["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].module.output_bucket.google_storage_bucket_iam_member.write_to_output_bucket
+  to   = google_storage_bucket_iam_member.bulk_output_write["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].google_project_iam_member.grant_sa_event_receiver
+  to   = google_project_iam_member.bulk_event_receiver["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].google_cloud_run_service_iam_member.grant_sa_invoker
+  to   = google_cloud_run_service_iam_member.bulk_invoker["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].google_cloudfunctions2_function.function
+  to   = google_cloudfunctions2_function.bulk["slack-ai-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[0]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["slack-ai-bulk_0"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[1]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["slack-ai-bulk_1"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[2]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["slack-ai-bulk_2"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[3]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["slack-ai-bulk_3"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[4]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["slack-ai-bulk_4"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].google_secret_manager_secret_iam_member.grant_sa_accessor_on_secret["PSOXY_SALT"]
+  to   = google_secret_manager_secret_iam_member.bulk_accessor["slack-ai-bulk_PSOXY_SALT"]
+}
+
+moved {
+  from = module.bulk_connector["slack-ai-bulk"].google_secret_manager_secret_iam_member.grant_sa_accessor_on_secret["PSOXY_ENCRYPTION_KEY"]
+  to   = google_secret_manager_secret_iam_member.bulk_accessor["slack-ai-bulk_PSOXY_ENCRYPTION_KEY"]
+}
+
+moved {
   from = module.bulk_connector["workdata-generic"].random_string.bucket_id_part
   to   = random_string.bulk_bucket_id["workdata-generic"]
 }
@@ -2220,4 +2405,244 @@ moved {
 moved {
   from = module.bulk_connector["gong-bulk"].google_secret_manager_secret_iam_member.grant_sa_accessor_on_secret["PSOXY_ENCRYPTION_KEY"]
   to   = google_secret_manager_secret_iam_member.bulk_accessor["gong-bulk_PSOXY_ENCRYPTION_KEY"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].random_string.bucket_id_part
+  to   = random_string.bulk_bucket_id["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].google_storage_bucket.input_bucket
+  to   = google_storage_bucket.bulk_input["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].module.output_bucket.google_storage_bucket.bucket
+  to   = google_storage_bucket.bulk_sanitized["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].google_service_account.service_account
+  to   = google_service_account.bulk["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].google_storage_bucket_iam_member.access_for_import_bucket
+  to   = google_storage_bucket_iam_member.bulk_input_read["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].module.output_bucket.google_storage_bucket_iam_member.write_to_output_bucket
+  to   = google_storage_bucket_iam_member.bulk_output_write["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].google_project_iam_member.grant_sa_event_receiver
+  to   = google_project_iam_member.bulk_event_receiver["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].google_cloud_run_service_iam_member.grant_sa_invoker
+  to   = google_cloud_run_service_iam_member.bulk_invoker["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].google_cloudfunctions2_function.function
+  to   = google_cloudfunctions2_function.bulk["glean-customer-events-log-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[0]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["glean-customer-events-log-bulk_0"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[1]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["glean-customer-events-log-bulk_1"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[2]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["glean-customer-events-log-bulk_2"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[3]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["glean-customer-events-log-bulk_3"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[4]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["glean-customer-events-log-bulk_4"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].google_secret_manager_secret_iam_member.grant_sa_accessor_on_secret["PSOXY_SALT"]
+  to   = google_secret_manager_secret_iam_member.bulk_accessor["glean-customer-events-log-bulk_PSOXY_SALT"]
+}
+
+moved {
+  from = module.bulk_connector["glean-customer-events-log-bulk"].google_secret_manager_secret_iam_member.grant_sa_accessor_on_secret["PSOXY_ENCRYPTION_KEY"]
+  to   = google_secret_manager_secret_iam_member.bulk_accessor["glean-customer-events-log-bulk_PSOXY_ENCRYPTION_KEY"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].random_string.bucket_id_part
+  to   = random_string.bulk_bucket_id["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].google_storage_bucket.input_bucket
+  to   = google_storage_bucket.bulk_input["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].module.output_bucket.google_storage_bucket.bucket
+  to   = google_storage_bucket.bulk_sanitized["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].google_service_account.service_account
+  to   = google_service_account.bulk["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].google_storage_bucket_iam_member.access_for_import_bucket
+  to   = google_storage_bucket_iam_member.bulk_input_read["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].module.output_bucket.google_storage_bucket_iam_member.write_to_output_bucket
+  to   = google_storage_bucket_iam_member.bulk_output_write["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].google_project_iam_member.grant_sa_event_receiver
+  to   = google_project_iam_member.bulk_event_receiver["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].google_cloud_run_service_iam_member.grant_sa_invoker
+  to   = google_cloud_run_service_iam_member.bulk_invoker["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].google_cloudfunctions2_function.function
+  to   = google_cloudfunctions2_function.bulk["gemini-usage"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[0]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["gemini-usage_0"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[1]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["gemini-usage_1"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[2]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["gemini-usage_2"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[3]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["gemini-usage_3"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[4]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["gemini-usage_4"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].google_secret_manager_secret_iam_member.grant_sa_accessor_on_secret["PSOXY_SALT"]
+  to   = google_secret_manager_secret_iam_member.bulk_accessor["gemini-usage_PSOXY_SALT"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage"].google_secret_manager_secret_iam_member.grant_sa_accessor_on_secret["PSOXY_ENCRYPTION_KEY"]
+  to   = google_secret_manager_secret_iam_member.bulk_accessor["gemini-usage_PSOXY_ENCRYPTION_KEY"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].random_string.bucket_id_part
+  to   = random_string.bulk_bucket_id["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].google_storage_bucket.input_bucket
+  to   = google_storage_bucket.bulk_input["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].module.output_bucket.google_storage_bucket.bucket
+  to   = google_storage_bucket.bulk_sanitized["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].google_service_account.service_account
+  to   = google_service_account.bulk["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].google_storage_bucket_iam_member.access_for_import_bucket
+  to   = google_storage_bucket_iam_member.bulk_input_read["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].module.output_bucket.google_storage_bucket_iam_member.write_to_output_bucket
+  to   = google_storage_bucket_iam_member.bulk_output_write["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].google_project_iam_member.grant_sa_event_receiver
+  to   = google_project_iam_member.bulk_event_receiver["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].google_cloud_run_service_iam_member.grant_sa_invoker
+  to   = google_cloud_run_service_iam_member.bulk_invoker["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].google_cloudfunctions2_function.function
+  to   = google_cloudfunctions2_function.bulk["gemini-usage-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[0]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["gemini-usage-bulk_0"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[1]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["gemini-usage-bulk_1"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[2]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["gemini-usage-bulk_2"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[3]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["gemini-usage-bulk_3"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[4]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["gemini-usage-bulk_4"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].google_secret_manager_secret_iam_member.grant_sa_accessor_on_secret["PSOXY_SALT"]
+  to   = google_secret_manager_secret_iam_member.bulk_accessor["gemini-usage-bulk_PSOXY_SALT"]
+}
+
+moved {
+  from = module.bulk_connector["gemini-usage-bulk"].google_secret_manager_secret_iam_member.grant_sa_accessor_on_secret["PSOXY_ENCRYPTION_KEY"]
+  to   = google_secret_manager_secret_iam_member.bulk_accessor["gemini-usage-bulk_PSOXY_ENCRYPTION_KEY"]
 }
