@@ -1,11 +1,13 @@
 /**
  * An OpenID token for the proxy's developer identity from Amazon Cognito
  * (`GetOpenIdTokenForDeveloperIdentity`, psoxy's AWS workload identity federation), with the real
- * SDK v3 client, imported on first use so other deployments never load it. The pool id
+ * SDK v3 client. This module is imported on first use (workload-identity-federation.ts), so other
+ * deployments never load it; the SDK is imported statically here so that esbuild keeps only the
+ * one command (a dynamic import of the SDK would keep all of it). The pool id
  * (`<region>:<guid>`) names the region; `AWS_ENDPOINT_URL_COGNITO_IDENTITY` (the SDK's convention)
  * may point elsewhere.
  */
-import type { CognitoIdentityClient } from '@aws-sdk/client-cognito-identity';
+import { CognitoIdentityClient, GetOpenIdTokenForDeveloperIdentityCommand } from '@aws-sdk/client-cognito-identity';
 import { TokenEndpointError } from '../../auth/source-auth.ts';
 import { awsErrorName, awsFailureCause } from './error-name.ts';
 
@@ -28,7 +30,6 @@ const ADVICE: Record<string, string> = {
 };
 
 export async function cognitoClient(identityPoolId: string, endpoint: string | undefined, timeoutMs: number): Promise<CognitoIdentityClient> {
-  const { CognitoIdentityClient } = await import('@aws-sdk/client-cognito-identity');
   return new CognitoIdentityClient({
     region: identityPoolId.split(':')[0],
     ...(endpoint ? { endpoint } : {}),
@@ -37,7 +38,6 @@ export async function cognitoClient(identityPoolId: string, endpoint: string | u
 }
 
 export async function cognitoIdentityToken(client: CognitoIdentityClient, id: DeveloperIdentity): Promise<string> {
-  const { GetOpenIdTokenForDeveloperIdentityCommand } = await import('@aws-sdk/client-cognito-identity');
   let token: string | undefined;
   try {
     ({ Token: token } = await client.send(new GetOpenIdTokenForDeveloperIdentityCommand({

@@ -32,7 +32,7 @@ export interface AwsProxyOptions {
   logger?: Logger;
 }
 
-const lazyS3 = async (): Promise<S3Client> => new (await import('@aws-sdk/client-s3')).S3Client({});
+const lazyS3 = async (): Promise<S3Client> => (await import('./s3-get-object.ts')).defaultS3Client();
 
 export function awsConfig(o: AwsProxyOptions): ConfigService {
   const source = o.env.SOURCE;
@@ -44,13 +44,13 @@ export function awsConfig(o: AwsProxyOptions): ConfigService {
   const base = { env: o.env, ...prefixes, defaults: source ? connectorDefaults(source) : {}, resourceStores: resources };
   if (configFromEnvOnly(o.env)) return new ConfigService(base);
   const ssm = new LazyStore('SSM Parameter Store', async () => {
-    const { SsmStore } = await import('./ssm-store.ts');
-    return new SsmStore(o.ssm ?? new (await import('@aws-sdk/client-ssm')).SSMClient({}));
+    const { SsmStore, defaultSsmClient } = await import('./ssm-store.ts');
+    return new SsmStore(o.ssm ?? defaultSsmClient());
   });
   const useSecretsManager = (o.env.SECRETS_STORE ?? '').toUpperCase() === 'AWS_SECRETS_MANAGER';
   const instanceStore = useSecretsManager ? new SplitStore(new LazyStore('Secrets Manager', async () => {
-    const { SecretsManagerStore } = await import('./secrets-manager-store.ts');
-    return new SecretsManagerStore(o.secretsManager ?? new (await import('@aws-sdk/client-secrets-manager')).SecretsManagerClient({}), ssm);
+    const { SecretsManagerStore, defaultSecretsManagerClient } = await import('./secrets-manager-store.ts');
+    return new SecretsManagerStore(o.secretsManager ?? defaultSecretsManagerClient(), ssm);
   }), ssm) : ssm;
   return new ConfigService({ ...base, instanceStore, sharedStore: instanceStore });
 }

@@ -24,7 +24,7 @@ export class S3ResourceStore implements ConfigStore {
 
   async get(name: string): Promise<string | undefined> {
     const where = `s3://${this.bucket}/${this.path}${name}`;
-    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+    const { GetObjectCommand } = await import('./s3-get-object.ts');
     let object;
     try {
       object = await (await this.client()).send(new GetObjectCommand({ Bucket: this.bucket, Key: this.path + name }));

@@ -4,10 +4,15 @@
  * The token lock stays in SSM, as in psoxy.
  */
 import {
-  GetSecretValueCommand, ListSecretVersionIdsCommand, PutSecretValueCommand, type SecretsManagerClient,
+  GetSecretValueCommand, ListSecretVersionIdsCommand, PutSecretValueCommand, SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { TransientConfigError, type WritableConfigStore } from '../../config/store.ts';
 import { awsErrorName, awsFailureCause } from './error-name.ts';
+
+/** A client with the Lambda's credentials (built here so that the SDK is tree-shaken: see `defaultSsmClient`). */
+export function defaultSecretsManagerClient(): SecretsManagerClient {
+  return new SecretsManagerClient({});
+}
 
 export class SecretsManagerStore implements WritableConfigStore {
   readonly description = 'Secrets Manager';

@@ -5,7 +5,7 @@
  */
 import {
   DeleteParameterCommand, GetParameterCommand, GetParameterHistoryCommand, GetParametersCommand, PutParameterCommand,
-  type ParameterHistory, type SSMClient,
+  SSMClient, type ParameterHistory,
 } from '@aws-sdk/client-ssm';
 import { awsErrorName, awsFailureCause } from './error-name.ts';
 import { presentValue, TransientConfigError, type WritableConfigStore } from '../../config/store.ts';
@@ -13,6 +13,16 @@ import { presentValue, TransientConfigError, type WritableConfigStore } from '..
 /** psoxy: a name containing `/` but not starting with it gets a leading `/`. */
 export function ssmName(name: string): string {
   return name.includes('/') && !name.startsWith('/') ? `/${name}` : name;
+}
+
+/**
+ * A client with the Lambda's credentials. Exported here, not imported from the SDK by the caller:
+ * a dynamic `import('@aws-sdk/client-ssm')` would keep every command, error and schema of the SDK
+ * in the bundle (~165 KiB parsed on the cold path), where this static import lets esbuild drop
+ * what the store does not use.
+ */
+export function defaultSsmClient(): SSMClient {
+  return new SSMClient({});
 }
 
 export class SsmStore implements WritableConfigStore {
