@@ -60,7 +60,7 @@ export function differences(psoxy: JsonValue | undefined, ours: JsonValue | unde
  * How our output protects more than psoxy's at one place:
  * - `drops`: ours leaves the value out (psoxy keeps it);
  * - `pseudonymizes`: ours has a token (`t~`, `p~`, or a JSON pseudonym) where psoxy has the value as is;
- * - `empties`: ours has `""` or null where psoxy has a text or other value;
+ * - `empties`: ours has `""` or null where psoxy has a text or other value (null where psoxy has `""`);
  * - `omits-original`: both are JSON pseudonyms, psoxy's with an `original` field (the plain address), ours without it;
  * - `fails-closed`: the whole response fails with ours (nothing is released) where psoxy's rules pass it.
  */
@@ -100,7 +100,7 @@ export function holds(relation: Relation, d: Difference): boolean {
       if (typeof d.psoxy === 'string' && isBlank(d.psoxy)) return d.ours === null; // a blank value pseudonymized is null
       return d.psoxy !== undefined && d.psoxy !== null && (typeof d.psoxy !== 'object' || isJsonNumber(d.psoxy)) && !isToken(d.psoxy) && isToken(d.ours);
     }
-    case 'empties': return d.psoxy !== undefined && d.psoxy !== '' && d.psoxy !== null && (d.ours === '' || d.ours === null);
+    case 'empties': return d.psoxy !== undefined && d.psoxy !== null && (d.ours === null || (d.psoxy !== '' && d.ours === ''));
     case 'fails-closed': return d.at === '(outcome)' && d.psoxy === 'output' && typeof d.ours === 'string' && d.ours.startsWith('error');
     case 'omits-original': {
       // psoxy may have pseudonymized its own pseudonym again (two of its paths reach the value): only `original` counts.
