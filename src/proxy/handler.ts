@@ -26,6 +26,7 @@ import { ConfigurationProblemsError } from './configuration.ts';
 import { RUNTIME_PROPERTIES } from './properties.ts';
 import { callSource, type SourceRequest, type SourceResponse } from './source-call.ts';
 import { respond } from './respond.ts';
+import { fetchClient, nodeHttpClient, type HttpClient } from '../http/client.ts';
 
 /** What a platform adapter knows about the request beyond the fetch `Request`. */
 export interface RequestContext {
@@ -42,7 +43,10 @@ export type ProxyHandler = (request: Request, context?: RequestContext) => Promi
 
 export interface ProxyOptions {
   config: ConfigService;
-  /** Upstream HTTP client (global fetch by default). */
+  /**
+   * Upstream HTTP client for the token exchange (global fetch by default) and, when given, for
+   * source calls too; without it source calls go over node:http / node:https (`nodeHttpClient`).
+   */
   fetch?: typeof fetch;
   logger?: Logger;
   /** Host instance id (AWS_LAMBDA_FUNCTION_NAME / K_SERVICE), trimmed from inbound paths. */
@@ -69,7 +73,8 @@ interface Call {
 interface Proxy {
   config: ConfigService;
   logger: Logger;
-  fetch: typeof fetch;
+  /** How source calls are sent. */
+  client: HttpClient;
   functionName: string | undefined;
   runtime(): Promise<Runtime>;
   /** Once per instance: every runtime setting in one batch, so the IP allowlist is not a round trip of its own. */
@@ -121,7 +126,7 @@ function proxyState(options: ProxyOptions): Proxy {
   return {
     config: options.config,
     logger,
-    fetch: upstreamFetch,
+    client: options.fetch ? fetchClient(options.fetch) : nodeHttpClient,
     functionName: options.functionName,
     concurrency: new ConcurrencyLimit(),
     runtime: () => {
@@ -284,7 +289,7 @@ function withTokenErrors<T>(fn: () => T): T {
 async function sendWithAuth(px: Proxy, rt: Runtime, unsigned: SourceRequest, authCall: AuthCall, call: Call, endpoint: EndpointMatch | null, deadline: AbortSignal): Promise<SourceResponse> {
   const request = rt.auth.body ? withAuthBody(rt.auth.body, unsigned) : unsigned;
   const options = {
-    fetch: px.fetch,
+    client: px.client,
     deadline,
     timeoutMs: rt.timeoutMs,
     maxResponseBytes: rt.limits.maxSourceResponseBytes,

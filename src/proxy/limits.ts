@@ -6,6 +6,7 @@
 import type { ConfigService } from '../config/config-service.ts';
 import { ProxyError } from './errors.ts';
 import { readAtMost } from '../http/read-bounded.ts';
+import type { IncomingAnswer } from '../http/client.ts';
 import { jsonBudgetProblem, MAX_JSON_DEPTH } from '../json/budget.ts';
 
 export interface ProxyLimits {
@@ -89,9 +90,9 @@ export function checkSourceJson(text: string, limits: ProxyLimits): void {
   if (problem !== null) throw new ProxyError(502, 'SOURCE_RESPONSE_TOO_LARGE', `Source response has ${problem} (MAX_SOURCE_JSON_VALUES ${limits.maxSourceJsonValues}): request a smaller page`);
 }
 
-/** The source's body (fetch has already undone Content-Encoding), read no further than the limit. */
-export function readSourceBody(response: Response, limit: number): Promise<Buffer> {
-  return readAtMost(response.body, response.headers, limit, () => sourceTooLarge(limit));
+/** The source's body, Content-Encoding undone, read and decoded no further than the limit. */
+export function readSourceBody(response: IncomingAnswer, limit: number): Promise<Buffer> {
+  return response.read(limit, () => sourceTooLarge(limit));
 }
 
 /**

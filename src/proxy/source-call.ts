@@ -1,7 +1,7 @@
 /**
  * One call to the source with its bounds: the request's deadline over the whole exchange, the body read no
- * further than MAX_SOURCE_RESPONSE_BYTES (as decompressed by fetch, so a gzip bomb stops at the
- * limit), and redirects followed by hand, only within TARGET_HOST's origin and only to a target
+ * further than MAX_SOURCE_RESPONSE_BYTES (as received and as decompressed, so a gzip bomb stops at
+ * the limit), and redirects followed by hand, only within TARGET_HOST's origin and only to a target
  * the same rules endpoint allows.
  */
 import { ProxyError } from './errors.ts';
@@ -9,6 +9,7 @@ import { readSourceBody } from './limits.ts';
 import type { RequestTarget } from './request-target.ts';
 import { splitRawUrl } from '../rules/url.ts';
 import { describeNetworkFailure } from '../http/network-error.ts';
+import type { HttpClient, IncomingAnswer } from '../http/client.ts';
 
 export interface SourceRequest {
   method: string;
@@ -24,7 +25,7 @@ export interface SourceResponse {
 }
 
 export interface SourceCallOptions {
-  fetch: typeof fetch;
+  client: HttpClient;
   /** The request's deadline (REQUEST_TIMEOUT_SECONDS from its arrival), shared by retries and redirects. */
   deadline: AbortSignal;
   timeoutMs: number;
@@ -48,7 +49,7 @@ export async function callSource(request: SourceRequest, options: SourceCallOpti
     if (!options.followRedirects || !REDIRECTS.has(response.status) || location === null) {
       return { status: response.status, headers: response.headers, body: await readBody(response, current.url, options, signal) };
     }
-    await response.body?.cancel().catch(() => undefined);
+    response.discard();
     if (hop >= MAX_REDIRECTS) throw redirectRefused(`more than ${MAX_REDIRECTS} redirects`);
     current = redirectedRequest(current, response.status, location, options);
   }
@@ -78,15 +79,15 @@ function redirectRefused(why: string): ProxyError {
   return new ProxyError(502, 'SOURCE_REDIRECT_REFUSED', 'Source answered with a redirect the proxy will not follow', `source redirect refused: ${why}`);
 }
 
-async function exchange(request: SourceRequest, options: SourceCallOptions, signal: AbortSignal): Promise<Response> {
+async function exchange(request: SourceRequest, options: SourceCallOptions, signal: AbortSignal): Promise<IncomingAnswer> {
   try {
-    return await options.fetch(request.url, { method: request.method, headers: request.headers, body: request.body, redirect: 'manual', signal });
+    return await options.client(request, signal);
   } catch (e) {
-    throw networkError(e, options, request.url);
+    throw networkError(signal.aborted ? signal.reason : e, options, request.url);
   }
 }
 
-async function readBody(response: Response, url: string, options: SourceCallOptions, signal: AbortSignal): Promise<Buffer> {
+async function readBody(response: IncomingAnswer, url: string, options: SourceCallOptions, signal: AbortSignal): Promise<Buffer> {
   try {
     return await readSourceBody(response, options.maxResponseBytes);
   } catch (e) {
@@ -101,7 +102,7 @@ async function readBody(response: Response, url: string, options: SourceCallOpti
  */
 function networkError(e: unknown, options: SourceCallOptions, url: string): ProxyError {
   const failure = describeNetworkFailure(e, url, 'source call');
-  if (failure.code === 'UND_ERR_HEADERS_OVERFLOW') return new ProxyError(502, 'SOURCE_RESPONSE_TOO_LARGE', "Source response headers exceed the HTTP client's limit");
+  if (failure.code === 'UND_ERR_HEADERS_OVERFLOW' || failure.code === 'HPE_HEADER_OVERFLOW') return new ProxyError(502, 'SOURCE_RESPONSE_TOO_LARGE', "Source response headers exceed the HTTP client's limit");
   if (failure.code === 'TimeoutError') {
     return new ProxyError(504, 'SOURCE_API_READ_TIMEOUT', `Source API read timeout: no response received from ${failure.host} within ${options.timeoutMs / 1000} seconds. Consider increasing REQUEST_TIMEOUT_SECONDS or narrowing the request (e.g. a smaller page_size).`, failure.text);
   }
