@@ -37,7 +37,7 @@ export const DELIBERATE: readonly DeliberateDifference[] = [
     reason: 'Dropbox team log: every email and account_id under an event becomes a token, not only the five places psoxy lists; event details vary by type and name other people (dropbox-business/rules.ts)',
   },
   {
-    connectors: /^msft-teams$/, at: /\.members(\[\*\])+\.email$/, ours: 'pseudonymizes',
+    connectors: /^msft-teams(_no-userIds)?$/, at: /\.members(\[\*\])+\.email$/, ours: 'pseudonymizes',
     reason: 'Teams: chat members\' email ($expand=members) is not in psoxy\'s rules, so the address passes (microsoft-365/msft-teams-rules.ts)',
   },
   {
