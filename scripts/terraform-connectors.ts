@@ -2,7 +2,7 @@
  * What the Terraform modules know of each connector, generated from the catalogue so the HCL can
  * never drift from the TypeScript: `infra/terraform/connectors.json` (API connectors: settings, what
  * the admin fills, what the runtime writes; bulk connectors: the ids whose built-in rules the bulk
- * function selects) and each module's `moved-connectors.tf` (psoxy's per-connector addresses → ours;
+ * function selects; both keyed by id and by alias, `source` naming the id) and each module's `moved-connectors.tf` (psoxy's per-connector addresses → ours;
  * `moved` blocks are static in Terraform, so they cannot be written with for_each).
  */
 import { BULK_CONNECTORS, CONNECTORS } from '../src/sources/catalogue/registry.ts';
@@ -12,7 +12,9 @@ import { isSecretName } from '../src/runtimes/aws/split-store.ts';
 
 export interface TerraformConnector {
   name: string;
-  /** Environment of the function (SOURCE is set by the module from the id). */
+  /** The function's SOURCE: our id, whose built-in rules it selects (an alias's is the id it stands for). */
+  source: string;
+  /** Environment of the function (SOURCE is set by the module from `source`). */
   settings: Record<string, string>;
   /** Filled by the administrator. */
   secrets: string[];
@@ -31,18 +33,25 @@ export function writtenBy(settings: Record<string, string>): string[] {
   return [...(shared ? ['ACCESS_TOKEN', 'OAUTH_REFRESH_TOKEN'] : []), ...(rotates ? ['REFRESH_TOKEN'] : [])];
 }
 
-function entry(name: string, defaults: Record<string, string>, secrets: readonly string[]): TerraformConnector {
+function entry(name: string, source: string, defaults: Record<string, string>, secrets: readonly string[]): TerraformConnector {
   const settings = Object.fromEntries(Object.entries(defaults).filter(([k]) => k !== 'SOURCE'));
   const written = writtenBy(settings);
   const all = [...new Set([...secrets, ...written])];
-  return { name, settings, secrets: [...secrets], written, sensitive: all.filter(isSecretName) };
+  return { name, source, settings, secrets: [...secrets], written, sensitive: all.filter(isSecretName) };
 }
 
-/** Every connector the modules deploy, by psoxy id: Zoom, then the catalogue. */
+/**
+ * Every API connector the modules deploy, by psoxy id: Zoom, then the catalogue's, each followed by
+ * its aliases (psoxy's Terraform keys and renamed ids: `slack-discovery-api`, `azure-ad`, …), which
+ * psoxy's state and names are keyed by; an alias deploys the connector it stands for.
+ */
 export function terraformConnectors(): Record<string, TerraformConnector> {
   return Object.fromEntries([
-    ['zoom', entry('Zoom', ZOOM_DEFAULTS, ZOOM_SECRETS)],
-    ...CONNECTORS.map((c) => [c.id, entry(c.name, c.settings, c.secrets)] as const),
+    ['zoom', entry('Zoom', 'zoom', ZOOM_DEFAULTS, ZOOM_SECRETS)],
+    ...CONNECTORS.flatMap((c) => {
+      const spec = entry(c.name, c.id, c.settings, c.secrets);
+      return [c.id, ...(c.aliases ?? [])].map((key) => [key, spec] as const);
+    }),
   ]);
 }
 
@@ -79,8 +88,8 @@ export const storedValues = (c: TerraformConnector) => [...new Set([...c.secrets
 
 export type Move = [from: string, to: string];
 
-/** psoxy's aws-host addresses of one connector → this module's (keys `<id>` and `<id>_<NAME>`). */
-function awsMoves(id: string, c: TerraformConnector): Move[] {
+/** psoxy's aws-host addresses of one connector (its id or alias) → this module's (keys `<id>` and `<id>_<NAME>`). */
+export function awsMoves(id: string, c: TerraformConnector): Move[] {
   const lambda = `module.api_connector["${id}"].module.psoxy_lambda`;
   return [
     ...storedValues(c).map((n): Move => [`module.instance_ssm_parameters["${id}"].aws_ssm_parameter.secret_with_externally_managed_value["${n}"]`, `aws_ssm_parameter.connector["${id}_${n}"]`]),
@@ -96,8 +105,8 @@ function awsMoves(id: string, c: TerraformConnector): Move[] {
   ];
 }
 
-/** psoxy's gcp-host addresses of one connector → this module's. */
-function gcpMoves(id: string, c: TerraformConnector): Move[] {
+/** psoxy's gcp-host addresses of one connector (its id or alias) → this module's. */
+export function gcpMoves(id: string, c: TerraformConnector): Move[] {
   const writable = new Set(c.written);
   return [
     ...storedValues(c).map((n): Move => [`module.secrets["${id}"].google_secret_manager_secret.secret["${n}"]`, `google_secret_manager_secret.connector["${id}_${n}"]`]),
@@ -177,8 +186,9 @@ export function gcpBulkMoves(id: string): Move[] {
 
 /**
  * `moved-connectors.tf` for a module: every API connector but Zoom and every bulk connector but
- * Zoom AI Metrics, whose psoxy addresses are moved in `moved.tf` to this module's previous
- * single-connector addresses and chained from there (a destination can have only one `moved` source).
+ * Zoom AI Metrics, under their ids and aliases (psoxy's state is keyed by whichever it deployed).
+ * Zoom and Zoom AI Metrics are in `moved.tf`: their psoxy addresses move to this module's previous
+ * single-connector addresses and chain from there (a destination can have only one `moved` source).
  */
 export function movedConnectorsTf(cloud: 'aws' | 'gcp'): string {
   const moves = cloud === 'aws' ? awsMoves : gcpMoves;
@@ -187,7 +197,7 @@ export function movedConnectorsTf(cloud: 'aws' | 'gcp'): string {
     ...Object.entries(terraformConnectors()).filter(([id]) => id !== 'zoom').flatMap(([id, c]) => moves(id, c)),
     ...Object.keys(terraformBulkConnectors()).filter((id) => id !== 'zoom-ai-metrics').flatMap(bulkMoves),
   ].map(([from, to]) => `moved {\n  from = ${from}\n  to   = ${to}\n}\n`);
-  return `# Generated by \`npm run docs\` (scripts/terraform-connectors.ts) from the connector catalogue; do not edit.\n# psoxy's per-connector addresses → this module's, for every API connector but Zoom and every bulk\n# connector but Zoom AI Metrics (moved.tf).\n\n${blocks.join('\n')}`;
+  return `# Generated by \`npm run docs\` (scripts/terraform-connectors.ts) from the connector catalogue; do not edit.\n# psoxy's per-connector addresses → this module's, for every API connector but Zoom and every bulk\n# connector but Zoom AI Metrics (moved.tf), each under its id and under each of its aliases.\n\n${blocks.join('\n')}`;
 }
 
 /** Generated files by path, relative to the repository root. */

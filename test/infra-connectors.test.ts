@@ -11,7 +11,7 @@ import { loadBulkRules } from '../src/bulk/rules.ts';
 import { rulesForObject } from '../src/bulk/multi.ts';
 import { block, forEachValue, loadModule, movedMap, movedTo, policyStatements, type EachInstance } from './helpers/hcl-module.ts';
 
-/** A bulk connector's other names (psoxy's Terraform keys), where the catalogue gives them. */
+/** A connector's other names (psoxy's Terraform keys and renamed ids), where the catalogue gives them. */
 const aliases = (c: object): readonly string[] => (c as { aliases?: readonly string[] }).aliases ?? [];
 const isAlias = (name: string) => BULK_CONNECTORS.some((c) => aliases(c).includes(name));
 
@@ -22,7 +22,7 @@ test('the checked-in connectors.json and moved-connectors.tf are what the catalo
   for (const [path, text] of Object.entries(terraformFiles())) {
     assert.equal(readFileSync(new URL(`../${path}`, import.meta.url), 'utf8'), text, `${path} is stale: run npm run docs`);
   }
-  assert.deepEqual(Object.keys(terraformConnectors()), ['zoom', ...CONNECTORS.map((c) => c.id)], 'Zoom and every catalogue connector');
+  assert.deepEqual(Object.keys(terraformConnectors()), ['zoom', ...CONNECTORS.flatMap((c) => [c.id, ...aliases(c)])], 'Zoom and every catalogue connector, with its aliases');
   const spec = JSON.parse(readFileSync(new URL('../infra/terraform/connectors.json', import.meta.url), 'utf8')) as { bulk_connectors: Record<string, unknown> };
   assert.deepEqual(Object.keys(spec.bulk_connectors), ['zoom-ai-metrics', ...BULK_CONNECTORS.flatMap((c) => [c.id, ...aliases(c)])], 'Zoom AI Metrics and every catalogue bulk connector, with its aliases');
 });
@@ -78,12 +78,18 @@ test('an unknown id in enabled_connectors fails the plan, naming it; ids from th
   }
 });
 
-/** A connector's for_each instance on AWS with psoxy's defaults (SSM store). */
-function awsInstance(id: string): EachInstance {
+/** psoxy's SSM namespace of a key with the default names: `PSOXY_SLACK_DISCOVERY_API_`. */
+const awsPrefix = (key: string) => `PSOXY_${key.toUpperCase().replaceAll('-', '_')}_`;
+
+/** A connector's for_each instance on AWS with psoxy's defaults (SSM store), deployed beside `deployed` (`local.nested_prefixes`). */
+function awsInstance(id: string, deployed: readonly string[] = []): EachInstance {
   const c = terraformConnectors()[id];
   return {
-    key: id, value: { prefix: `PSOXY_${id.toUpperCase().replaceAll('-', '_')}_`, function_name: `psoxy-${id}` },
-    lists: { 'each.value.ssm_written': c.written, 'each.value.sm_written': [], 'local.ssm_write_names[each.key]': c.written.flatMap((n) => n === 'OAUTH_REFRESH_TOKEN' ? [n, `${n}_lock`] : [n]) },
+    key: id, value: { prefix: awsPrefix(id), function_name: `psoxy-${id}` },
+    lists: {
+      'each.value.ssm_written': c.written, 'each.value.sm_written': [], 'local.ssm_write_names[each.key]': c.written.flatMap((n) => n === 'OAUTH_REFRESH_TOKEN' ? [n, `${n}_lock`] : [n]),
+      'each.value.nested_prefixes': deployed.filter((o) => o !== id && awsPrefix(o).startsWith(awsPrefix(id))).map(awsPrefix),
+    },
   };
 }
 
@@ -96,7 +102,7 @@ test('AWS, for ["zoom", "gcal", "msft-teams"]: psoxy-<id> with its own role; eac
     const out: Record<string, string[]> = {};
     for (const s of policyStatements(doc)) {
       const on = s.when === undefined || (/length\((each\.value\.\w+)\)/.test(s.when) ? each.lists[/length\((each\.value\.\w+)\)/.exec(s.when)![1]].length > 0 : !s.when.includes('use_secrets_manager'));
-      if (!on) continue;
+      if (!on || (s as { effect?: string }).effect === 'Deny') continue;
       const resources = (typeof s.resources === 'string' ? [s.resources] : s.resources).flatMap((r) => forEachValue(r, each)).map((r) => String(r).replace('${local.ssm_arn_path}', ''));
       for (const a of s.actions) out[a] = [...(out[a] ?? []), ...resources];
     }
@@ -119,7 +125,7 @@ test('AWS, for ["zoom", "gcal", "msft-teams"]: psoxy-<id> with its own role; eac
   assert.equal(block<{ role: string }>(m, 'resource', 'aws_iam_role_policy_attachment', 'attach_policy').role, '${aws_iam_role.iam_for_lambda[each.key].name}', "each function's policy on its own role");
   const env = JSON.stringify(block(m, 'resource', 'aws_lambda_function', 'instance'));
   assert.match(env, /merge\(local\.common_env, each\.value\.settings, \{/, "the catalogue's settings in the environment");
-  assert.match(env, /SOURCE += each\.key/);
+  assert.match(env, /SOURCE += each\.value\.source/, "the catalogue's source: the id, or the id an alias stands for");
   assert.match(env, /try\(var\.connector_settings\[each\.key\], \{\}\),\\n +\)/, "the deployment's overrides last");
 });
 

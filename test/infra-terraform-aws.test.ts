@@ -37,31 +37,46 @@ const resolve = resolver({
 /** Which optional statements a deployment has on: Secrets Manager mode, a customer KMS key. */
 interface Mode { secretsManager?: boolean; kms?: boolean }
 
-const spec = JSON.parse(readFileSync(new URL('../infra/terraform/connectors.json', import.meta.url), 'utf8')) as { connectors: Record<string, { name: string; written: string[]; sensitive: string[] }>; bulk_connectors: Record<string, { name: string; example_object: string }> };
+const spec = JSON.parse(readFileSync(new URL('../infra/terraform/connectors.json', import.meta.url), 'utf8')) as { connectors: Record<string, { name: string; source: string; settings: Record<string, string>; secrets: string[]; written: string[]; sensitive: string[] }>; bulk_connectors: Record<string, { name: string; source: string; example_object: string }> };
 const catalogue = spec.connectors;
 const catalogueBulk = spec.bulk_connectors;
 
-/** One connector's for_each instance with psoxy's defaults, as `local.connectors` and `local.ssm_write_names` give it. */
-export function awsConnector(id: string, mode: Mode = {}): EachInstance {
+/** psoxy's SSM namespace of a key with the default names: `PSOXY_SLACK_DISCOVERY_API_`. */
+const awsPrefix = (key: string) => `PSOXY_${key.toUpperCase().replaceAll('-', '_')}_`;
+
+/** What `local.nested_prefixes` gives `key` when `deployed` (API and bulk keys) are deployed: the namespaces inside its own. */
+export const nestedPrefixes = (key: string, deployed: readonly string[] = []) =>
+  deployed.filter((o) => o !== key && awsPrefix(o).startsWith(awsPrefix(key))).map(awsPrefix);
+
+/**
+ * One connector's for_each instance with psoxy's defaults, as `local.connectors` and
+ * `local.ssm_write_names` give it, deployed beside `deployed` (for its nested namespaces).
+ */
+export function awsConnector(id: string, mode: Mode = {}, deployed: readonly string[] = []): EachInstance {
   const c = catalogue[id];
   const inSm = (n: string) => !!mode.secretsManager && c.sensitive.includes(n);
   const ssmWritten = c.written.filter((n) => !inSm(n));
   return {
     key: id,
-    value: { prefix: `PSOXY_${id.toUpperCase().replaceAll('-', '_')}_`, function_name: `psoxy-${id}`, name: c.name },
+    value: { prefix: awsPrefix(id), function_name: `psoxy-${id}`, name: c.name, source: c.source },
     lists: {
       'each.value.ssm_written': ssmWritten, 'each.value.sm_written': c.written.filter(inSm),
       'local.ssm_write_names[each.key]': ssmWritten.flatMap((n) => n === 'OAUTH_REFRESH_TOKEN' ? [n, `${n}_lock`] : [n]),
+      'each.value.nested_prefixes': nestedPrefixes(id, deployed),
     },
   };
 }
 
+/** Whether a dynamic statement is on: every list it measures is non-empty, and the store and KMS key it needs are in use. */
 const on = (s: PolicyStatement, mode: Mode, each?: EachInstance) => {
   if (s.when === undefined) return true;
-  const list = /length\((each\.value\.\w+)\) == 0/.exec(s.when)?.[1];
-  if (list !== undefined) return each!.lists[list].length > 0;
-  return s.when.includes('use_secrets_manager') ? !!mode.secretsManager : s.when.includes('kms_key') ? !!mode.kms : true;
+  const lists = [...s.when.matchAll(/length\((each\.value\.\w+)\)/g)].map((x) => x[1]);
+  return lists.every((l) => each!.lists[l].length > 0)
+    && (!s.when.includes('use_secrets_manager') || !!mode.secretsManager)
+    && (!s.when.includes('kms_key') || !!mode.kms);
 };
+
+const denies = (s: PolicyStatement) => (s as { effect?: string }).effect === 'Deny';
 
 /** ARNs as the fakes name things: SSM parameter and secret names, S3 `bucket/key` prefixes. */
 const fakeName = (arn: string) => resolve(arn).replace('${local.secret_arn}:', '').replace('${var.aws_secrets_manager_path}', '')
@@ -71,9 +86,9 @@ const fakeName = (arn: string) => resolve(arn).replace('${local.secret_arn}:', '
  * The action → resources grant of one function's policy: its own document, the shared reads, and its
  * remote-resource statement (artifacts bucket `artifacts`, its folder `resourcePath`).
  */
-function grantedPolicy(m: HclModule, doc: string, mode: Mode, resourcePath?: string, each?: EachInstance): Record<string, string[]> {
-  const statements = [doc, 'shared_config_read'].flatMap((d) => policyStatements(block(m, 'data', 'aws_iam_policy_document', d)));
-  if (resourcePath !== undefined) {
+function grantedPolicy(m: HclModule, doc: string, mode: Mode, resourcePath?: string, each?: EachInstance, effect: 'Allow' | 'Deny' = 'Allow'): Record<string, string[]> {
+  const statements = [doc, 'shared_config_read'].flatMap((d) => policyStatements(block(m, 'data', 'aws_iam_policy_document', d))).filter((s) => denies(s) === (effect === 'Deny'));
+  if (resourcePath !== undefined && effect === 'Allow') {
     for (const st of policyStatements(block(m, 'data', 'aws_iam_policy_document', 'remote_resource_read'))) {
       statements.push({ ...st, resources: (st.resources as string[]).map((r) => r.replace('${var.artifacts_bucket_name}', 'artifacts').replace('${each.value}', resourcePath)) });
     }
@@ -294,9 +309,9 @@ test("remote resources: REMOTE_RESOURCE_BUCKET and psoxy's INSTANCE_RESOURCE_PAT
   }
 });
 
-/** A bulk connector's for_each instance with psoxy's defaults, as `local.bulk` gives it. */
-function awsBulk(id: string): EachInstance {
-  return { key: id, value: { function_name: `psoxy-${id}`, prefix: `PSOXY_${id.toUpperCase().replaceAll('-', '_')}_`, source: id }, lists: {} };
+/** A bulk connector's for_each instance with psoxy's defaults, as `local.bulk` gives it, deployed beside `deployed`. */
+function awsBulk(id: string, deployed: readonly string[] = []): EachInstance {
+  return { key: id, value: { function_name: `psoxy-${id}`, prefix: awsPrefix(id), source: catalogueBulk[id]?.source ?? id }, lists: { 'each.value.nested_prefixes': nestedPrefixes(id, deployed) } };
 }
 
 /** An expression of a for_each = local.bulk resource for one connector: its own instances' references keyed by its id. */

@@ -29,6 +29,8 @@ locals {
     source    = try(local.bulk_catalogue[id].source, local.bulk_catalogue[local.bulk_kinds[id]].source, local.bulk_kinds[id])
     rules     = local.bulk_rules[id]
     memory_mb = coalesce(try(var.custom_bulk_connector_arguments[id].memory_size_mb, null), try(var.bulk_connectors[id].memory_size_mb, null), 1024)
+    # Other deployed keys' namespaces inside this one's (main.tf).
+    nested_prefixes = local.nested_prefixes[id]
   } }
   # A connector with neither rules nor built-in ones would fail on every file: the plan fails first.
   bulk_without_rules = [for id, b in local.bulk : id if b.rules == null && !contains(keys(local.bulk_catalogue), b.source)]
@@ -142,7 +144,8 @@ resource "aws_iam_role_policy_attachment" "bulk_basic" {
 }
 
 # Config as the API function reads it, read-only: its own namespace (RULES, settings), the shared
-# salt and key, any customer KMS key, its remote-resource folder.
+# salt and key, any customer KMS key, its remote-resource folder. Another deployed key's namespace
+# that extends its own (PSOXY_GEMINI_USAGE_BULK_* inside PSOXY_GEMINI_USAGE_*) is denied.
 data "aws_iam_policy_document" "bulk_resource_access" {
   for_each                = local.bulk
   source_policy_documents = concat([data.aws_iam_policy_document.shared_config_read.json], [for k, d in data.aws_iam_policy_document.remote_resource_read : d.json if k == each.key])
@@ -150,6 +153,15 @@ data "aws_iam_policy_document" "bulk_resource_access" {
     sid       = "ReadInstanceSSMParameters"
     actions   = ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"]
     resources = ["${local.ssm_arn_path}${each.value.prefix}*"]
+  }
+  dynamic "statement" {
+    for_each = length(each.value.nested_prefixes) == 0 ? [] : [1]
+    content {
+      sid       = "DenyNestedInstancesSSMParameters"
+      effect    = "Deny"
+      actions   = ["ssm:GetParameter", "ssm:GetParameters", "ssm:GetParametersByPath"]
+      resources = [for p in each.value.nested_prefixes : "${local.ssm_arn_path}${p}*"]
+    }
   }
 }
 
