@@ -75,3 +75,42 @@ test('access token: from the metadata server with Metadata-Flavor, one request f
     await server.close();
   }
 });
+
+test('Secret Manager REST over node:http (the default transport): values, absent, denied, and a 503 as a transient error naming the secret', async () => {
+  const fake = new FakeSecretManager();
+  const { host, port } = await fake.start();
+  try {
+    const names = Array.from({ length: 35 }, (_, i) => `S${i}`);
+    for (const n of names) fake.set(n, `value of ${n} ✓`);
+    fake.set('REFUSED', 'secret');
+    fake.grant('REFUSED', 'viewer');
+    const store = new SecretManagerStore(new SecretManagerRest({ endpoint: `http://${host}:${port}`, accessToken: async () => 'tok' }), 'p');
+    const values = await store.getMany([...names, 'MISSING', 'REFUSED']);
+    for (const n of names) assert.equal(values.get(n), `value of ${n} ✓`);
+    assert.deepEqual([values.get('MISSING'), values.get('REFUSED')], [undefined, undefined]);
+    assert.equal(store.problemWith('REFUSED'), 'denied');
+    fake.failNext(1);
+    await assert.rejects(() => store.get('S1'), (e) => e instanceof TransientConfigError && /reading S1 failed: unavailable \(code 503\)/.test(e.message));
+    assert.equal(await store.get('S1'), 'value of S1 ✓');
+  } finally {
+    await fake.stop();
+  }
+});
+
+test('httpExchange: an answer past its byte limit and one past its deadline fail; a 200 that is not JSON is a transient store error, not an absent value', async () => {
+  const { httpExchange } = await import('../src/runtimes/gcp/http-exchange.ts');
+  const server = await listen((req, res) => {
+    if (req.url === '/slow') return void setTimeout(() => res.end('late'), 2_000).unref();
+    res.end('x'.repeat(10_000));
+  });
+  try {
+    const ok = await httpExchange(`${server.url}/`, { method: 'GET', headers: {}, timeoutMs: 5_000, maxBytes: 20_000 });
+    assert.deepEqual([ok.status, ok.text.length], [200, 10_000]);
+    await assert.rejects(httpExchange(`${server.url}/`, { method: 'GET', headers: {}, timeoutMs: 5_000, maxBytes: 1_000 }), /longer than 1000 bytes/);
+    await assert.rejects(httpExchange(`${server.url}/slow`, { method: 'GET', headers: {}, timeoutMs: 100, maxBytes: 1_000 }), /timed out after 100 ms/);
+    const store = new SecretManagerStore(new SecretManagerRest({ endpoint: `${server.url}/not-secret-manager`, accessToken: async () => 'tok' }), 'p');
+    await assert.rejects(() => store.get('NOT_JSON'), (e) => e instanceof TransientConfigError && /reading NOT_JSON failed: unavailable \(code 503\)/.test(e.message));
+  } finally {
+    await server.close();
+  }
+});

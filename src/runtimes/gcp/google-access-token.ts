@@ -6,32 +6,44 @@
  * loaded only then: its import alone costs ~60 ms of a cold start.
  */
 import { SecretManagerApiError } from './secret-manager-rest.ts';
+import { httpExchange } from './http-exchange.ts';
 import { DEFAULT_METADATA_HOST } from './metadata-identity-token.ts';
 
 const EARLY_MS = 60_000;
 
 export interface GoogleAccessTokenOptions {
   env: Record<string, string | undefined>;
+  /** Default: node:http (see http-exchange.ts). */
   fetch?: typeof fetch;
   now?: () => number;
 }
 
 export function googleAccessToken(o: GoogleAccessTokenOptions): () => Promise<string> {
   const now = o.now ?? Date.now;
-  const doFetch = o.fetch ?? fetch;
+  const f = o.fetch;
+  const get = async (url: string, headers: Record<string, string>) => {
+    if (!f) return httpExchange(url, { method: 'GET', headers, timeoutMs: 3_000, maxBytes: 64 * 1024 });
+    const res = await f(url, { headers, signal: AbortSignal.timeout(3_000) });
+    return { status: res.status, text: await res.text() };
+  };
   const host = o.env.GCE_METADATA_HOST ?? DEFAULT_METADATA_HOST;
   let cached: { token: string; until: number } | null = null;
   let pending: Promise<string> | null = null;
 
   async function fromMetadata(): Promise<{ token: string; until: number } | null> {
-    let res: Response;
+    let res: { status: number; text: string };
     try {
-      res = await doFetch(`http://${host}/computeMetadata/v1/instance/service-accounts/default/token`, { headers: { 'Metadata-Flavor': 'Google' }, signal: AbortSignal.timeout(3_000) });
+      res = await get(`http://${host}/computeMetadata/v1/instance/service-accounts/default/token`, { 'Metadata-Flavor': 'Google' });
     } catch {
       return null; // no metadata server: not on GCP
     }
-    if (!res.ok) throw new SecretManagerApiError(503, `no access token from the GCP metadata server ${host}: HTTP ${res.status}`);
-    const t = (await res.json()) as { access_token?: string; expires_in?: number };
+    if (res.status < 200 || res.status > 299) throw new SecretManagerApiError(503, `no access token from the GCP metadata server ${host}: HTTP ${res.status}`);
+    let t: { access_token?: string; expires_in?: number };
+    try {
+      t = JSON.parse(res.text) as typeof t;
+    } catch {
+      throw new SecretManagerApiError(503, `no access token from the GCP metadata server ${host}: the answer is not JSON`);
+    }
     if (!t.access_token) throw new SecretManagerApiError(503, `no access token from the GCP metadata server ${host}: the answer has none`);
     return { token: t.access_token, until: now() + (t.expires_in ?? 0) * 1000 - EARLY_MS };
   }

@@ -1,13 +1,17 @@
 /**
- * Secret Manager's v1 REST API over `fetch`: the few calls SecretManagerStore makes, without
+ * Secret Manager's v1 REST API over node:http(s) (`httpExchange`; `fetch` when one is given): the few calls SecretManagerStore makes, without
  * `@google-cloud/secret-manager`, whose import alone (~210 ms: gax, its protos) was most of a GCP
  * cold start. Failures carry the HTTP status as `code`, as the library's REST transport did; a
  * request that got no answer (network, timeout) is 503, so the store reports it as transient.
  */
+import { httpExchange, type HttpAnswer } from './http-exchange.ts';
+
 export const SECRET_MANAGER_ENDPOINT = 'https://secretmanager.googleapis.com';
 
 /** Longer than any answer Secret Manager gives; a hung connection becomes a transient error. */
 const TIMEOUT_MS = 20_000;
+/** A secret is at most 64 KiB (base64 in JSON: ~88 KiB); a version list page is smaller. */
+const MAX_ANSWER_BYTES = 1024 * 1024;
 
 export class SecretManagerApiError extends Error {
   readonly code: number;
@@ -22,38 +26,48 @@ export interface SecretManagerRestOptions {
   accessToken: () => Promise<string>;
   /** Default: Google's endpoint; tests point it at the fake. */
   endpoint?: string;
+  /** Default: node:http(s), cheaper per request than `fetch` (a cold start makes ~30). */
   fetch?: typeof fetch;
 }
 
 export class SecretManagerRest {
   private readonly accessToken: () => Promise<string>;
   private readonly endpoint: string;
-  private readonly fetch: typeof fetch;
+  private readonly exchange: (url: string, method: string, headers: Record<string, string>, body?: string) => Promise<HttpAnswer>;
 
   constructor(o: SecretManagerRestOptions) {
     this.accessToken = o.accessToken;
     this.endpoint = o.endpoint ?? SECRET_MANAGER_ENDPOINT;
-    this.fetch = o.fetch ?? fetch;
+    const f = o.fetch;
+    this.exchange = f
+      ? async (url, method, headers, body) => {
+        const res = await f(url, { method, headers, body, signal: AbortSignal.timeout(TIMEOUT_MS) });
+        return { status: res.status, text: await res.text() };
+      }
+      : (url, method, headers, body) => httpExchange(url, { method, headers, body, timeoutMs: TIMEOUT_MS, maxBytes: MAX_ANSWER_BYTES });
   }
 
   /** `path` is a resource name with its verb and query (`projects/p/secrets/s/versions/latest:access`). */
   async call<T>(method: 'GET' | 'POST' | 'PATCH', path: string, body?: unknown): Promise<T> {
     const url = `${this.endpoint}/v1/${path}`;
-    let res: Response;
-    let text: string;
+    let res: HttpAnswer;
     try {
       const headers: Record<string, string> = { Authorization: `Bearer ${await this.accessToken()}` };
       if (body !== undefined) headers['Content-Type'] = 'application/json';
-      res = await this.fetch(url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) });
-      text = await res.text();
+      res = await this.exchange(url, method, headers, body === undefined ? undefined : JSON.stringify(body));
     } catch (e) {
       if (e instanceof SecretManagerApiError) throw e;
       throw new SecretManagerApiError(503, `${method} ${url}: no answer (${(e as Error).message})`);
     }
-    if (!res.ok) {
-      const message = (() => { try { return (JSON.parse(text) as { error?: { message?: string } }).error?.message; } catch { return undefined; } })();
+    if (res.status < 200 || res.status > 299) {
+      const message = (() => { try { return (JSON.parse(res.text) as { error?: { message?: string } }).error?.message; } catch { return undefined; } })();
       throw new SecretManagerApiError(res.status, `${method} ${url}: HTTP ${res.status}${message ? `: ${message}` : ''}`);
     }
-    return JSON.parse(text) as T;
+    try {
+      return JSON.parse(res.text) as T;
+    } catch {
+      // Not Secret Manager answering (a proxy's page?): a failure to read, never an absent value.
+      throw new SecretManagerApiError(503, `${method} ${url}: HTTP ${res.status} with an answer that is not JSON`);
+    }
   }
 }
