@@ -10,8 +10,14 @@ import { loadBulkRules } from '../src/bulk/rules.ts';
 import { sanitizeStream } from '../src/bulk/process.ts';
 import { Sanitizer } from '../src/sanitizer/sanitizer.ts';
 import { Pseudonymizer } from '../src/pseudonym/pseudonymizer.ts';
-import { builtInBulkRulesYaml, builtInRulesYaml } from '../src/sources/index.ts';
+import { builtInBulkRulesYaml, builtInRulesYaml, connectorDefaults } from '../src/sources/index.ts';
 import { GITLAB_MANAGED } from '../src/sources/gitlab/index.ts';
+import { GLEAN } from '../src/sources/glean/index.ts';
+import { SourceSimulator } from '../src/sources/catalogue/simulator.ts';
+import { ConfigService } from '../src/config/config-service.ts';
+import { MemoryStore } from '../src/config/store.ts';
+import { memoryLogger } from '../src/logging/logger.ts';
+import { createProxyHandler } from '../src/proxy/handler.ts';
 import { withConnectorProxy } from './helpers/catalogue-proxy.ts';
 
 const pseudonymizer = () => new Pseudonymizer({ salt: 'salt', encryptionKey: 'secret' });
@@ -79,4 +85,23 @@ test('gitlab-managed: the instance\'s users come out as tokens, and a user\'s em
     assert.ok((JSON.parse(emails.text) as { email: string }[]).every((e) => e.email.startsWith('t~')));
     assert.equal((await get('/api/v4/version')).status, 200);
   });
+});
+
+test('glean: the X-Glean-ActAs header Worklytics sends reaches Glean (a global token acts as that user), other headers do not', async () => {
+  const sim = new SourceSimulator(GLEAN, { seed: 4, people: 3 });
+  await sim.start();
+  try {
+    const config = new ConfigService({
+      env: { PSOXY_SALT: 'salt', PSOXY_ENCRYPTION_KEY: 'secret', ...sim.settings() },
+      instancePrefix: 'PSOXY_GLEAN_', instanceStore: new MemoryStore(), defaults: { ...connectorDefaults('glean') },
+    });
+    const proxy = createProxyHandler({ config, logger: memoryLogger() });
+    const e = GLEAN.examples[0];
+    const res = await proxy(new Request('https://x/', { method: 'POST', body: JSON.stringify(e.body), headers: { 'Content-Type': 'application/json', 'X-Glean-ActAs': 'admin@example-corp.com', 'X-Other': 'no' } }), { rawUrl: e.path, https: true });
+    assert.equal(res.status, 200, await res.text());
+    assert.equal(sim.calls.at(-1)!.headers['x-glean-actas'], 'admin@example-corp.com');
+    assert.equal(sim.calls.at(-1)!.headers['x-other'], undefined);
+  } finally {
+    await sim.stop();
+  }
 });

@@ -16,6 +16,8 @@ export interface SimulatedCall {
   authorized: boolean;
   /** The request body as received ('' for none). */
   body: string;
+  /** The request headers as received (lower-case names), e.g. to see what the proxy forwarded. */
+  headers: Record<string, string | string[] | undefined>;
 }
 
 /** Windsurf-style APIs take their key as `service_key` in a JSON body rather than in a header. */
@@ -56,7 +58,7 @@ export class SourceSimulator {
         const path = new URL(req.url ?? '/', 'http://x').pathname;
         const requestBody = Buffer.concat(chunks).toString('utf8');
         const authorized = Boolean(req.headers.authorization || req.headers['x-api-key'] || hasServiceKey(requestBody));
-        this.calls.push({ method: req.method ?? 'GET', path, authorized, body: requestBody });
+        this.calls.push({ method: req.method ?? 'GET', path, authorized, body: requestBody, headers: { ...req.headers } });
         const body = this.responses.get(`${req.method} ${path}`);
         const send = (status: number, text: string) => { res.writeHead(status, { 'Content-Type': 'application/json' }); res.end(text); };
         if (!authorized) return send(401, '{"error":"unauthorized"}');
