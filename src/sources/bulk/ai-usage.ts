@@ -1,6 +1,7 @@
 /**
  * psoxy's custom bulk connectors for per-event AI-assistant usage exports: `claude-code-bulk`
- * (Anthropic Claude Code) and `sales-for-copilot` (Salesforce). Both files share one layout
+ * (Anthropic Claude Code), `sales-for-copilot` (Salesforce) and `copilot-for-sales` (Microsoft
+ * Copilot for Sales). The files share one layout
  * (`userEmail`, epoch-ms `timestamp`, tool, model, token counts, event type) and psoxy's record rules:
  * `format: AUTO` (CSV by the key or content type, NDJSON or JSON too) and `userEmail` pseudonymized
  * to a `t~` token. Nothing else in the layout names a person, so the rules add nothing.
@@ -40,6 +41,12 @@ export const AI_USAGE_BULK_CONNECTORS: readonly BulkConnector[] = [
     id: 'sales-for-copilot', name: 'Salesforce Sales for Copilot usage export', family: 'salesforce',
     input: input('Sales for Copilot usage'), sanitizes: SANITIZES, rules: RULES,
     examples: [{ objectPath: 'sales-for-copilot-2026-01-05.csv', generate: usageFile('copilot', ['gpt-4o', 'gpt-4o-mini'], ['', 'email_draft', 'meeting_summary']) }],
+    conformance: [],
+  },
+  {
+    id: 'copilot-for-sales', name: 'Microsoft Copilot for Sales usage export', family: 'microsoft-365',
+    input: input('Microsoft Copilot for Sales usage'), sanitizes: SANITIZES, rules: RULES,
+    examples: [{ objectPath: 'copilot-for-sales-20260105T000000Z.csv', generate: usageFile('copilot', ['gpt-4o', 'gpt-4.1'], ['', 'email_draft', 'crm_update']) }],
     conformance: [],
   },
 ];
