@@ -93,6 +93,8 @@ export const GITLAB_CLOUD: Connector = {
   sanitizes: 'User ids, usernames and emails (of authors, assignees, reviewers, mergers, closers, note authors and group members), commit author and committer emails, project creators, SAML identities and audit event authors and user targets become tokens; audit IPs are hashed; branch names become reversible tokens; names, titles, descriptions, labels, commit messages, note bodies, group and project names and paths, and profile URLs do not come out.',
   rules: { '': GITLAB_CLOUD_RULES_YAML },
   conformance: {},
+  // psoxy's earlier name for its GitLab.com connector.
+  aliases: ['gitlabcom'],
   examples: [
     { name: 'List groups', path: '/api/v4/groups?per_page=20', response: (org) => [{ id: GROUP, name: personalText(org, `${person(org, 0).lastName} payroll team`), path: 'payroll',
       full_path: 'acme/payroll', description: personalText(org, `Run by ${person(org, 0).displayName}`), visibility: 'private', parent_id: null, created_at: org.isoTime() }] },
@@ -164,6 +166,8 @@ export const GITLAB_MANAGED: Connector = {
   sanitizes: GITLAB_CLOUD.sanitizes + ' The instance\'s users: ids (reversible, so a user\'s emails can be asked for), usernames and emails become tokens; names, bios, job titles, sign-in IPs, identities and links do not come out; each user\'s email addresses become tokens.',
   rules: { '': GITLAB_MANAGED_RULES_YAML },
   conformance: {},
+  // psoxy's earlier name for its self-managed GitLab connector.
+  aliases: ['gitlab-instance'],
   examples: [
     ...GITLAB_CLOUD.examples.map((e) => ({ ...e, response: (org: FakeOrg) => JSON.parse(JSON.stringify(e.response(org)).replaceAll('https://gitlab.com/', 'https://gitlab.acme.example/')) as unknown })),
     { name: 'Version', path: '/api/v4/version', response: () => ({ version: '18.4.1-ee', revision: 'a1b2c3d4e5f', kas: { enabled: true, externalUrl: null, version: '18.4.1' }, enterprise: true }) },
