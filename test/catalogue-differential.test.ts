@@ -54,6 +54,41 @@ for (const pair of PAIRS) {
   });
 }
 
+/**
+ * URLs our rules allow though psoxy's block: none, but for these (our rules are one generator for
+ * both Teams variants; Graph's meeting and report ids are base64 and may end in `=`, which psoxy's
+ * `_no-userIds` pattern refuses). The response of such a call is sanitized like any other.
+ */
+const LOOSER_URLS: readonly { connectors: RegExp; url: RegExp; reason: string }[] = [
+  { connectors: /^msft-teams_no-userIds$/, url: /\/onlineMeetings\/[^/?]+\/attendanceReports(\/[^/?]+)?(\?|$)/, reason: 'meeting and report ids: any segment, as in the default variant' },
+];
+
+/** A call and variations of it: no query, an unknown parameter, one more segment, other methods, each segment an email. */
+function urlVariants(method: string, url: string): [string, string][] {
+  const [path, query] = url.split('?', 2);
+  const q = query === undefined ? '' : `?${query}`;
+  const out: [string, string][] = [[method, url], [method, path], [method, `${path}?foo=bar`], [method, `${path}/extra${q}`], ['POST', url], ['DELETE', url], ['PUT', url]];
+  const segments = path.split('/');
+  for (let i = 1; i < segments.length; i++) out.push([method, [...segments.slice(0, i), 'alice@acme.com', ...segments.slice(i + 1)].join('/') + q]);
+  return out;
+}
+
+for (const pair of PAIRS) {
+  test(`${pair.id}: no call psoxy's ${pair.name} rules block is allowed by ours (calls and variations of them)`, { skip }, () => {
+    const { psoxy, ours } = sanitizers(pair);
+    const looser: string[] = [];
+    const urls = new Set(corpus(pair).map((c) => `${c.method} ${c.url.replace(/^https?:\/\/[^/]+/, '')}`));
+    for (const call of urls) {
+      const [method, url] = [call.slice(0, call.indexOf(' ')), call.slice(call.indexOf(' ') + 1)];
+      for (const [m, u] of urlVariants(method, url)) {
+        if (psoxy.isAllowed(m, u) || !ours.isAllowed(m, u)) continue;
+        if (!LOOSER_URLS.some((x) => x.connectors.test(pair.id) && x.url.test(u))) looser.push(`${m} ${u}`);
+      }
+    }
+    assert.deepEqual(looser, []);
+  });
+}
+
 test('psoxy\'s differential corpus (fuzz/mutations) comes out as psoxy\'s Java made it, with our built-in rules', { skip }, () => {
   const dir = conformanceRoot + 'fuzz/mutations/';
   const ours = new Map(PAIRS.map((p) => [p.name, { id: p.id, s: new Sanitizer(loadApiRules(p.yaml, p.id), testPseudonymizer()) }]));
