@@ -4,9 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { AWS_BULK_RESOURCES, awsBulkMoves, BULK_READER_MOVES, GCP_BULK_RESOURCES, gcpBulkMoves, terraformBulkConnectors, terraformConnectors, terraformFiles, writtenBy } from '../scripts/terraform-connectors.ts';
-import { BULK_CONNECTORS, CONNECTORS } from '../src/sources/catalogue/registry.ts';
-import { builtInBulkRuleNames, builtInBulkRulesYaml } from '../src/sources/index.ts';
+import { AWS_BULK_RESOURCES, awsBulkMoves, awsMoves, BULK_READER_MOVES, GCP_BULK_RESOURCES, gcpBulkMoves, gcpMoves, terraformBulkConnectors, terraformConnectors, terraformFiles, writtenBy } from '../scripts/terraform-connectors.ts';
+import { BULK_CONNECTORS, CONNECTORS, connectorById } from '../src/sources/catalogue/registry.ts';
+import { builtInBulkRuleNames, builtInBulkRulesYaml, builtInRulesYaml, canonicalSource, connectorDefaults } from '../src/sources/index.ts';
 import { loadBulkRules } from '../src/bulk/rules.ts';
 import { rulesForObject } from '../src/bulk/multi.ts';
 import { block, forEachValue, loadModule, movedMap, movedTo, policyStatements, type EachInstance } from './helpers/hcl-module.ts';
@@ -14,6 +14,8 @@ import { block, forEachValue, loadModule, movedMap, movedTo, policyStatements, t
 /** A connector's other names (psoxy's Terraform keys and renamed ids), where the catalogue gives them. */
 const aliases = (c: object): readonly string[] => (c as { aliases?: readonly string[] }).aliases ?? [];
 const isAlias = (name: string) => BULK_CONNECTORS.some((c) => aliases(c).includes(name));
+/** Every API connector alias of the catalogue, with the connector it stands for. */
+const API_ALIASES = CONNECTORS.flatMap((c) => aliases(c).map((a) => [a, c] as const));
 
 const aws = () => loadModule(new URL('../infra/terraform/aws-host/', import.meta.url));
 const gcp = () => loadModule(new URL('../infra/terraform/gcp-host/', import.meta.url));
@@ -168,4 +170,92 @@ test("moved blocks of every bulk connector: psoxy's addresses (module.bulk_conne
   const gcpMoved = movedMap(await gcp());
   assert.equal(movedTo(gcpMoved, `module.bulk_connector["hris"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[${BULK_READER_MOVES - 1}]`), `google_storage_bucket_iam_member.bulk_sanitized_readers["hris_${BULK_READER_MOVES - 1}"]`, "psoxy's count-indexed readers, by position");
   assert.equal(movedTo(movedMap(await aws()), 'module.bulk_connector["slack-discovery-bulk"].aws_s3_bucket_public_access_block.input-block-public-access[0]'), 'aws_s3_bucket_public_access_block.bulk_input["slack-discovery-bulk"]');
+});
+
+test("every API alias of the catalogue deploys the connector it stands for: the same spec under psoxy's key, SOURCE the id, whose built-in rules and defaults apply", () => {
+  const tf = terraformConnectors();
+  for (const known of ['slack-discovery-api', 'azure-ad', 'confluence', 'chatgpt']) assert.ok(API_ALIASES.some(([a]) => a === known), `${known} is an alias in the catalogue`);
+  for (const [alias, c] of API_ALIASES) {
+    assert.ok(!CONNECTORS.some((o) => o.id === alias), `${alias} is no connector's id`);
+    assert.deepEqual(tf[alias], tf[c.id], `${alias} deploys ${c.id}`);
+    assert.equal(tf[alias].source, c.id, `${alias}: SOURCE is ${c.id}`);
+    assert.equal(connectorById(alias), c);
+    assert.equal(canonicalSource(tf[alias].source), c.id, 'SOURCE is already our id (no alias left for the runtime to resolve)');
+    assert.equal(builtInRulesYaml(tf[alias].source), c.rules[''], `${alias}: ${c.id}'s built-in rules`);
+    assert.deepEqual(connectorDefaults(tf[alias].source), { SOURCE: c.id, ...c.settings }, `${alias}: ${c.id}'s defaults`);
+  }
+  // Every other key is an id, its own SOURCE.
+  for (const [key, c] of Object.entries(tf)) if (!API_ALIASES.some(([a]) => a === key)) assert.equal(c.source, key);
+});
+
+test("moved blocks of every API alias, on both clouds: psoxy's addresses under the alias's key land on this module's instances under that key (never on the id's), every per-connector resource a destination", async () => {
+  const tf = terraformConnectors();
+  for (const [m, moves, perConnector] of [
+    [await aws(), awsMoves, /local\.connectors\b|local\.connector_values\b/],
+    [await gcp(), gcpMoves, /local\.connectors\b|local\.connector_values\b/],
+  ] as const) {
+    const moved = movedMap(m);
+    for (const [alias, c] of API_ALIASES) {
+      const list = moves(alias, tf[alias]);
+      assert.ok(list.length >= 5, alias);
+      for (const [from, to] of list) {
+        assert.ok(from.includes(`["${alias}"]`) || from.includes(`["${alias}_`), `${from}: psoxy's address under ${alias}`);
+        assert.equal(movedTo(moved, from), to, from);
+        assert.ok(to.includes(`["${alias}"]`) || to.includes(`["${alias}_`), `${to}: under ${alias}`);
+        assert.ok(!to.includes(`["${c.id}"]`) && !to.includes(`["${c.id}_`), `${to}: not ${c.id}'s`);
+        const [type, name] = to.replace(/\[.*$/, '').split('.');
+        assert.ok(m.resource[type]?.[name], `${to}: the module has that resource`);
+      }
+    }
+    // Each resource the module creates per connector or per value is the destination of a move (confluence: values in both stores, written ones).
+    const destinations = new Set(moves('confluence', tf.confluence).map(([, to]) => to.replace(/\[.*$/, '')));
+    const created = Object.entries(m.resource).flatMap(([type, byName]) => Object.entries(byName)
+      .filter(([, [body]]) => perConnector.test(String((body as { for_each?: string }).for_each)))
+      .map(([name]) => `${type}.${name}`));
+    assert.ok(created.length >= 4);
+    assert.deepEqual(created.filter((r) => !destinations.has(r)), [], "a per-connector resource with no move from psoxy would be created beside psoxy's");
+  }
+  const [awsMoved, gcpMoved] = [movedMap(await aws()), movedMap(await gcp())];
+  // psoxy's addresses, spelled out for two aliases.
+  const expected: [Map<string, string>, string, string][] = [
+    [awsMoved, 'module.api_connector["slack-discovery-api"].module.psoxy_lambda.aws_lambda_function.instance', 'aws_lambda_function.instance["slack-discovery-api"]'],
+    [awsMoved, 'module.api_connector["slack-discovery-api"].aws_lambda_function_url.lambda_url[0]', 'aws_lambda_function_url.lambda_url["slack-discovery-api"]'],
+    [awsMoved, 'module.instance_ssm_parameters["slack-discovery-api"].aws_ssm_parameter.secret_with_externally_managed_value["ACCESS_TOKEN"]', 'aws_ssm_parameter.connector["slack-discovery-api_ACCESS_TOKEN"]'],
+    [awsMoved, 'module.instance_secrets_secrets_manager["slack-discovery-api"].aws_secretsmanager_secret.secret["ACCESS_TOKEN"]', 'aws_secretsmanager_secret.connector["slack-discovery-api_ACCESS_TOKEN"]'],
+    [awsMoved, 'module.instance_ssm_parameters["azure-ad"].aws_ssm_parameter.secret_with_externally_managed_value["CLIENT_ID"]', 'aws_ssm_parameter.connector["azure-ad_CLIENT_ID"]'],
+    [awsMoved, 'module.custom_api_connector_rules["azure-ad"].aws_ssm_parameter.rules', 'aws_ssm_parameter.rules["azure-ad"]'],
+    [gcpMoved, 'module.secrets["slack-discovery-api"].google_secret_manager_secret.secret["ACCESS_TOKEN"]', 'google_secret_manager_secret.connector["slack-discovery-api_ACCESS_TOKEN"]'],
+    [gcpMoved, 'google_secret_manager_secret_iam_member.grant_sa_secretAccessor_on_non_tf_secret["azure-ad_CLIENT_ID"]', 'google_secret_manager_secret_iam_member.accessor["azure-ad_CLIENT_ID"]'],
+    [gcpMoved, 'google_secret_manager_secret_iam_member.grant_sa_secretVersionManager_on_writable_secret["confluence_ACCESS_TOKEN"]', 'google_secret_manager_secret_iam_member.writable["confluence_ACCESS_TOKEN"]'],
+    [gcpMoved, 'google_service_account.api_connectors["azure-ad"]', 'google_service_account.api_connector["azure-ad"]'],
+    [gcpMoved, 'module.api_connector["chatgpt"].google_cloudfunctions2_function.function', 'google_cloudfunctions2_function.function["chatgpt"]'],
+  ];
+  for (const [moved, from, to] of expected) assert.equal(movedTo(moved, from), to, from);
+});
+
+test('AWS, an alias beside the id it stands for and their neighbours: each key reads its own PSOXY_<KEY>_* less the deployed namespaces nested in it (PSOXY_SLACK_DISCOVERY_API_* inside PSOXY_SLACK_*)', async () => {
+  const m = await aws();
+  assert.equal(m.locals.namespace_prefixes, '${{ for id in distinct(concat([for id in var.enabled_connectors : id if contains(keys(local.catalogue), id)], local.bulk_ids)) : id => "${local.env_ssm_prefix}${upper(replace(id, "-", "_"))}_" }}', 'every deployed key, API and bulk, with its namespace');
+  assert.equal(m.locals.nested_prefixes, '${{ for id, p in local.namespace_prefixes : id => [for o, q in local.namespace_prefixes : q if o != id && startswith(q, p)] }}');
+  assert.match(String(m.locals.connectors), /nested_prefixes = local\.nested_prefixes\[id\]/);
+  const deny = policyStatements(block(m, 'data', 'aws_iam_policy_document', 'required_resource_access')).filter((s) => (s as { effect?: string }).effect === 'Deny');
+  assert.deepEqual(deny.map((s) => s.when), ['${length(each.value.nested_prefixes) == 0 ? [] : [1]}', '${local.use_secrets_manager && length(each.value.nested_prefixes) > 0 ? [1] : []}']);
+  const deployed = ['slack', ...API_ALIASES.flatMap(([a, c]) => [a, c.id]), 'slack-discovery-bulk', 'zoom'];
+  for (const key of deployed.filter((k) => terraformConnectors()[k])) {
+    const each = awsInstance(key, deployed);
+    const allow: string[] = [];
+    const denied: string[] = [];
+    for (const s of policyStatements(block(m, 'data', 'aws_iam_policy_document', 'required_resource_access'))) {
+      if (!s.actions.includes('ssm:GetParameters') || (s.when !== undefined && each.lists[/length\((each\.value\.\w+)\)/.exec(s.when)![1]].length === 0)) continue;
+      const rs = (typeof s.resources === 'string' ? [s.resources] : s.resources).flatMap((r) => forEachValue(r, each)).map((r) => String(r).replace('${local.ssm_arn_path}', ''));
+      ((s as { effect?: string }).effect === 'Deny' ? denied : allow).push(...rs);
+    }
+    const matches = (patterns: string[], name: string) => patterns.some((p) => (p.endsWith('*') ? name.startsWith(p.slice(0, -1)) : name === p));
+    const reads = (name: string) => matches(allow, name) && !matches(denied, name);
+    for (const n of [...terraformConnectors()[key].secrets, 'RULES']) assert.ok(reads(`${awsPrefix(key)}${n}`), `${key} reads its own ${n}`);
+    for (const other of deployed.filter((o) => o !== key)) {
+      assert.ok(!reads(`${awsPrefix(other)}ACCESS_TOKEN`) && !reads(`${awsPrefix(other)}RULES`), `${key} reads nothing of ${other}`);
+    }
+  }
+  assert.deepEqual(awsInstance('slack', deployed).lists['each.value.nested_prefixes'], ['PSOXY_SLACK_DISCOVERY_API_', 'PSOXY_SLACK_DISCOVERY_BULK_']);
 });

@@ -20,8 +20,10 @@ import { memoryLogger } from '../src/logging/logger.ts';
 import { FakeAwsJson } from './fakes/aws-json-fake.ts';
 import { awsClientConfig } from './helpers/cloud-clients.ts';
 import { AWS_BULK_RESOURCES } from '../scripts/terraform-connectors.ts';
-import { BULK_CONNECTORS } from '../src/sources/catalogue/registry.ts';
+import { BULK_CONNECTORS, CONNECTORS } from '../src/sources/catalogue/registry.ts';
 import { generateFakeOrg, personalValues } from '../src/sources/catalogue/fake-org.ts';
+import { SourceSimulator } from '../src/sources/catalogue/simulator.ts';
+import { withConnectorProxy } from './helpers/catalogue-proxy.ts';
 import { appearsIn } from '../src/cli/demo.ts';
 
 const dir = new URL('../infra/terraform/aws-host/', import.meta.url);
@@ -306,6 +308,77 @@ test("remote resources: REMOTE_RESOURCE_BUCKET and psoxy's INSTANCE_RESOURCE_PAT
     assert.deepEqual([...ssm.denied, ...s3.denied], []);
   } finally {
     await Promise.all([ssm.stop(), s3.stop(), sim.stop()]);
+  }
+});
+
+/** Every API connector alias of the catalogue (psoxy's Terraform keys and renamed ids), with the connector it stands for. */
+const API_ALIASES = CONNECTORS.flatMap((c) => (c.aliases ?? []).map((a) => [a, c] as const));
+
+test("every API alias, deployed beside the id it stands for: psoxy's names for its key, its own namespace only (in both stores), SOURCE the id; under the module's grants its function answers as the id's built-in rules do, no denied call", async () => {
+  const m = await load();
+  assert.ok(API_ALIASES.length >= 4);
+  assert.match(JSON.stringify(block(m, 'resource', 'aws_lambda_function', 'instance')), /SOURCE += each\.value\.source/);
+  const deployed = API_ALIASES.flatMap(([a, c]) => [a, c.id]);
+  for (const [alias, c] of API_ALIASES) {
+    const spec = catalogue[alias];
+    assert.equal(spec.source, c.id, `${alias}: SOURCE ${c.id}`);
+    const each = awsConnector(alias, {}, deployed);
+    const prefix = awsPrefix(alias);
+    assert.equal(forEachValue(block<{ function_name: string }>(m, 'resource', 'aws_lambda_function', 'instance').function_name, each), `psoxy-${alias}`);
+    assert.equal(forEachValue(block<{ name: string }>(m, 'resource', 'aws_iam_role', 'iam_for_lambda').name, each), `psoxy-${alias}_Exec`);
+    assert.equal(forEachValue(block<{ name: string }>(m, 'resource', 'aws_iam_policy', 'required_resource_access').name, each), `psoxy-${alias}_resourceAccess`);
+    for (const mode of [{}, { secretsManager: true }] as Mode[]) {
+      const inMode = awsConnector(alias, mode, deployed);
+      const allow = grantedPolicy(m, 'required_resource_access', mode, undefined, inMode);
+      assert.deepEqual(allow[mode.secretsManager ? 'secretsmanager:GetSecretValue' : 'ssm:GetParameters'], [`${prefix}*`, 'PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY'], `${alias}: its own namespace and the salt and key`);
+      // The id's function, where the alias's namespace is nested in its own (PSOXY_SLACK_DISCOVERY_API_ in PSOXY_SLACK_), is denied it.
+      const idDeny = grantedPolicy(m, 'required_resource_access', mode, undefined, awsConnector(c.id, mode, deployed), 'Deny');
+      const nested = prefix.startsWith(awsPrefix(c.id));
+      for (const action of mode.secretsManager ? ['ssm:GetParameters', 'secretsmanager:GetSecretValue'] : ['ssm:GetParameters', 'ssm:PutParameter']) {
+        assert.equal(idDeny[action]?.includes(`${prefix}*`) ?? false, nested, `${c.id} ${action} on ${prefix}*: denied exactly when nested`);
+      }
+      // Likewise the alias's, where the id's namespace is nested in its own (PSOXY_CONFLUENCE_CLOUD_ in PSOXY_CONFLUENCE_).
+      const aliasDeny = grantedPolicy(m, 'required_resource_access', mode, undefined, inMode, 'Deny');
+      assert.deepEqual(aliasDeny['ssm:GetParameters'] ?? [], nestedPrefixes(alias, deployed).map((p) => `${p}*`));
+      assert.equal(aliasDeny['ssm:GetParameters']?.includes(`${awsPrefix(c.id)}*`) ?? false, awsPrefix(c.id).startsWith(prefix), `${alias}: ${c.id}'s namespace denied exactly when nested`);
+      if (mode.secretsManager) assert.deepEqual(aliasDeny['secretsmanager:GetSecretValue'] ?? [], aliasDeny['ssm:GetParameters'] ?? [], 'the same in Secrets Manager');
+    }
+
+    // The function as the module configures it, against the simulator of the id it stands for, a
+    // static token in its own namespace (the catalogue auth swapped for the simulator's).
+    const sim = new SourceSimulator(c, { seed: 11, people: 5 });
+    await sim.start();
+    const ssm = new FakeAwsJson();
+    const url = await ssm.start();
+    const answers: { name: string; status: number; body: string }[] = [];
+    try {
+      ssm.putParam('PSOXY_SALT', 'salt');
+      ssm.putParam('PSOXY_ENCRYPTION_KEY', 'secret');
+      ssm.putParam(`${prefix}ACCESS_TOKEN`, sim.settings().ACCESS_TOKEN);
+      ssm.enforce(grantedPolicy(m, 'required_resource_access', {}, undefined, each));
+      const env = {
+        AWS_LAMBDA_FUNCTION_NAME: `psoxy-${alias}`, ...spec.settings, SOURCE: spec.source, PATH_TO_INSTANCE_CONFIG: prefix,
+        TARGET_HOST: sim.settings().TARGET_HOST, SOURCE_AUTH_STRATEGY_IDENTIFIER: 'oauth2_access_token',
+      };
+      const handler = createAwsProxy({ env, ssm: new SSMClient(awsClientConfig(url)), logger: memoryLogger() });
+      for (const e of c.examples.filter((x) => x.method !== 'POST')) {
+        const [rawPath, rawQueryString = ''] = e.path.split('?');
+        const res = await handler({ version: '2.0', rawPath, rawQueryString, headers: {}, requestContext: { http: { method: 'GET', sourceIp: '203.0.113.9' } } });
+        answers.push({ name: e.name, status: res.statusCode, body: res.body });
+      }
+      assert.ok(sim.calls.some((x) => x.authorized), `${alias}: the token read from ${prefix}ACCESS_TOKEN`);
+      assert.deepEqual(ssm.denied, [], `${alias}: nothing outside its own namespace and the salt and key`);
+    } finally {
+      await Promise.all([ssm.stop(), sim.stop()]);
+    }
+    assert.ok(answers.length > 0 && answers.every((a) => a.status === 200), `${alias}: ${JSON.stringify(answers.map((a) => [a.name, a.status]))}`);
+    // The same calls to a proxy for the id itself: the same answers, so the id's built-in rules applied.
+    await withConnectorProxy(c, async (run) => {
+      for (const a of answers) {
+        const direct = await run.call(a.name);
+        assert.equal(a.body, direct.text, `${alias} → ${c.id}: ${a.name} sanitized as ${c.id}'s rules do`);
+      }
+    });
   }
 });
 

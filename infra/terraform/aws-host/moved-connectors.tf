@@ -2238,6 +2238,56 @@ moved {
 }
 
 moved {
+  from = module.instance_ssm_parameters["gitlabcom"].aws_ssm_parameter.secret_with_externally_managed_value["ACCESS_TOKEN"]
+  to   = aws_ssm_parameter.connector["gitlabcom_ACCESS_TOKEN"]
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["gitlabcom"].aws_secretsmanager_secret.secret["ACCESS_TOKEN"]
+  to   = aws_secretsmanager_secret.connector["gitlabcom_ACCESS_TOKEN"]
+}
+
+moved {
+  from = module.api_connector["gitlabcom"].module.psoxy_lambda.aws_lambda_function.instance
+  to   = aws_lambda_function.instance["gitlabcom"]
+}
+
+moved {
+  from = module.api_connector["gitlabcom"].module.psoxy_lambda.aws_cloudwatch_log_group.lambda_log
+  to   = aws_cloudwatch_log_group.lambda_log["gitlabcom"]
+}
+
+moved {
+  from = module.api_connector["gitlabcom"].module.psoxy_lambda.aws_iam_role.iam_for_lambda
+  to   = aws_iam_role.iam_for_lambda["gitlabcom"]
+}
+
+moved {
+  from = module.api_connector["gitlabcom"].module.psoxy_lambda.aws_iam_policy.required_resource_access
+  to   = aws_iam_policy.required_resource_access["gitlabcom"]
+}
+
+moved {
+  from = module.api_connector["gitlabcom"].module.psoxy_lambda.aws_iam_role_policy_attachment.attach_policy
+  to   = aws_iam_role_policy_attachment.attach_policy["gitlabcom"]
+}
+
+moved {
+  from = module.api_connector["gitlabcom"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
+  to   = aws_iam_role_policy_attachment.basic["gitlabcom"]
+}
+
+moved {
+  from = module.api_connector["gitlabcom"].aws_lambda_function_url.lambda_url[0]
+  to   = aws_lambda_function_url.lambda_url["gitlabcom"]
+}
+
+moved {
+  from = module.custom_api_connector_rules["gitlabcom"].aws_ssm_parameter.rules
+  to   = aws_ssm_parameter.rules["gitlabcom"]
+}
+
+moved {
   from = module.instance_ssm_parameters["gitlab-managed"].aws_ssm_parameter.secret_with_externally_managed_value["ACCESS_TOKEN"]
   to   = aws_ssm_parameter.connector["gitlab-managed_ACCESS_TOKEN"]
 }
@@ -2285,6 +2335,56 @@ moved {
 moved {
   from = module.custom_api_connector_rules["gitlab-managed"].aws_ssm_parameter.rules
   to   = aws_ssm_parameter.rules["gitlab-managed"]
+}
+
+moved {
+  from = module.instance_ssm_parameters["gitlab-instance"].aws_ssm_parameter.secret_with_externally_managed_value["ACCESS_TOKEN"]
+  to   = aws_ssm_parameter.connector["gitlab-instance_ACCESS_TOKEN"]
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["gitlab-instance"].aws_secretsmanager_secret.secret["ACCESS_TOKEN"]
+  to   = aws_secretsmanager_secret.connector["gitlab-instance_ACCESS_TOKEN"]
+}
+
+moved {
+  from = module.api_connector["gitlab-instance"].module.psoxy_lambda.aws_lambda_function.instance
+  to   = aws_lambda_function.instance["gitlab-instance"]
+}
+
+moved {
+  from = module.api_connector["gitlab-instance"].module.psoxy_lambda.aws_cloudwatch_log_group.lambda_log
+  to   = aws_cloudwatch_log_group.lambda_log["gitlab-instance"]
+}
+
+moved {
+  from = module.api_connector["gitlab-instance"].module.psoxy_lambda.aws_iam_role.iam_for_lambda
+  to   = aws_iam_role.iam_for_lambda["gitlab-instance"]
+}
+
+moved {
+  from = module.api_connector["gitlab-instance"].module.psoxy_lambda.aws_iam_policy.required_resource_access
+  to   = aws_iam_policy.required_resource_access["gitlab-instance"]
+}
+
+moved {
+  from = module.api_connector["gitlab-instance"].module.psoxy_lambda.aws_iam_role_policy_attachment.attach_policy
+  to   = aws_iam_role_policy_attachment.attach_policy["gitlab-instance"]
+}
+
+moved {
+  from = module.api_connector["gitlab-instance"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
+  to   = aws_iam_role_policy_attachment.basic["gitlab-instance"]
+}
+
+moved {
+  from = module.api_connector["gitlab-instance"].aws_lambda_function_url.lambda_url[0]
+  to   = aws_lambda_function_url.lambda_url["gitlab-instance"]
+}
+
+moved {
+  from = module.custom_api_connector_rules["gitlab-instance"].aws_ssm_parameter.rules
+  to   = aws_ssm_parameter.rules["gitlab-instance"]
 }
 
 moved {
@@ -3535,6 +3635,106 @@ moved {
 moved {
   from = module.bulk_connector["sales-for-copilot"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
   to   = aws_iam_role_policy_attachment.bulk_basic["sales-for-copilot"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].random_string.bucket_suffix
+  to   = random_string.bulk_bucket_suffix["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].aws_s3_bucket.input
+  to   = aws_s3_bucket.bulk_input["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].aws_s3_bucket.sanitized
+  to   = aws_s3_bucket.bulk_sanitized["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].aws_s3_bucket_public_access_block.input-block-public-access[0]
+  to   = aws_s3_bucket_public_access_block.bulk_input["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].aws_s3_bucket_public_access_block.sanitized[0]
+  to   = aws_s3_bucket_public_access_block.bulk_sanitized["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].aws_s3_bucket_lifecycle_configuration.expire_input_files
+  to   = aws_s3_bucket_lifecycle_configuration.bulk_input["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].aws_s3_bucket_lifecycle_configuration.expire_sanitized_files
+  to   = aws_s3_bucket_lifecycle_configuration.bulk_sanitized["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].aws_ssm_parameter.rules
+  to   = aws_ssm_parameter.bulk_rules["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].aws_lambda_permission.allow_input_bucket
+  to   = aws_lambda_permission.bulk_input["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].aws_s3_bucket_notification.bucket_notification
+  to   = aws_s3_bucket_notification.bulk_input["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].aws_iam_policy.input_bucket_getObject_policy
+  to   = aws_iam_policy.bulk_input_read["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].aws_iam_role_policy_attachment.read_policy_for_import_bucket
+  to   = aws_iam_role_policy_attachment.bulk_input_read["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].aws_iam_policy.sanitized_bucket_write_policy
+  to   = aws_iam_policy.bulk_output_write["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].aws_iam_role_policy_attachment.write_policy_for_sanitized_bucket
+  to   = aws_iam_role_policy_attachment.bulk_output_write["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].module.psoxy_lambda.aws_lambda_function.instance
+  to   = aws_lambda_function.bulk["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].module.psoxy_lambda.aws_cloudwatch_log_group.lambda_log
+  to   = aws_cloudwatch_log_group.bulk["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].module.psoxy_lambda.aws_iam_role.iam_for_lambda
+  to   = aws_iam_role.bulk["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].module.psoxy_lambda.aws_iam_policy.required_resource_access
+  to   = aws_iam_policy.bulk_resource_access["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].module.psoxy_lambda.aws_iam_role_policy_attachment.attach_policy
+  to   = aws_iam_role_policy_attachment.bulk_resource_access["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
+  to   = aws_iam_role_policy_attachment.bulk_basic["copilot-for-sales"]
 }
 
 moved {

@@ -1413,6 +1413,31 @@ moved {
 }
 
 moved {
+  from = module.secrets["gitlabcom"].google_secret_manager_secret.secret["ACCESS_TOKEN"]
+  to   = google_secret_manager_secret.connector["gitlabcom_ACCESS_TOKEN"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.grant_sa_secretAccessor_on_non_tf_secret["gitlabcom_ACCESS_TOKEN"]
+  to   = google_secret_manager_secret_iam_member.accessor["gitlabcom_ACCESS_TOKEN"]
+}
+
+moved {
+  from = google_service_account.api_connectors["gitlabcom"]
+  to   = google_service_account.api_connector["gitlabcom"]
+}
+
+moved {
+  from = module.api_connector["gitlabcom"].google_cloudfunctions2_function.function
+  to   = google_cloudfunctions2_function.function["gitlabcom"]
+}
+
+moved {
+  from = module.api_connector["gitlabcom"].google_cloud_run_service_iam_binding.invokers
+  to   = google_cloud_run_service_iam_binding.invokers["gitlabcom"]
+}
+
+moved {
   from = module.secrets["gitlab-managed"].google_secret_manager_secret.secret["ACCESS_TOKEN"]
   to   = google_secret_manager_secret.connector["gitlab-managed_ACCESS_TOKEN"]
 }
@@ -1435,6 +1460,31 @@ moved {
 moved {
   from = module.api_connector["gitlab-managed"].google_cloud_run_service_iam_binding.invokers
   to   = google_cloud_run_service_iam_binding.invokers["gitlab-managed"]
+}
+
+moved {
+  from = module.secrets["gitlab-instance"].google_secret_manager_secret.secret["ACCESS_TOKEN"]
+  to   = google_secret_manager_secret.connector["gitlab-instance_ACCESS_TOKEN"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.grant_sa_secretAccessor_on_non_tf_secret["gitlab-instance_ACCESS_TOKEN"]
+  to   = google_secret_manager_secret_iam_member.accessor["gitlab-instance_ACCESS_TOKEN"]
+}
+
+moved {
+  from = google_service_account.api_connectors["gitlab-instance"]
+  to   = google_service_account.api_connector["gitlab-instance"]
+}
+
+moved {
+  from = module.api_connector["gitlab-instance"].google_cloudfunctions2_function.function
+  to   = google_cloudfunctions2_function.function["gitlab-instance"]
+}
+
+moved {
+  from = module.api_connector["gitlab-instance"].google_cloud_run_service_iam_binding.invokers
+  to   = google_cloud_run_service_iam_binding.invokers["gitlab-instance"]
 }
 
 moved {
@@ -2420,6 +2470,86 @@ moved {
 moved {
   from = module.bulk_connector["sales-for-copilot"].google_secret_manager_secret_iam_member.grant_sa_accessor_on_secret["PSOXY_ENCRYPTION_KEY"]
   to   = google_secret_manager_secret_iam_member.bulk_accessor["sales-for-copilot_PSOXY_ENCRYPTION_KEY"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].random_string.bucket_id_part
+  to   = random_string.bulk_bucket_id["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].google_storage_bucket.input_bucket
+  to   = google_storage_bucket.bulk_input["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].module.output_bucket.google_storage_bucket.bucket
+  to   = google_storage_bucket.bulk_sanitized["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].google_service_account.service_account
+  to   = google_service_account.bulk["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].google_storage_bucket_iam_member.access_for_import_bucket
+  to   = google_storage_bucket_iam_member.bulk_input_read["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].module.output_bucket.google_storage_bucket_iam_member.write_to_output_bucket
+  to   = google_storage_bucket_iam_member.bulk_output_write["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].google_project_iam_member.grant_sa_event_receiver
+  to   = google_project_iam_member.bulk_event_receiver["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].google_cloud_run_service_iam_member.grant_sa_invoker
+  to   = google_cloud_run_service_iam_member.bulk_invoker["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].google_cloudfunctions2_function.function
+  to   = google_cloudfunctions2_function.bulk["copilot-for-sales"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[0]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["copilot-for-sales_0"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[1]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["copilot-for-sales_1"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[2]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["copilot-for-sales_2"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[3]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["copilot-for-sales_3"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[4]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["copilot-for-sales_4"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].google_secret_manager_secret_iam_member.grant_sa_accessor_on_secret["PSOXY_SALT"]
+  to   = google_secret_manager_secret_iam_member.bulk_accessor["copilot-for-sales_PSOXY_SALT"]
+}
+
+moved {
+  from = module.bulk_connector["copilot-for-sales"].google_secret_manager_secret_iam_member.grant_sa_accessor_on_secret["PSOXY_ENCRYPTION_KEY"]
+  to   = google_secret_manager_secret_iam_member.bulk_accessor["copilot-for-sales_PSOXY_ENCRYPTION_KEY"]
 }
 
 moved {
