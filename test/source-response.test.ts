@@ -6,6 +6,7 @@ import { summarizeSourceError } from '../src/proxy/source-error.ts';
 import { headerProblem, passThroughHeaders } from '../src/proxy/response-headers.ts';
 import { ConcurrencyLimit } from '../src/proxy/limits.ts';
 import { ProxyError } from '../src/proxy/errors.ts';
+import { utf8Bytes } from '../src/proxy/respond.ts';
 
 const summary = (status: number, body: unknown) =>
   JSON.parse(summarizeSourceError(status, Buffer.from(typeof body === 'string' ? body : JSON.stringify(body)))) as { error: string; status: number; sourceError?: unknown };
@@ -101,4 +102,10 @@ test('request bodies with tokens keep their numbers as written (big integers, 1.
   const { reverseTokensInBody } = await import('../src/proxy/request-body.ts');
   const out = reverseTokensInBody('{"id":"p~x","n":12345678901234567890123,"d":1.0,"__proto__":{"a":"p~y"}}', 'application/json', (s) => s.replace('p~', 'plain-'));
   assert.equal(out, '{"id":"plain-x","n":12345678901234567890123,"d":1.0,"__proto__":{"a":"plain-y"}}');
+});
+
+test('property: response bytes are the UTF-8 of the text, ASCII fast path or not (lone surrogates as U+FFFD)', () => {
+  fc.assert(fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'grapheme-ascii' }), (any, ascii) => {
+    for (const text of [any, ascii, ascii + any, `${ascii}\u0141`, `${ascii}\ud800`]) assert.deepEqual(utf8Bytes(text), Buffer.from(text, 'utf8'));
+  }));
 });

@@ -28,7 +28,11 @@ async function toRequest(req: IncomingMessage, origin: string): Promise<{ reques
   const method = req.method ?? 'GET';
   // Only a placeholder: the core reads the raw URL from the context.
   const url = origin + '/';
-  if (method === 'GET' || method === 'HEAD') return { request: new Request(url, { method, headers }), bodyOnGetOrHead: await hasNonBlankBody(req) };
+  if (method === 'GET' || method === 'HEAD') {
+    // Without Content-Length or Transfer-Encoding, HTTP/1.1 requests have no body: nothing to probe.
+    const mayHaveBody = req.headers['content-length'] !== undefined || req.headers['transfer-encoding'] !== undefined;
+    return { request: new Request(url, { method, headers }), bodyOnGetOrHead: mayHaveBody && await hasNonBlankBody(req) };
+  }
   return { request: new Request(url, { method, headers, body: bodyStream(req), duplex: 'half' } as RequestInit), bodyOnGetOrHead: false };
 }
 
@@ -81,16 +85,32 @@ function hasNonBlankBody(req: IncomingMessage): Promise<boolean> {
   });
 }
 
+/**
+ * The core's bodies are whole buffers (one chunk): sent with their length in one write, not
+ * chunked. A body in several chunks is streamed as it comes.
+ */
 async function writeResponse(res: ServerResponse, response: Response, req: IncomingMessage): Promise<void> {
   const headers: Record<string, string> = {};
   response.headers.forEach((v, k) => { headers[k] = v; });
   // A body left unread (refused over its limit): close rather than drain the rest.
   if (!req.complete) headers.connection = 'close';
-  res.writeHead(response.status, headers);
-  if (response.body) {
-    const reader = response.body.getReader();
-    for (let r = await reader.read(); !r.done; r = await reader.read()) res.write(r.value);
+  const reader = response.body?.getReader();
+  const first = reader ? await reader.read() : null;
+  if (!reader || !first || first.done) {
+    res.writeHead(response.status, headers);
+    res.end();
+    return;
   }
+  const second = await reader.read();
+  if (second.done) {
+    if (req.method !== 'HEAD') headers['content-length'] = String(first.value.byteLength);
+    res.writeHead(response.status, headers);
+    res.end(first.value);
+    return;
+  }
+  res.writeHead(response.status, headers);
+  res.write(first.value);
+  for (let r: ReadableStreamReadResult<Uint8Array> = second; !r.done; r = await reader.read()) res.write(r.value);
   res.end();
 }
 
