@@ -98,7 +98,7 @@ test('Secret Manager REST over node:http (the default transport): values, absent
 });
 
 test('httpExchange: an answer past its byte limit and one past its deadline fail; a 200 that is not JSON is a transient store error, not an absent value', async () => {
-  const { httpExchange } = await import('../src/runtimes/gcp/http-exchange.ts');
+  const { httpExchange } = await import('../src/runtimes/http-exchange.ts');
   const server = await listen((req, res) => {
     if (req.url === '/slow') return void setTimeout(() => res.end('late'), 2_000).unref();
     res.end('x'.repeat(10_000));

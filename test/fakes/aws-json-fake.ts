@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RunningServer } from '../../src/runtimes/node/server.ts';
 import { listenWithBody } from './http.ts';
+import { verifySigV4 } from './sigv4-verifier.ts';
 
 interface Version { value: string; version: number; type: string; modified: Date; id: string; stages: string[] }
 
@@ -16,6 +17,15 @@ export class FakeAwsJson {
   /** Calls the policy refused (`action name`): a deployment that works makes none. */
   readonly denied: string[] = [];
   private server: RunningServer | null = null;
+  /** When set, every request must carry a valid SigV4 signature by one of these keys (id → secret). */
+  private signingKeys: Record<string, string> | null = null;
+  /** The credential scopes (`service/region`) of the verified requests. */
+  readonly signedBy: string[] = [];
+
+  /** From now on, requests must be signed (SigV4) with one of these access keys, as AWS checks them. */
+  requireSignatures(keys: Record<string, string>): void {
+    this.signingKeys = keys;
+  }
 
   /**
    * From now on, only what the statements allow (e.g. `{ 'ssm:GetParameters': ['PSOXY_ZOOM_*', 'PSOXY_SALT'] }`);
@@ -55,6 +65,11 @@ export class FakeAwsJson {
         res.end(JSON.stringify(body));
       };
       const error = (type: string, message: string, status = 400) => send(status, { __type: type, message }, type);
+      if (this.signingKeys) {
+        const v = verifySigV4(req, body, this.signingKeys);
+        if (!v.ok) return error(v.reason === 'unknown access key' ? 'UnrecognizedClientException' : 'InvalidSignatureException', v.reason, v.reason === 'unknown access key' ? 400 : 403);
+        this.signedBy.push(v.reason);
+      }
       const f = this.failures.find((x) => x.times > 0 && x.target.test(target));
       if (f) { f.times--; return error(f.type, 'injected failure', f.status); }
       const name = String(input.Name ?? input.SecretId ?? '');

@@ -44,8 +44,8 @@ export function awsConfig(o: AwsProxyOptions): ConfigService {
   const base = { env: o.env, ...prefixes, defaults: source ? connectorDefaults(source) : {}, resourceStores: resources };
   if (configFromEnvOnly(o.env)) return new ConfigService(base);
   const ssm = new LazyStore('SSM Parameter Store', async () => {
-    const { SsmStore, defaultSsmClient } = await import('./ssm-store.ts');
-    return new SsmStore(o.ssm ?? defaultSsmClient());
+    const { SsmStore, defaultSsmApi } = await import('./ssm-store.ts');
+    return new SsmStore(o.ssm ?? defaultSsmApi(o.env));
   });
   const useSecretsManager = (o.env.SECRETS_STORE ?? '').toUpperCase() === 'AWS_SECRETS_MANAGER';
   const instanceStore = useSecretsManager ? new SplitStore(new LazyStore('Secrets Manager', async () => {

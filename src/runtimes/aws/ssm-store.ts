@@ -2,13 +2,14 @@
  * Config and secrets in AWS SSM Parameter Store (psoxy's default AWS store): SecureString reads
  * with decryption, the shared token written as new parameter versions, and psoxy's lock
  * (`<name>_lock` created with Overwrite=false, read back, stale after its TTL, deleted to release).
+ * SSM is reached through `SsmApi` (ssm-api.ts): its JSON protocol directly where the environment
+ * settles everything (Lambda), else the AWS SDK.
  */
-import {
-  DeleteParameterCommand, GetParameterCommand, GetParameterHistoryCommand, GetParametersCommand, PutParameterCommand,
-  SSMClient, type ParameterHistory,
-} from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { awsErrorName, awsFailureCause } from './error-name.ts';
 import { presentValue, TransientConfigError, type WritableConfigStore } from '../../config/store.ts';
+import { modifiedMs, sdkSsmApi, type SsmApi, type SsmParameter } from './ssm-api.ts';
+import { ssmJsonApi, ssmJsonSettings } from './ssm-json-api.ts';
 
 /** psoxy: a name containing `/` but not starting with it gets a leading `/`. */
 export function ssmName(name: string): string {
@@ -16,28 +17,29 @@ export function ssmName(name: string): string {
 }
 
 /**
- * A client with the Lambda's credentials. Exported here, not imported from the SDK by the caller:
- * a dynamic `import('@aws-sdk/client-ssm')` would keep every command, error and schema of the SDK
- * in the bundle (~165 KiB parsed on the cold path), where this static import lets esbuild drop
- * what the store does not use.
+ * How the Lambda reaches SSM: the JSON protocol when the environment settles credentials, region
+ * and endpoint (as on Lambda), else the SDK's client with its default chains (loaded on first use).
  */
-export function defaultSsmClient(): SSMClient {
-  return new SSMClient({});
+export function defaultSsmApi(env: Record<string, string | undefined>): SsmApi {
+  const settings = ssmJsonSettings(env);
+  if (settings) return ssmJsonApi({ ...settings, env });
+  return sdkSsmApi(async () => (await import('./ssm-sdk.ts')).defaultSsmClient());
 }
 
 export class SsmStore implements WritableConfigStore {
   readonly description: string;
   /** Names the IAM policy refused: absent, as in psoxy (optional ones have no grant), but said in errors. */
   private readonly denied = new Set<string>();
-  private readonly ssm: SSMClient;
-  constructor(ssm: SSMClient, options: { description?: string } = {}) {
-    this.ssm = ssm;
+  private readonly ssm: SsmApi;
+  /** An SDK client (tests, callers with their own configuration) or an `SsmApi`. */
+  constructor(ssm: SSMClient | SsmApi, options: { description?: string } = {}) {
+    this.ssm = 'send' in ssm ? sdkSsmApi(ssm) : ssm;
     this.description = options.description ?? 'SSM Parameter Store';
   }
 
   async get(name: string): Promise<string | undefined> {
     try {
-      const r = await this.ssm.send(new GetParameterCommand({ Name: ssmName(name), WithDecryption: true }));
+      const r = await this.ssm.call('GetParameter', { Name: ssmName(name), WithDecryption: true });
       this.denied.delete(name);
       return r.Parameter?.Value;
     } catch (e) {
@@ -63,7 +65,7 @@ export class SsmStore implements WritableConfigStore {
     for (let i = 0; i < names.length; i += 10) batches.push(names.slice(i, i + 10));
     await Promise.all(batches.map(async (batch) => {
       try {
-        const r = await this.ssm.send(new GetParametersCommand({ Names: batch.map(ssmName), WithDecryption: true }));
+        const r = await this.ssm.call('GetParameters', { Names: batch.map(ssmName), WithDecryption: true });
         for (const p of r.Parameters ?? []) out.set(batch.find((n) => ssmName(n) === p.Name) ?? p.Name!, p.Value);
       } catch (e) {
         throw new TransientConfigError(`${this.description}: reading ${batch.map(ssmName).join(', ')} failed: ${awsFailureCause(e)}`);
@@ -74,16 +76,16 @@ export class SsmStore implements WritableConfigStore {
   }
 
   async put(name: string, value: string): Promise<void> {
-    await this.ssm.send(new PutParameterCommand({ Name: ssmName(name), Value: value, Type: 'SecureString', Overwrite: true }));
+    await this.ssm.call('PutParameter', { Name: ssmName(name), Value: value, Type: 'SecureString', Overwrite: true });
   }
 
   async history(name: string, max: number): Promise<string[]> {
-    const all: ParameterHistory[] = [];
+    const all: SsmParameter[] = [];
     let token: string | undefined;
     do {
       let r;
       try {
-        r = await this.ssm.send(new GetParameterHistoryCommand({ Name: ssmName(name), WithDecryption: true, MaxResults: 50, NextToken: token }));
+        r = await this.ssm.call('GetParameterHistory', { Name: ssmName(name), WithDecryption: true, MaxResults: 50, ...(token ? { NextToken: token } : {}) });
       } catch (e) {
         if (awsErrorName(e) === 'ParameterNotFound') return [];
         throw e;
@@ -102,23 +104,23 @@ export class SsmStore implements WritableConfigStore {
     const lock = ssmName(`${name}_lock`);
     const mine = `locked_${Date.now()}_${Math.random().toString(36).slice(2)}`;
     try {
-      await this.ssm.send(new PutParameterCommand({ Name: lock, Value: mine, Type: 'String', Overwrite: false }));
+      await this.ssm.call('PutParameter', { Name: lock, Value: mine, Type: 'String', Overwrite: false });
     } catch (e) {
       if (awsErrorName(e) !== 'ParameterAlreadyExists') throw e;
-      const r = await this.ssm.send(new GetParameterCommand({ Name: lock })).catch(() => null);
-      const modified = r?.Parameter?.LastModifiedDate?.getTime();
+      const r = await this.ssm.call('GetParameter', { Name: lock }).catch(() => null);
+      const modified = modifiedMs(r?.Parameter);
       if (modified !== undefined && Date.now() - modified > ttlMs) await this.unlock(name); // stale: break it, caller retries
       return false;
     }
     // Overwrite=false creation is atomic, so this read-back is belt and braces; psoxy also pauses
     // 100–300 ms first, which only delays every cold start.
-    const r = await this.ssm.send(new GetParameterCommand({ Name: lock })).catch(() => null);
+    const r = await this.ssm.call('GetParameter', { Name: lock }).catch(() => null);
     return r?.Parameter?.Value === mine;
   }
 
   async unlock(name: string): Promise<void> {
     try {
-      await this.ssm.send(new DeleteParameterCommand({ Name: ssmName(`${name}_lock`) }));
+      await this.ssm.call('DeleteParameter', { Name: ssmName(`${name}_lock`) });
     } catch (e) {
       if (awsErrorName(e) !== 'ParameterNotFound') throw e;
     }

@@ -6,7 +6,7 @@
  * loaded only then: its import alone costs ~60 ms of a cold start.
  */
 import { SecretManagerApiError } from './secret-manager-rest.ts';
-import { httpExchange } from './http-exchange.ts';
+import { httpExchange } from '../http-exchange.ts';
 import { DEFAULT_METADATA_HOST } from './metadata-identity-token.ts';
 
 const EARLY_MS = 60_000;

@@ -4,7 +4,7 @@
  * cold start. Failures carry the HTTP status as `code`, as the library's REST transport did; a
  * request that got no answer (network, timeout) is 503, so the store reports it as transient.
  */
-import { httpExchange, type HttpAnswer } from './http-exchange.ts';
+import { httpExchange, type HttpAnswer } from '../http-exchange.ts';
 
 export const SECRET_MANAGER_ENDPOINT = 'https://secretmanager.googleapis.com';
 
@@ -42,7 +42,7 @@ export class SecretManagerRest {
     this.exchange = f
       ? async (url, method, headers, body) => {
         const res = await f(url, { method, headers, body, signal: AbortSignal.timeout(TIMEOUT_MS) });
-        return { status: res.status, text: await res.text() };
+        return { status: res.status, headers: {}, text: await res.text() };
       }
       : (url, method, headers, body) => httpExchange(url, { method, headers, body, timeoutMs: TIMEOUT_MS, maxBytes: MAX_ANSWER_BYTES });
   }

@@ -1,8 +1,8 @@
 /**
  * One small HTTP exchange over node:http / node:https (their global keep-alive agents), for the
- * Google APIs the GCP runtime calls on a cold start (Secret Manager, the metadata server): ~30
- * requests at once there, where `fetch` costs several times the CPU per request (measured: the
- * GCP cold start's `fetch` calls were ~60 ms of main-thread time under the profiler).
+ * cloud APIs the runtimes call on a cold start (Secret Manager and the metadata server on GCP,
+ * SSM on AWS): ~30 requests at once on GCP, where `fetch` costs several times the CPU per request
+ * (measured: the GCP cold start's `fetch` calls were ~60 ms of main-thread time under the profiler).
  *
  * node:http is loaded with `require`, not `import`: an ES-module import of node:http reads all its
  * exports, and its lazy `WebSocket` export loads undici (~25 ms).
@@ -16,6 +16,8 @@ let https: typeof import('node:https') | null = null;
 
 export interface HttpAnswer {
   status: number;
+  /** Header names in lower case. */
+  headers: Http.IncomingHttpHeaders;
   text: string;
 }
 
@@ -25,8 +27,13 @@ export interface HttpExchangeOptions {
   body?: string;
   /** The whole exchange, from the request to the last byte of the answer. */
   timeoutMs: number;
-  /** Longer answers fail (Google's answers here are a few KiB). */
+  /** Longer answers fail (the answers here are a few KiB). */
   maxBytes: number;
+}
+
+/** A request that got no whole answer in time. */
+export class HttpTimeoutError extends Error {
+  override readonly name = 'TimeoutError';
 }
 
 /** The status and the body as text; a failure to get them (network, timeout, too long) rejects. */
@@ -48,7 +55,7 @@ export function httpExchange(url: string, o: HttpExchangeOptions): Promise<HttpA
         reject(e);
       } else resolve(answer!);
     };
-    const timer = setTimeout(() => settle(new Error(`timed out after ${o.timeoutMs} ms`)), o.timeoutMs);
+    const timer = setTimeout(() => settle(new HttpTimeoutError(`timed out after ${o.timeoutMs} ms`)), o.timeoutMs);
     req.on('error', (e) => settle(e));
     req.on('response', (res: Http.IncomingMessage) => {
       const chunks: Buffer[] = [];
@@ -59,7 +66,7 @@ export function httpExchange(url: string, o: HttpExchangeOptions): Promise<HttpA
         else chunks.push(chunk);
       });
       res.on('error', (e) => settle(e));
-      res.on('end', () => settle(null, { status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => settle(null, { status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
     });
     req.end(o.body);
   });
