@@ -18,7 +18,9 @@ import { gcpConfig } from '../src/runtimes/gcp/api-function.ts';
 import { FakeSecretManager } from './fakes/secret-manager-fake.ts';
 import { secretManagerClient } from './helpers/cloud-clients.ts';
 import { GCP_BULK_RESOURCES, gcpBulkMoves } from '../scripts/terraform-connectors.ts';
-import { BULK_CONNECTORS } from '../src/sources/catalogue/registry.ts';
+import { BULK_CONNECTORS, CONNECTORS } from '../src/sources/catalogue/registry.ts';
+import { SourceSimulator } from '../src/sources/catalogue/simulator.ts';
+import { withConnectorProxy } from './helpers/catalogue-proxy.ts';
 import { generateFakeOrg, personalValues } from '../src/sources/catalogue/fake-org.ts';
 import { appearsIn } from '../src/cli/demo.ts';
 
@@ -147,6 +149,83 @@ test("remote resources: psoxy's artifacts bucket (moved, its name kept), REMOTE_
   assert.equal(grant.role, 'roles/storage.objectViewer');
   assert.equal(grant.condition[0].expression, 'resource.name.startsWith("projects/_/buckets/${google_storage_bucket.artifacts.name}/objects/${each.value}")');
   assert.equal(grant.member, 'serviceAccount:${local.resource_readers[each.key]}', "each function reads its own folder");
+});
+
+/** The catalogue's API connectors as connectors.json gives them, by id and alias. */
+const catalogue = (JSON.parse(readFileSync(new URL('../infra/terraform/connectors.json', import.meta.url), 'utf8')) as { connectors: Record<string, { name: string; source: string; settings: Record<string, string>; secrets: string[]; written: string[] }> }).connectors;
+
+/** Every API connector alias of the catalogue (psoxy's Terraform keys and renamed ids), with the connector it stands for. */
+const API_ALIASES = CONNECTORS.flatMap((c) => (c.aliases ?? []).map((a) => [a, c] as const));
+
+/** psoxy's Secret Manager prefix of a key with the default names: `psoxy_SLACK_DISCOVERY_API_`. */
+const gcpPrefix = (key: string) => `psoxy_${key.toUpperCase().replaceAll('-', '_')}_`;
+
+test("every API alias: psoxy's names for its key (psoxy-<alias>, fn-<alias>, psoxy_<ALIAS>_*), grants on its own secrets only, SOURCE the id; under those grants its function answers as the id's built-in rules do, no denied call", async () => {
+  const m = await load();
+  const r = m.resource;
+  assert.ok(API_ALIASES.length >= 4);
+  const fn = block<{ name: string; service_config: { environment_variables: string }[] }>(m, 'resource', 'google_cloudfunctions2_function', 'function');
+  assert.match(JSON.stringify(fn.service_config), /SOURCE += each\.value\.source/);
+  assert.match(JSON.stringify(fn.service_config), /PATH_TO_INSTANCE_CONFIG = each\.value\.prefix/);
+  const saIds = new Map<string, string>();
+  for (const [alias, c] of API_ALIASES) {
+    const spec = catalogue[alias];
+    assert.equal(spec.source, c.id, `${alias}: SOURCE ${c.id}`);
+    const each: EachInstance = { key: alias, value: { function_name: `psoxy-${alias}`, prefix: gcpPrefix(alias) }, lists: {} };
+    assert.equal(forEachValue(fn.name, each), `psoxy-${alias}`);
+    for (const key of [alias, c.id]) {
+      const id = (forEachValue(resolve((r.google_service_account.api_connector[0] as { account_id: string }).account_id), { ...each, key }) as string)
+        .replace(/^\$\{trim\(substr\("(.*)", 0, 30\), "-"\)\}$/, (_, x: string) => x.slice(0, 30).replace(/^-+|-+$/g, ''));
+      assert.ok(id.length >= 6 && id.length <= 30, id);
+      saIds.set(key, id);
+    }
+    assert.notEqual(saIds.get(alias), saIds.get(c.id), `${alias} and ${c.id} run as different service accounts`);
+    // local.connector_values for the alias (its expression is held in infra-connectors.test.ts): one secret per value, keyed <alias>_<NAME>.
+    const values = [...new Set([...spec.secrets, ...spec.written])];
+    const secretIds = values.map((n) => forEachValue((r.google_secret_manager_secret.connector[0] as { secret_id: string }).secret_id
+      .replace('${local.connectors[each.value.connector].prefix}', '${each.value.prefix}').replace('${each.value.name}', n), each));
+    assert.deepEqual(secretIds, values.map((n) => `${gcpPrefix(alias)}${n}`), `${alias}: psoxy's secret ids for its key`);
+
+    // The function as the module configures it: its own secrets, granted as the module grants them
+    // (version manager on what it writes, accessor on the rest and the salt and key); the id's
+    // namespace holds a token it must not use.
+    const sim = new SourceSimulator(c, { seed: 11, people: 5 });
+    await sim.start();
+    const fake = new FakeSecretManager();
+    const endpoint = await fake.start();
+    const answers: { name: string; status: number; body: string }[] = [];
+    try {
+      for (const [n, v] of [['PSOXY_SALT', 'salt'], ['PSOXY_ENCRYPTION_KEY', 'secret']]) {
+        fake.set(`psoxy_${n}`, v);
+        fake.grant(`psoxy_${n}`, 'secretAccessor');
+      }
+      for (const n of values) {
+        fake.set(`${gcpPrefix(alias)}${n}`, n === 'ACCESS_TOKEN' ? sim.settings().ACCESS_TOKEN : undefined);
+        fake.grant(`${gcpPrefix(alias)}${n}`, spec.written.includes(n) ? 'secretVersionManager' : 'secretAccessor');
+      }
+      fake.set(`${gcpPrefix(c.id)}ACCESS_TOKEN`, 'not-this-token');
+      const env = {
+        K_SERVICE: `psoxy-${alias}`, ...spec.settings, SOURCE: spec.source, PATH_TO_SHARED_CONFIG: 'psoxy_', PATH_TO_INSTANCE_CONFIG: gcpPrefix(alias),
+        TARGET_HOST: sim.settings().TARGET_HOST, SOURCE_AUTH_STRATEGY_IDENTIFIER: 'oauth2_access_token',
+        // No ACCESS_TOKEN secret in the module for a connector whose catalogue auth has none: the token in the environment.
+        ...(values.includes('ACCESS_TOKEN') ? {} : { ACCESS_TOKEN: sim.settings().ACCESS_TOKEN }),
+      };
+      const proxy = createProxyHandler({ config: gcpConfig({ env, secretManager: secretManagerClient(endpoint), project: 'p' }), tokenTimings: { settleMs: 0 } });
+      for (const e of c.examples.filter((x) => x.method !== 'POST')) {
+        const res = await proxy(new Request('https://x/'), { rawUrl: e.path, https: true });
+        answers.push({ name: e.name, status: res.status, body: await res.text() });
+      }
+      assert.deepEqual(fake.denied, [], `${alias}: nothing outside its grants`);
+      const touched = fake.calls.map((x) => /\/secrets\/([^/:]+)/.exec(x)?.[1]).filter((x) => x !== undefined);
+      assert.deepEqual(touched.filter((x) => x.startsWith(gcpPrefix(c.id)) && !x.startsWith(gcpPrefix(alias))), [], `${alias}: nothing of ${c.id}'s namespace`);
+    } finally {
+      await Promise.all([fake.stop(), sim.stop()]);
+    }
+    assert.ok(answers.length > 0 && answers.every((a) => a.status === 200), `${alias}: ${JSON.stringify(answers.map((a) => [a.name, a.status]))}`);
+    await withConnectorProxy(c, async (run) => {
+      for (const a of answers) assert.equal(a.body, (await run.call(a.name)).text, `${alias} → ${c.id}: ${a.name} sanitized as ${c.id}'s rules do`);
+    });
+  }
 });
 
 /** A bulk connector's for_each instance with psoxy's defaults, as `local.bulk` gives it. */
