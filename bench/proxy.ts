@@ -7,14 +7,23 @@
  * `proxy-psoxy-zoom-gzip`: the same with the caller sending `Accept-Encoding: gzip` (as a real
  * client would), so the proxy also compresses its answer; its bound adds the time gzip takes on
  * the sanitized page. The simulator never compresses, so no line pays for decompressing.
+ *
+ * The machine is shared (other processes come and go), so the targets are measured in short
+ * interleaved slices (the order rotating each round) and the sanitize and gzip times between
+ * them: a burst of outside load lands on every line alike instead of on whichever ran then.
+ * `serversCpuMsPerRequest`: CPU time (user + system, all threads) of the process running both
+ * proxies, per request (Linux), less sensitive to outside load than throughput; `loadAverage`:
+ * the host's 1-minute load average when the line was written (above the core count, every
+ * figure on the line is stretched by other processes).
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { availableParallelism, loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
-import { emit, median, percentile } from './stats.ts';
+import { emit, percentile } from './stats.ts';
 import { timeIt } from './sanitize.ts';
 import { Sanitizer } from '../src/sanitizer/sanitizer.ts';
 import { Pseudonymizer } from '../src/pseudonym/pseudonymizer.ts';
@@ -22,12 +31,14 @@ import { loadApiRules } from '../src/rules/load.ts';
 import { builtInRulesYaml } from '../src/sources/index.ts';
 
 const CONCURRENCIES = [1, 16];
-const DURATION_MS = 4000;
+/** Per target and concurrency: ROUNDS slices of SLICE_MS (4 s in all), after one warm-up. */
+const ROUNDS = 8;
+const SLICE_MS = 500;
 const WARMUP_MS = 800;
 const PATH = '/v2/users?page_size=300';
 
-async function load(base: string, headers: Record<string, string>, durationMs: number, concurrency: number) {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+/** `concurrency` callers in a loop for `durationMs`, over the agent's keep-alive connections. */
+async function load(agent: Agent, base: string, headers: Record<string, string>, durationMs: number, concurrency: number) {
   const url = new URL(base + PATH);
   const latencies: number[] = [];
   let errors = 0;
@@ -48,16 +59,43 @@ async function load(base: string, headers: Record<string, string>, durationMs: n
   const started = Date.now();
   await Promise.all(Array.from({ length: concurrency }, async () => { while (Date.now() < end) await one(); }));
   const seconds = (Date.now() - started) / 1000;
-  agent.destroy();
-  return { rps: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, requests: latencies.length };
+  return { seconds, latencies, errors };
 }
 
-/** Median times (ms) our sanitizer takes on the page the benchmark requests (fetched from the simulator), and gzip on its output. */
-async function sanitizeTimes(simUrl: string, headers: Record<string, string>): Promise<{ sanitizeMs: number; gzipMs: number }> {
+/** The slices of one target, added up. */
+interface Tally { seconds: number; latencies: number[]; errors: number; cpuMs: number }
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+function summary(t: Tally) {
+  return { rps: t.latencies.length / t.seconds, p50: percentile(t.latencies, 50), p99: percentile(t.latencies, 99), errors: t.errors, requests: t.latencies.length };
+}
+
+/**
+ * Times (ms) our sanitizer takes on the page the benchmark requests (fetched from the simulator),
+ * and gzip on its output: `sample()` adds a few of each, `means()` gives their means. Means, as
+ * throughput is a mean: a median of short runs misses the preemptions and collections that
+ * stretch every request on a busy machine, which would make the bound unreachable there.
+ */
+async function sanitizeTimer(simUrl: string, headers: Record<string, string>) {
   const body = await (await fetch(simUrl + PATH, { headers })).text();
   const sanitizer = new Sanitizer(loadApiRules(builtInRulesYaml('zoom')!), new Pseudonymizer({ salt: 'bench-salt', encryptionKey: 'bench-key' }));
   const sanitized = Buffer.from(sanitizer.sanitize('GET', PATH, body));
-  return { sanitizeMs: median(timeIt(() => sanitizer.sanitize('GET', PATH, body), 200)), gzipMs: median(timeIt(() => gzipSync(sanitized), 200)) };
+  const sanitize: number[] = [];
+  const gzip: number[] = [];
+  return {
+    sample(n: number) {
+      sanitize.push(...timeIt(() => sanitizer.sanitize('GET', PATH, body), n));
+      gzip.push(...timeIt(() => gzipSync(sanitized), n));
+    },
+    means: () => ({ sanitizeMs: mean(sanitize), gzipMs: mean(gzip) }),
+  };
+}
+
+/** CPU time (ms, user + system) a child process has used so far (Linux). */
+function cpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Peak RSS so far of a child process (Linux: VmHWM); the passthrough shares the proxy's process. */
@@ -86,24 +124,37 @@ export async function benchProxy(): Promise<void> {
       ['proxy-psoxy-zoom', urls.proxy, {}],
       ['proxy-psoxy-zoom-gzip', urls.proxy, { 'Accept-Encoding': 'gzip' }],
     ];
-    const { sanitizeMs, gzipMs } = await sanitizeTimes(sim.sim, auth);
-    /** What the proxy's own work (ms per request) allows, on top of the passthrough's time per request. */
-    const boundFor = (name: string, passthrough: number): { bound?: number; sanitizeMs?: number; gzipMs?: number } => {
-      const gzipped = name === 'proxy-psoxy-zoom-gzip';
-      if (!gzipped && name !== 'proxy-psoxy-zoom') return {};
-      return { bound: 1 / (1 / passthrough + (sanitizeMs + (gzipped ? gzipMs : 0)) / 1000), sanitizeMs, ...(gzipped ? { gzipMs } : {}) };
-    };
+    const timer = await sanitizeTimer(sim.sim, auth);
+    timer.sample(40);
     for (const concurrency of CONCURRENCIES) {
-      const results: Record<string, Awaited<ReturnType<typeof load>>> = {};
-      for (const [name, base, headers] of targets) {
-        await load(base, headers, WARMUP_MS, concurrency);
-        results[name] = await load(base, headers, DURATION_MS, concurrency);
+      const tallies = new Map<string, Tally>(targets.map(([name]) => [name, { seconds: 0, latencies: [], errors: 0, cpuMs: 0 }]));
+      const agents = new Map(targets.map(([name]) => [name, new Agent({ keepAlive: true, maxSockets: concurrency })]));
+      for (const [name, base, headers] of targets) await load(agents.get(name)!, base, headers, WARMUP_MS, concurrency);
+      for (let round = 0; round < ROUNDS; round++) {
+        for (let i = 0; i < targets.length; i++) {
+          const [name, base, headers] = targets[(i + round) % targets.length];
+          const cpu0 = cpuMs(proxyChild.pid);
+          const r = await load(agents.get(name)!, base, headers, SLICE_MS, concurrency);
+          const t = tallies.get(name)!;
+          t.cpuMs += cpuMs(proxyChild.pid) - cpu0;
+          t.seconds += r.seconds;
+          t.errors += r.errors;
+          for (const l of r.latencies) t.latencies.push(l);
+        }
+        timer.sample(20);
       }
-      const passthrough = results['proxy-passthrough'].rps;
-      for (const [name, r] of Object.entries(results)) {
-        const { bound, ...times } = boundFor(name, passthrough);
-        const ours = bound === undefined ? {} : { ratioToSanitizeBound: r.rps / bound, sanitizeBoundRps: bound, ...times, serversPeakRssMB: peakRssMB(proxyChild.pid) };
-        emit({ name: `${name}-c${concurrency}`, ratio: r.rps / passthrough, ...ours, rps: r.rps, p50Ms: r.p50, p99Ms: r.p99, requests: r.requests, errors: r.errors, concurrency });
+      for (const agent of agents.values()) agent.destroy();
+      const { sanitizeMs, gzipMs } = timer.means();
+      const passthrough = summary(tallies.get('proxy-passthrough')!).rps;
+      for (const [name, tally] of tallies) {
+        const r = summary(tally);
+        const gzipped = name === 'proxy-psoxy-zoom-gzip';
+        const ours = gzipped || name === 'proxy-psoxy-zoom';
+        // What the proxy's own work (ms per request) allows, on top of the passthrough's time per request.
+        const bound = 1 / (1 / passthrough + (sanitizeMs + (gzipped ? gzipMs : 0)) / 1000);
+        const extra = ours ? { ratioToSanitizeBound: r.rps / bound, sanitizeBoundRps: bound, sanitizeMs, ...(gzipped ? { gzipMs } : {}), serversPeakRssMB: peakRssMB(proxyChild.pid) } : {};
+        const cpu = name === 'proxy-simulator-direct' ? {} : { serversCpuMsPerRequest: tally.cpuMs / r.requests };
+        emit({ name: `${name}-c${concurrency}`, ratio: r.rps / passthrough, ...extra, rps: r.rps, p50Ms: r.p50, p99Ms: r.p99, ...cpu, requests: r.requests, errors: r.errors, concurrency, loadAverage: loadavg()[0], cores: availableParallelism() });
       }
     }
   } finally {
