@@ -10,7 +10,7 @@ variable "environment_name" {
 variable "enabled_connectors" {
   type        = list(string)
   default     = ["zoom"]
-  description = "Connectors to deploy, by psoxy's ids (zoom, gcal, msft-teams, …: `psoxy connectors` lists them; ../connectors.json holds what the module knows of each), API and bulk alike (hris, badge, …: each as if in bulk_connectors). An unknown id fails the plan, naming it."
+  description = "Connectors to deploy, by psoxy's ids (zoom, gcal, msft-teams, …: `psoxy connectors` lists them; ../connectors.json holds what the module knows of each), API and bulk alike (hris, badge, …: each as if in bulk_connectors), or by a catalogue alias (psoxy's Terraform key where it differs from our id: slack-discovery-api, azure-ad, …), which deploys that connector under the alias's names. An unknown id fails the plan, naming it."
 }
 
 variable "connector_settings" {
