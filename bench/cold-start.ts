@@ -5,9 +5,15 @@
  * line has every setting in the environment (SECRETS_STORE=ENV): no store call may be made.
  * `cold-start-gcp`: the same on the GCP bundle (dist/gcp-function.mjs, functions framework) with
  * secrets in the Secret Manager fake, read over its REST API.
+ * Each child gets a fresh TMPDIR, as a new function instance has an empty /tmp (the bundles' compile
+ * caches are copied there). `mainThreadCpuMs`: the child's main-thread CPU time up to its answer,
+ * steadier than wall time on a loaded machine; `cold-start-node-baseline`: `node` printing the same
+ * line and nothing else, measured in the same run.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ZoomSimulator } from '../src/sources/zoom/simulator/server.ts';
 import { FakeAwsJson } from '../test/fakes/aws-json-fake.ts';
@@ -16,7 +22,9 @@ import { emit, median } from './stats.ts';
 
 const bundle = fileURLToPath(new URL('../dist/aws-lambda.mjs', import.meta.url));
 const gcpBundle = fileURLToPath(new URL('../dist/gcp-function.mjs', import.meta.url));
-const report = `process.stdout.write(JSON.stringify({ status, rssMB: process.resourceUsage().maxRSS / 1024 }) + '\\n');`;
+const report = `const cpu = process.threadCpuUsage(); process.stdout.write(JSON.stringify({ status, rssMB: process.resourceUsage().maxRSS / 1024, cpuMs: (cpu.user + cpu.system) / 1000 }) + '\\n');`;
+
+const baselineDriver = `const status = 200; ${report}`;
 
 const awsDriver = `
   const { handler } = await import(${JSON.stringify(bundle)});
@@ -37,31 +45,37 @@ const gcpDriver = `
   const status = res.status; ${report}
   server.close();`;
 
-function coldStart(driver: string, env: Record<string, string>): Promise<{ ms: number; rssMB: number; status: number }> {
+interface Run { ms: number; rssMB: number; cpuMs: number; status: number }
+
+function coldStart(driver: string, env: Record<string, string>): Promise<Run> {
+  const tmp = mkdtempSync(join(tmpdir(), 'psoxy-cold-'));
   const t0 = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--input-type=module', '-e', driver], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', process.env.COLD_START_DEBUG ? 'inherit' : 'ignore'] });
-  return new Promise((resolve, reject) => {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', driver], { env: { ...process.env, ...env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', process.env.COLD_START_DEBUG ? 'inherit' : 'ignore'] });
+  return new Promise<Run>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d;
       const line = out.split('\n').find((l) => l.startsWith('{"status"'));
       if (line) {
         const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-        const r = JSON.parse(line) as { status: number; rssMB: number };
-        resolve({ ms, rssMB: r.rssMB, status: r.status });
+        const r = JSON.parse(line) as { status: number; rssMB: number; cpuMs: number };
+        resolve({ ms, rssMB: r.rssMB, cpuMs: r.cpuMs, status: r.status });
       }
     });
     child.on('exit', (code) => { if (!out.includes('{"status"')) reject(new Error(`cold-start child exited ${code}`)); });
-  });
+  }).finally(() => new Promise<void>((r) => { if (child.exitCode !== null) r(); else child.once('exit', () => r()); }).then(() => rmSync(tmp, { recursive: true, force: true })));
 }
 
 async function measure(name: string, driver: string, env: Record<string, string>, calls: () => number): Promise<void> {
   const callsBefore = calls();
-  const runs: { ms: number; rssMB: number; status: number }[] = [];
+  const runs: Run[] = [];
   for (let i = 0; i < 10; i++) runs.push(await coldStart(driver, env));
   if (runs.some((r) => r.status !== 200)) throw new Error(`${name} returned ${runs.map((r) => r.status).join(',')}`);
   const ms = runs.map((r) => r.ms);
-  emit({ name, ms: median(ms), minMs: Math.min(...ms), maxMs: Math.max(...ms), rssMB: Math.max(...runs.map((r) => r.rssMB)), storeCalls: (calls() - callsBefore) / runs.length, runs: runs.length });
+  emit({
+    name, ms: median(ms), minMs: Math.min(...ms), maxMs: Math.max(...ms), mainThreadCpuMs: median(runs.map((r) => r.cpuMs)),
+    rssMB: Math.max(...runs.map((r) => r.rssMB)), storeCalls: (calls() - callsBefore) / runs.length, runs: runs.length,
+  });
 }
 
 export async function benchColdStart(): Promise<void> {
@@ -84,6 +98,7 @@ export async function benchColdStart(): Promise<void> {
   const envOnly = { ...env, SECRETS_STORE: 'ENV', PSOXY_SALT: 'salt', PSOXY_ENCRYPTION_KEY: 'key', ...sim.credentialSettings() };
   const gcpEnv = { K_SERVICE: 'psoxy-zoom', SOURCE: 'zoom', ...sim.targetSettings(), SM_FAKE: `${smEndpoint.host}:${smEndpoint.port}` };
   try {
+    await measure('cold-start-node-baseline', baselineDriver, {}, () => 0);
     await measure('cold-start-aws', awsDriver, env, () => ssm.calls.length);
     await measure('cold-start-aws-env-only', awsDriver, envOnly, () => ssm.calls.length);
     await measure('cold-start-gcp', gcpDriver, gcpEnv, () => sm.calls.length);

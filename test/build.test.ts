@@ -38,3 +38,24 @@ test('build: Lambda zip < 1 MiB; the bundled handler answers a health check with
     await ssm.stop();
   }
 });
+
+test("build: the package's compile caches are used from wherever it is unpacked (the stub renames them for the module URLs there), in a fresh TMPDIR", async () => {
+  const { cpSync, mkdtempSync, rmSync, existsSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  if (!existsSync(`${root}dist/aws-lambda-compile-cache/manifest.json`)) spawnSync(process.execPath, ['scripts/build.ts'], { cwd: root });
+  const task = mkdtempSync(join(tmpdir(), 'psoxy-task-'));
+  const tmp = mkdtempSync(join(tmpdir(), 'psoxy-tmp-'));
+  try {
+    for (const f of ['aws-lambda.mjs', 'aws-lambda-main.mjs', 'aws-lambda-chunks', 'aws-lambda-compile-cache']) cpSync(`${root}dist/${f}`, join(task, f === 'aws-lambda.mjs' ? 'index.mjs' : f), { recursive: true });
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(join(task, 'index.mjs'))}); process.stdout.write(typeof m.handler);`], {
+      env: { ...process.env, TMPDIR: tmp, NODE_DEBUG_NATIVE: 'COMPILE_CACHE', SOURCE: 'zoom' }, encoding: 'utf8',
+    });
+    assert.equal(r.stdout, 'function', r.stderr);
+    assert.match(r.stderr, new RegExp(`V8 code cache for ESM file://${join(task, 'aws-lambda-main.mjs').replace(/[.]/g, '\\.')} was accepted`));
+    assert.doesNotMatch(r.stderr, /aws-lambda-main\.mjs was (rejected|not initialized)/);
+  } finally {
+    rmSync(task, { recursive: true, force: true });
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
