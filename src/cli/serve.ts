@@ -1,4 +1,8 @@
-/** `psoxy serve --source zoom`: the proxy for real use, configured by env and a local store; HTTP or HTTPS. */
+/**
+ * `psoxy serve --source zoom`: the proxy for real use, configured by env and a local store; HTTP or
+ * HTTPS; with `--workers N`, N processes (node:cluster) serving the one port.
+ */
+import cluster, { type Worker } from 'node:cluster';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,9 +13,12 @@ import { localProxyHandler } from '../runtimes/node/serve.ts';
 import { listen, nodeListener, type TlsCredentials } from '../runtimes/node/server.ts';
 import { selfSignedCertificate } from '../runtimes/node/self-signed.ts';
 import { builtInSources } from '../sources/index.ts';
-import { action, port, UsageError } from './options.ts';
+import { action, port, UsageError, wholeNumber } from './options.ts';
 
-interface ServeOptions { source?: string; port: number; host: string; tlsCert?: string; tlsKey?: string; tlsSelfSigned?: boolean }
+interface ServeOptions { source?: string; port: number; host: string; tlsCert?: string; tlsKey?: string; tlsSelfSigned?: boolean; workers: number }
+
+/** What the primary tells a worker: the certificate to serve with (made or read once, for all). */
+interface WorkerSetup { kind: 'setup'; tls: TlsCredentials | null }
 
 /** The certificate to serve with, if any; a self-signed one is written to a temp file for clients to trust. */
 function tlsCredentials(o: ServeOptions, logger: Logger): { tls?: TlsCredentials; cleanup(): void } {
@@ -44,29 +51,112 @@ function tlsCredentials(o: ServeOptions, logger: Logger): { tls?: TlsCredentials
 async function serve(o: ServeOptions): Promise<number> {
   const source = o.source;
   if (!source) throw new UsageError(`needs --source (or SOURCE in the environment); built-in: ${builtInSources().join(', ')}`);
+  if (cluster.isWorker) return serveAsWorker(source, o);
   const logger = jsonLogger();
   const { tls, cleanup } = tlsCredentials(o, logger);
-  const handler = localProxyHandler({ source, logger });
-  // The health check's verdict at start: each problem (what is wrong, where it was looked for),
-  // from the same check that decides whether data calls can work.
-  const health = await handler(new Request('http://localhost/', { headers: { 'X-Psoxy-Health-Check': 'true' } }), { clientIp: '127.0.0.1' });
-  const report = (await health.json()) as { warningMessages: string[] };
-  for (const w of report.warningMessages) logger.warn(w);
-  let server;
   try {
-    server = await listen(nodeListener(handler), o.port, o.host, tls);
-  } catch (e) {
+    // The health check's verdict at start: each problem (what is wrong, where it was looked for),
+    // from the same check that decides whether data calls can work.
+    const handler = localProxyHandler({ source, logger });
+    const health = await handler(new Request('http://localhost/', { headers: { 'X-Psoxy-Health-Check': 'true' } }), { clientIp: '127.0.0.1' });
+    const report = (await health.json()) as { warningMessages: string[] };
+    for (const w of report.warningMessages) logger.warn(w);
+    const healthy = health.status === 200;
+    if (o.workers > 1) return await servePool(source, o, tls, healthy, logger);
+    let server;
+    try {
+      server = await listen(nodeListener(handler), o.port, o.host, tls);
+    } catch (e) {
+      throw new Error(`cannot serve on ${o.host}:${o.port}: ${(e as Error).message}`, { cause: e });
+    }
+    logger.info(`psoxy serving ${source} at ${server.url}`, { healthy });
+    await stopSignal();
+    await server.close();
+    return 0;
+  } finally {
     cleanup();
-    throw new Error(`cannot serve on ${o.host}:${o.port}: ${(e as Error).message}`, { cause: e });
   }
-  logger.info(`psoxy serving ${source} at ${server.url}`, { healthy: health.status === 200 });
-  await new Promise<void>((resolve) => {
-    const stop = () => { void server.close().then(resolve); };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+}
+
+const stopSignal = () => new Promise<void>((resolve) => {
+  process.once('SIGINT', () => resolve());
+  process.once('SIGTERM', () => resolve());
+});
+
+/**
+ * The primary of `--workers N`: forks N workers (this same command), hands each the certificate,
+ * says where it serves once all listen, replaces a worker that dies after it started serving, and
+ * stops them all on SIGINT / SIGTERM. A worker that dies before serving (port taken, bad setup)
+ * stops the pool: exit 1.
+ */
+async function servePool(source: string, o: ServeOptions, tls: TlsCredentials | undefined, healthy: boolean, logger: ReturnType<typeof jsonLogger>): Promise<number> {
+  if (!process.argv[1]) throw new UsageError('--workers needs psoxy started from its script (node <psoxy> serve ...), which each worker runs again');
+  let stopping = false;
+  let failed = false;
+  const serving = new Set<Worker>();
+  let announced = false;
+  const done = new Promise<void>((resolve) => {
+    const fork = () => {
+      const worker = cluster.fork();
+      worker.once('online', () => worker.send({ kind: 'setup', tls: tls ?? null } satisfies WorkerSetup));
+      worker.once('listening', (address) => {
+        serving.add(worker);
+        if (!announced && serving.size === o.workers) {
+          announced = true;
+          const host = address.address ?? o.host;
+          logger.info(`psoxy serving ${source} at ${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${address.port}`, { healthy, workers: o.workers });
+        }
+      });
+      worker.once('exit', (code, signal) => {
+        const wasServing = serving.delete(worker);
+        if (!stopping && wasServing) {
+          logger.error('a worker stopped; starting another', { exitCode: code, signal });
+          fork();
+          return;
+        }
+        if (!stopping) {
+          failed = true;
+          stop();
+        }
+        if (Object.keys(cluster.workers ?? {}).length === 0) resolve();
+      });
+    };
+    const stop = () => {
+      stopping = true;
+      for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+    };
+    void stopSignal().then(stop);
+    for (let i = 0; i < o.workers; i++) fork();
   });
-  cleanup();
-  return 0;
+  await done;
+  return failed ? 1 : 0;
+}
+
+/** One worker of `--workers N`: the certificate from the primary, then the same server as alone. */
+async function serveAsWorker(source: string, o: ServeOptions): Promise<number> {
+  const setup = await new Promise<WorkerSetup>((resolve) => {
+    const onMessage = (m: unknown) => {
+      if ((m as WorkerSetup | null)?.kind !== 'setup') return;
+      process.off('message', onMessage);
+      resolve(m as WorkerSetup);
+    };
+    process.on('message', onMessage);
+  });
+  try {
+    const handler = localProxyHandler({ source, logger: jsonLogger() });
+    let server;
+    try {
+      server = await listen(nodeListener(handler), o.port, o.host, setup.tls ?? undefined);
+    } catch (e) {
+      throw new Error(`cannot serve on ${o.host}:${o.port}: ${(e as Error).message}`, { cause: e });
+    }
+    await stopSignal();
+    await server.close();
+    return 0;
+  } finally {
+    // The channel to the primary would keep this process alive.
+    cluster.worker?.disconnect();
+  }
 }
 
 export function serveCommand(): Command {
@@ -78,6 +168,7 @@ export function serveCommand(): Command {
     .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (chain); needs --tls-key')
     .option('--tls-key <file>', 'the PEM private key of --tls-cert')
     .addOption(new Option('--tls-self-signed', 'serve HTTPS with a certificate made at start for localhost / 127.0.0.1; its path is logged').conflicts(['tlsCert', 'tlsKey']))
+    .addOption(new Option('--workers <n>', 'processes serving the port (node:cluster), each sanitizing on its own core; they share the token through the local store').default(1).argParser(wholeNumber('--workers', 1, 256)))
     .addHelpText('after', `
 Examples:
   $ psoxy serve --source zoom --port 8080
@@ -85,7 +176,11 @@ Examples:
   $ psoxy serve --source zoom --tls-cert cert.pem --tls-key key.pem --host 0.0.0.0
 
 Over HTTPS every request counts as https; an X-Forwarded-Proto header, when sent (a TLS front
-end), still decides. Health check: curl -H 'X-Psoxy-Health-Check: 1' localhost:8080/`)
+end), still decides. Health check: curl -H 'X-Psoxy-Health-Check: 1' localhost:8080/
+
+--workers N: one process sanitizes one response at a time, so with concurrent callers on a host
+with several cores N processes (up to the core count) serve more; each holds its own memory
+(~100-200 MB under load) and its own MAX_CONCURRENT_SOURCE_REQUESTS.`)
     .action(action(serve));
 }
 
