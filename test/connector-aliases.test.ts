@@ -19,11 +19,18 @@ import { MemoryStore } from '../src/config/store.ts';
 import { memoryLogger } from '../src/logging/logger.ts';
 import { appearsIn } from '../src/cli/demo.ts';
 
-test('aliases are unique, name no connector\'s id, and resolve to their connector', () => {
+test('aliases are unique, name no connector\'s id (but `qualtrics`), and resolve to their connector', () => {
   const ids = new Set([...CONNECTORS, ...BULK_CONNECTORS].map((c) => c.id).concat(['zoom', 'zoom-ai-metrics']));
-  const all = [...CONNECTORS, ...BULK_CONNECTORS].flatMap((c) => (c.aliases ?? []).map((a) => [a, c.id] as const));
+  const all = [
+    ...[...CONNECTORS, ...BULK_CONNECTORS].flatMap((c) => (c.aliases ?? []).map((a) => [a, c.id] as const)),
+    ['zoom-ai-snapshot-bulk', 'zoom-ai-metrics'] as const,
+  ];
   assert.equal(new Set(all.map(([a]) => a)).size, all.length, 'no alias names two connectors');
-  assert.deepEqual(all.filter(([a]) => ids.has(a)), [], 'no alias is an id');
+  // psoxy names both its Qualtrics API connector and its bulk survey connector `qualtrics`: the
+  // API connector's alias is the bulk connector's id (bulk mode looks bulk ids up first; see
+  // test/qualtrics-connector.test.ts). No other alias may be an id.
+  assert.deepEqual(all.filter(([a]) => ids.has(a)), [['qualtrics', 'qualtrics-api']], 'no alias is an id, but qualtrics');
+  assert.ok(BULK_CONNECTORS.some((c) => c.id === 'qualtrics') && !CONNECTORS.some((c) => c.id === 'qualtrics'));
   assert.deepEqual(Object.entries(sourceAliases()).sort(), [...all].sort());
   for (const [alias, id] of all) assert.equal(canonicalSource(alias), id);
   assert.ok(all.length >= 6);

@@ -12,6 +12,7 @@ import type { Logger } from '../logging/logger.ts';
 import { gcpServiceAccountKey } from './google-service-account.ts';
 import { claudeAdminApiKey } from './claude-admin-api-key.ts';
 import { windsurfServiceKey } from './windsurf-service-key.ts';
+import { qualtricsApiToken } from './qualtrics-api-token.ts';
 
 export interface AuthDeps {
   fetch: typeof fetch;
@@ -83,6 +84,7 @@ export const STRATEGIES: Readonly<Record<string, StrategyDefinition>> = {
   },
   claude_admin_api_key: claudeAdminApiKey,
   windsurf_service_key: windsurfServiceKey,
+  qualtrics_api_token: qualtricsApiToken,
 };
 
 /**

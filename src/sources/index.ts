@@ -1,16 +1,18 @@
 /** Built-in connectors by psoxy `SOURCE` id: rules (used when no `RULES` is configured) and settings. */
 import { ZOOM_RULES_YAML } from './zoom/rules.ts';
 import { ZOOM_DEFAULTS } from './zoom/connector.ts';
-import { ZOOM_AI_METRICS_RULES_YAML } from './zoom/ai-metrics-rules.ts';
+import { ZOOM_AI_METRICS_ALIASES, ZOOM_AI_METRICS_RULES_YAML } from './zoom/ai-metrics-rules.ts';
 import { BULK_CONNECTORS, CONNECTORS } from './catalogue/registry.ts';
 
 /**
  * Other names of built-in connectors (`Connector.aliases`: psoxy's Terraform keys such as
- * `slack-discovery-api`, and ids psoxy renamed), each mapped to our id.
+ * `slack-discovery-api`, and ids psoxy renamed; Zoom AI Metrics' `zoom-ai-snapshot-bulk`), each
+ * mapped to our id.
  */
-const ALIASES: Record<string, string> = Object.fromEntries(
-  [...CONNECTORS, ...BULK_CONNECTORS].flatMap((c) => (c.aliases ?? []).map((alias): [string, string] => [alias, c.id])),
-);
+const ALIASES: Record<string, string> = Object.fromEntries([
+  ...[...CONNECTORS, ...BULK_CONNECTORS].flatMap((c) => (c.aliases ?? []).map((alias): [string, string] => [alias, c.id])),
+  ...ZOOM_AI_METRICS_ALIASES.map((alias): [string, string] => [alias, 'zoom-ai-metrics']),
+]);
 
 /**
  * Our id for a connector name: the name itself, or the id an alias stands for, a rules variant
@@ -55,9 +57,14 @@ const BUILT_IN_BULK_RULES: Record<string, string> = {
   ...Object.fromEntries(BULK_CONNECTORS.map((c) => [c.id, c.rules])),
 };
 
-/** Built-in bulk rules by name (`zoom-ai-metrics`, the catalogue's bulk connectors: `hris`, `slack-discovery-bulk`…). */
+/**
+ * Built-in bulk rules by name (`zoom-ai-metrics`, the catalogue's bulk connectors: `hris`,
+ * `slack-discovery-bulk`…) or alias. A bulk id comes first: `qualtrics` is psoxy's name for both
+ * its bulk survey connector and its API connector (our `qualtrics-api`, whose alias it is), and in
+ * bulk mode it means the bulk one.
+ */
 export function builtInBulkRulesYaml(name: string): string | undefined {
-  const id = canonicalSource(name);
+  const id = Object.hasOwn(BUILT_IN_BULK_RULES, name) ? name : canonicalSource(name);
   return Object.hasOwn(BUILT_IN_BULK_RULES, id) ? BUILT_IN_BULK_RULES[id] : undefined;
 }
 

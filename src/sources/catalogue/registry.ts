@@ -15,6 +15,7 @@ import { CHATGPT_CONNECTORS } from '../chatgpt/index.ts';
 import { GONG_CONNECTORS } from '../gong/index.ts';
 import { GITLAB_CONNECTORS } from '../gitlab/index.ts';
 import { GLEAN_CONNECTORS } from '../glean/index.ts';
+import { QUALTRICS_CONNECTORS } from '../qualtrics/index.ts';
 
 export const CONNECTORS: readonly Connector[] = [
   ...GITHUB_CONNECTORS,
@@ -32,6 +33,7 @@ export const CONNECTORS: readonly Connector[] = [
   ...GONG_CONNECTORS,
   ...GITLAB_CONNECTORS,
   ...GLEAN_CONNECTORS,
+  ...QUALTRICS_CONNECTORS,
 ];
 
 /** Bulk connectors: files sanitized from an input bucket, by the same ids psoxy's bulk connectors use. */

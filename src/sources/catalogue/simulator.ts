@@ -2,8 +2,8 @@
  * A generic source simulator: serves each of a connector's example calls with its
  * provider-shaped response, generated once from a seeded fake organisation, so the demo, the
  * tests and `psoxy serve` can run any connector locally. It asks for some credential (a bearer
- * token, an API key, basic auth or a `service_key` in a JSON body) and answers 401 without one;
- * the auth fakes under `test/fakes` check each strategy exactly.
+ * token, an API key or token header, basic auth or a `service_key` in a JSON body) and answers 401
+ * without one; the auth fakes under `test/fakes` check each strategy exactly.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -57,7 +57,7 @@ export class SourceSimulator {
       req.on('end', () => {
         const path = new URL(req.url ?? '/', 'http://x').pathname;
         const requestBody = Buffer.concat(chunks).toString('utf8');
-        const authorized = Boolean(req.headers.authorization || req.headers['x-api-key'] || hasServiceKey(requestBody));
+        const authorized = Boolean(req.headers.authorization || req.headers['x-api-key'] || req.headers['x-api-token'] || hasServiceKey(requestBody));
         this.calls.push({ method: req.method ?? 'GET', path, authorized, body: requestBody, headers: { ...req.headers } });
         const body = this.responses.get(`${req.method} ${path}`);
         const send = (status: number, text: string) => { res.writeHead(status, { 'Content-Type': 'application/json' }); res.end(text); };
