@@ -236,6 +236,9 @@ test('`psoxy bulk --rules qualtrics` sanitizes a survey CSV with the bulk rules;
   assert.equal(demo.status, 0, demo.stdout + demo.stderr);
   assert.match(demo.stdout, /qualtrics-api/);
   assert.doesNotMatch(demo.stdout, /LEAKED/);
+  const listed = psoxy(['connectors']).stdout;
+  assert.match(listed, /^qualtrics-api {12}Qualtrics \(survey\) API\n {25}also: qualtrics \(psoxy's names for it; any of them selects it\)\n {25}in bulk mode qualtrics is the bulk connector of that id$/m);
+  assert.match(listed, /^qualtrics {16}Qualtrics survey responses \(bulk\)$/m);
 });
 
 test('zoom-ai-snapshot-bulk (psoxy\'s name for the Zoom AI Metrics Snapshot export) selects the zoom-ai-metrics bulk rules everywhere a bulk name is taken', async () => {
