@@ -20,8 +20,10 @@ import { FakeAwsJson } from '../test/fakes/aws-json-fake.ts';
 import { FakeSecretManager } from '../test/fakes/secret-manager-fake.ts';
 import { emit, median } from './stats.ts';
 
-const bundle = fileURLToPath(new URL('../dist/aws-lambda.mjs', import.meta.url));
-const gcpBundle = fileURLToPath(new URL('../dist/gcp-function.mjs', import.meta.url));
+/** COLD_START_DIST: another build's dist/ (e.g. an earlier commit's), to compare in the same run. */
+const dist = process.env.COLD_START_DIST ?? fileURLToPath(new URL('../dist/', import.meta.url));
+const bundle = join(dist, 'aws-lambda.mjs');
+const gcpBundle = join(dist, 'gcp-function.mjs');
 const report = `const cpu = process.threadCpuUsage(); process.stdout.write(JSON.stringify({ status, rssMB: process.resourceUsage().maxRSS / 1024, cpuMs: (cpu.user + cpu.system) / 1000 }) + '\\n');`;
 
 const baselineDriver = `const status = 200; ${report}`;
