@@ -12,6 +12,18 @@ type Filter = (node: JsonValue) => Result;
 
 export class SchemaFilterError extends Error {}
 
+export type KeptAsIs = 'string' | 'boolean' | 'number' | 'integer';
+
+/** Does a filter whose values of type `kept` pass as they are return `node` as it is? (See keptAsIs.) */
+export function isKeptAsIs(kept: KeptAsIs, node: JsonValue): boolean {
+  switch (kept) {
+    case 'string': return typeof node === 'string';
+    case 'boolean': return typeof node === 'boolean';
+    case 'number': return typeof node === 'number';
+    case 'integer': return Number.isSafeInteger(node);
+  }
+}
+
 export type SchemaShape = { type: 'object'; properties: Record<string, SchemaFilter> } | { type: 'array'; items: SchemaFilter };
 
 const INT_MIN = -2147483648, INT_MAX = 2147483647;
@@ -103,6 +115,17 @@ export class ResponseSchemaFilter {
     if (schema.type === 'object') return { type: 'object', properties: schema.properties ?? {} };
     if (schema.type === 'array' && schema.items !== undefined) return { type: 'array', items: schema.items };
     return null;
+  }
+
+  /**
+   * The JS type of the values `schema`'s filter returns as they are, by a test no filter call is
+   * needed for (`integer`: safe integers), or null when there is no such test.
+   */
+  keptAsIs(schema: SchemaFilter): KeptAsIs | null {
+    let s: SchemaFilter | undefined = schema;
+    for (let hops = 0; s?.$ref !== undefined && s.$ref !== '#' && hops < 32; hops++) s = this.definition(s.$ref);
+    if (s === undefined || s.$ref !== undefined || s.anyOf || s.if || s.const !== undefined) return null;
+    return s.type === 'string' || s.type === 'boolean' || s.type === 'number' || s.type === 'integer' ? s.type : null;
   }
 
   private filterFor(schema: SchemaFilter): Filter {

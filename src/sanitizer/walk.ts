@@ -19,7 +19,7 @@
 import type { SchemaFilter } from '../rules/types.ts';
 import type { CompiledPath } from '../jsonpath/index.ts';
 import { isJsonObject, setOwn, type JsonValue } from '../json/json.ts';
-import type { ResponseSchemaFilter } from './schema-filter.ts';
+import { isKeptAsIs, type ResponseSchemaFilter } from './schema-filter.ts';
 import type { TransformContext, ValueFunction } from './transforms.ts';
 
 /** A transform as the walk takes it: its paths and its value function (null: redact). */
@@ -146,19 +146,24 @@ class WalkCompiler {
   }
 
   private object(properties: Record<string, SchemaFilter>, plan: Plan): Visit {
-    const members = new Map(Object.entries(properties).map(([name, s]) => [name, this.location(s, plan.named.get(name) ?? plan.any)]));
+    const members = new Map(Object.entries(properties).map(([name, s]) => {
+      const p = plan.named.get(name) ?? plan.any;
+      // A leaf value its filter keeps as it is (most of them) is tested here, not filtered by a call.
+      return [name, { visit: this.children(s, p), keptAsIs: this.schemas.keptAsIs(s), actions: p !== null && p.actions.length > 0 ? p.actions : null }];
+    }));
     return (node, ctx) => {
       if (!isJsonObject(node)) return null;
       for (const key in node) {
         const v = node[key];
         // Undefined marks a deleted key (see jsonpath/evaluate.ts).
         if (v === undefined || !hasOwn.call(node, key)) continue;
-        const visit = members.get(key);
-        if (visit === undefined) {
+        const m = members.get(key);
+        if (m === undefined) {
           setOwn(node, key, DELETED);
           continue;
         }
-        const r = visit(v, ctx);
+        let r: JsonValue | typeof REDACTED = m.keptAsIs !== null && isKeptAsIs(m.keptAsIs, v) ? v : m.visit(v, ctx);
+        if (m.actions !== null) r = applyActions(r, m.actions, ctx);
         if (r !== v) setOwn(node, key, r === REDACTED ? DELETED : r);
       }
       return node;
