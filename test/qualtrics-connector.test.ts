@@ -24,6 +24,7 @@ import { ConfigService } from '../src/config/config-service.ts';
 import { MemoryStore } from '../src/config/store.ts';
 import { memoryLogger } from '../src/logging/logger.ts';
 import { localProxyHandler } from '../src/runtimes/node/serve.ts';
+import { checkSource } from '../src/cli/check-source.ts';
 import { SourceSimulator } from '../src/sources/catalogue/simulator.ts';
 import { loadApiRules } from '../src/rules/load.ts';
 import { Sanitizer } from '../src/sanitizer/sanitizer.ts';
@@ -215,6 +216,9 @@ test('the name `qualtrics`: psoxy\'s API connector for serve, check, demo and AP
     assert.equal(res.status, 200, text.slice(0, 300));
     assert.equal(sim.calls[0].headers['x-api-token'], KEY);
     assert.deepEqual(sim.personalValues().filter((v) => appearsIn(text, v)), []);
+    const checks = await checkSource('qualtrics', { env: { ...env, PSOXY_LOCAL_STORE: join(mkdtempSync(join(tmpdir(), 'psoxy-qualtrics-check-')), 'store.json') }, path: '/API/v3/surveys' });
+    assert.deepEqual(checks.filter((c) => !c.ok), [], JSON.stringify(checks));
+    assert.equal(sim.calls.at(-1)!.path, '/API/v3/surveys');
   } finally {
     await sim.stop();
   }
