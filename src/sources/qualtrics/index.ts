@@ -50,7 +50,8 @@ const envelope = (org: FakeOrg, result: unknown) => ({ result, meta: { httpStatu
 const page = (org: FakeOrg, elements: unknown[]) => envelope(org, { elements, nextPage: null });
 
 const contactId = (p: FakePerson) => `CID_${p.id.slice(0, 15)}`;
-const userId = (p: FakePerson) => `UR_${p.id.slice(1, 16)}`;
+/** A Qualtrics user's id (`UR_…`): it names one person, so the leak tests look for it too. */
+const userId = (org: FakeOrg, p: FakePerson) => personalText(org, `UR_${p.id.slice(1, 16)}`);
 /** The employee id an HRIS gives the person: what Qualtrics calls the external data reference. */
 const externalRef = (org: FakeOrg, p: FakePerson) => personalText(org, `E${p.id.slice(0, 7).toUpperCase()}`);
 
@@ -85,7 +86,7 @@ function exportedResponse(org: FakeOrg, p: FakePerson) {
 function survey(org: FakeOrg) {
   const owner = person(org, 0);
   return envelope(org, {
-    id: SURVEY, name: 'Q3 Engagement Pulse', ownerId: userId(owner), organizationId: 'example-corp', isActive: true,
+    id: SURVEY, name: 'Q3 Engagement Pulse', ownerId: userId(org, owner), organizationId: 'example-corp', isActive: true,
     creationDate: '2026-06-01T09:00:00Z', lastModifiedDate: '2026-09-01T09:00:00Z', expiration: { startDate: null, endDate: null },
     questions: {
       QID1: { questionType: { type: 'MC', selector: 'SAVR', subSelector: 'TX' }, questionText: 'I have the focus time I need.', questionLabel: null, validation: { doesForceResponse: false },
@@ -96,7 +97,7 @@ function survey(org: FakeOrg) {
     blocks: { BL_1: { description: 'Default Question Block', elements: [{ type: 'Question', questionId: 'QID1' }, { type: 'Question', questionId: 'QID2' }] } },
     flow: [{ id: 'BL_1', type: 'Block' }],
     embeddedData: [{ name: 'Department' }, { name: 'ManagerEmail', defaultValue: owner.email }],
-    comments: { QID1: { commentList: [{ message: personalText(org, `Ask ${owner.displayName} before changing the scale`), userId: userId(owner), timestamp: '2026-06-02T10:00:00Z' }] } },
+    comments: { QID1: { commentList: [{ message: personalText(org, `Ask ${owner.displayName} before changing the scale`), userId: userId(org, owner), timestamp: '2026-06-02T10:00:00Z' }] } },
     loopAndMerge: {}, responseCounts: { auditable: org.people.length, generated: 0, deleted: 0 },
   });
 }
@@ -195,10 +196,10 @@ export const QUALTRICS_API: Connector = {
         deduplicationCriteria: { email: true, firstName: false, lastName: false, externalDataReference: true, phone: false } }]) },
     { name: 'List directory contacts', path: `/API/v3/directories/${DIRECTORY}/contacts?pageSize=100`, response: contacts },
     { name: 'List mailing lists in a directory', path: `/API/v3/directories/${DIRECTORY}/mailinglists`,
-      response: (org) => page(org, [{ mailingListId: MAILING_LIST, name: 'All employees', ownerId: userId(person(org, 0)), lastModifiedDate: 1759305600000, creationDate: 1751328000000, contactCount: org.people.length }]) },
+      response: (org) => page(org, [{ mailingListId: MAILING_LIST, name: 'All employees', ownerId: userId(org, person(org, 0)), lastModifiedDate: 1759305600000, creationDate: 1751328000000, contactCount: org.people.length }]) },
     { name: 'List contacts in a mailing list', path: `/API/v3/directories/${DIRECTORY}/mailinglists/${MAILING_LIST}/contacts`, response: contacts },
     { name: 'List surveys', path: '/API/v3/surveys',
-      response: (org) => page(org, [{ id: SURVEY, name: 'Q3 Engagement Pulse', ownerId: userId(person(org, 0)), lastModified: '2026-09-01T09:00:00Z', creationDate: '2026-06-01T09:00:00Z', isActive: true }]) },
+      response: (org) => page(org, [{ id: SURVEY, name: 'Q3 Engagement Pulse', ownerId: userId(org, person(org, 0)), lastModified: '2026-09-01T09:00:00Z', creationDate: '2026-06-01T09:00:00Z', isActive: true }]) },
     { name: 'Get survey', path: `/API/v3/surveys/${SURVEY}`, response: survey },
     { name: 'Start response export', method: 'POST', path: `/API/v3/surveys/${SURVEY}/export-responses`, body: EXPORT_BODY,
       response: (org) => envelope(org, { progressId: EXPORT_PROGRESS, percentComplete: 0.0, status: 'inProgress' }) },
