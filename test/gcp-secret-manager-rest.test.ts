@@ -114,3 +114,37 @@ test('httpExchange: an answer past its byte limit and one past its deadline fail
     await server.close();
   }
 });
+
+test('Secret Manager REST over https: HTTP/2, one connection for a cold start\'s parallel reads; HTTP/1.1 when the endpoint refuses HTTP/2; no answer is transient', async () => {
+  const { SELF_SIGNED_CERT, SELF_SIGNED_KEY } = await import('./fakes/self-signed-cert.ts');
+  const h2 = new FakeSecretManager();
+  const a = await h2.start({ tls: { cert: SELF_SIGNED_CERT, key: SELF_SIGNED_KEY } });
+  const h1 = new FakeSecretManager();
+  const b = await h1.start({ tls: { cert: SELF_SIGNED_CERT, key: SELF_SIGNED_KEY, http1Only: true } });
+  try {
+    const names = Array.from({ length: 30 }, (_, i) => `S${i}`);
+    for (const fake of [h2, h1]) for (const n of names) fake.set(n, `value of ${n}`);
+    h2.set('REFUSED', 'x');
+    h2.grant('REFUSED', 'viewer');
+    const client = (port: number) => new SecretManagerRest({ endpoint: `https://localhost:${port}`, accessToken: async () => 'tok', ca: SELF_SIGNED_CERT });
+    const over2 = new SecretManagerStore(client(a.port), 'p');
+    const values = await over2.getMany([...names, 'MISSING', 'REFUSED']);
+    for (const n of names) assert.equal(values.get(n), `value of ${n}`);
+    assert.deepEqual([values.get('MISSING'), values.get('REFUSED'), over2.problemWith('REFUSED')], [undefined, undefined, 'denied']);
+    assert.ok(h2.httpVersions.every((v) => v === '2.0'), h2.httpVersions.join());
+    assert.equal(h2.connections, 1, 'one TLS handshake for 32 reads');
+    await over2.put('S1', 'new');
+    assert.deepEqual(await over2.history('S1', 2), ['new'], 'older versions destroyed');
+    h2.failNext(1);
+    await assert.rejects(() => over2.get('S2'), (e) => e instanceof TransientConfigError && /reading S2 failed: unavailable \(code 503\)/.test(e.message));
+
+    const over1 = new SecretManagerStore(client(b.port), 'p');
+    assert.equal((await over1.getMany(names)).get('S29'), 'value of S29');
+    assert.ok(h1.httpVersions.length === 30 && h1.httpVersions.every((v) => v === '1.1'));
+  } finally {
+    await h2.stop();
+    await h1.stop();
+  }
+  const gone = new SecretManagerStore(new SecretManagerRest({ endpoint: `https://localhost:${a.port}`, accessToken: async () => 'tok', ca: SELF_SIGNED_CERT }), 'p');
+  await assert.rejects(() => gone.get('S1'), (e) => e instanceof TransientConfigError && /reading S1 failed: unavailable \(code 503\)/.test(e.message));
+});

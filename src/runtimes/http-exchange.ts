@@ -29,6 +29,8 @@ export interface HttpExchangeOptions {
   timeoutMs: number;
   /** Longer answers fail (the answers here are a few KiB). */
   maxBytes: number;
+  /** Extra trusted certificates (PEM) for a private endpoint (https only). */
+  ca?: string;
 }
 
 /** A request that got no whole answer in time. */
@@ -43,7 +45,7 @@ export function httpExchange(url: string, o: HttpExchangeOptions): Promise<HttpA
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | number> = { ...o.headers };
     if (o.body !== undefined) headers['Content-Length'] = Buffer.byteLength(o.body);
-    const req = lib.request(target, { method: o.method, headers });
+    const req = lib.request(target, { method: o.method, headers, ...(o.ca && target.protocol === 'https:' ? { ca: o.ca } : {}) });
     let settled = false;
     /** Settles once; a failure also ends the exchange (what the destroyed streams emit then is ignored). */
     const settle = (e: Error | null, answer?: HttpAnswer) => {
@@ -69,5 +71,75 @@ export function httpExchange(url: string, o: HttpExchangeOptions): Promise<HttpA
       res.on('end', () => settle(null, { status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
     });
     req.end(o.body);
+  });
+}
+
+type Http2 = typeof import('node:http2');
+let http2: Http2 | null = null;
+/** One HTTP/2 session per origin (and CA), reused by every request until it closes or fails. */
+const sessions = new Map<string, import('node:http2').ClientHttp2Session>();
+
+/**
+ * The same exchange over HTTP/2 (`https:` only): every request to an origin shares one connection,
+ * so ~30 parallel reads cost one TLS handshake instead of ~30 (measured locally: 32 parallel reads
+ * ~100 ms of client CPU over HTTP/1.1, ~45 ms over one HTTP/2 session, module load included).
+ * `ca`: extra trusted certificates (PEM) for a private endpoint.
+ */
+export function http2Exchange(url: string, o: HttpExchangeOptions): Promise<HttpAnswer> {
+  const target = new URL(url);
+  const key = `${target.origin} ${o.ca ?? ''}`;
+  let session = sessions.get(key);
+  if (!session || session.closed || session.destroyed) {
+    http2 ??= requireBuiltin('node:http2') as Http2;
+    const s = http2.connect(target.origin, o.ca ? { ca: o.ca } : {});
+    const forget = () => { if (sessions.get(key) === s) sessions.delete(key); };
+    s.on('error', forget);
+    s.on('goaway', forget);
+    s.on('close', forget);
+    s.unref(); // an idle session keeps no process alive (requests in flight have their timers)
+    sessions.set(key, s);
+    session = s;
+  }
+  const s = session;
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    let stream: import('node:http2').ClientHttp2Stream | null = null;
+    const settle = (e: Error | null, answer?: HttpAnswer) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      if (e) {
+        stream?.close();
+        reject(e);
+      } else resolve(answer!);
+    };
+    // A failing session fails its streams (ERR_HTTP2_STREAM_CANCEL, the cause attached).
+    const timer = setTimeout(() => settle(new HttpTimeoutError(`timed out after ${o.timeoutMs} ms`)), o.timeoutMs);
+    const headers: Record<string, string | number> = { ':method': o.method, ':path': target.pathname + target.search };
+    for (const [k, v] of Object.entries(o.headers)) headers[k.toLowerCase()] = v;
+    if (o.body !== undefined) headers['content-length'] = Buffer.byteLength(o.body);
+    try {
+      stream = s.request(headers);
+    } catch (e) {
+      settle(e as Error);
+      return;
+    }
+    let status = 0;
+    let answerHeaders: Http.IncomingHttpHeaders = {};
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    stream.on('response', (h) => {
+      status = Number(h[':status'] ?? 0);
+      answerHeaders = h as Http.IncomingHttpHeaders;
+    });
+    stream.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > o.maxBytes) settle(new Error(`answer longer than ${o.maxBytes} bytes`));
+      else chunks.push(chunk);
+    });
+    stream.on('error', (e) => settle(e));
+    stream.on('end', () => settle(status ? null : new Error('the stream ended without an answer'), { status, headers: answerHeaders, text: Buffer.concat(chunks).toString('utf8') }));
+    stream.on('close', () => settle(new Error('the stream closed before the answer ended')));
+    stream.end(o.body);
   });
 }

@@ -1,6 +1,7 @@
 // A fake of the Secret Manager v1 REST API on 127.0.0.1, as Google documents it, enough for our
 // REST client (and @google-cloud/secret-manager on its REST transport): secrets with labels and
 // etags, versions (add, access, list, destroy).
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RunningServer } from '../../src/runtimes/node/server.ts';
 import { listenWithBody } from './http.ts';
 
@@ -47,8 +48,18 @@ export class FakeSecretManager {
     this.unavailable = n;
   }
 
-  async start(): Promise<{ host: string; port: number }> {
-    this.server = await listenWithBody((req, res, raw) => {
+  /** Protocols of the requests served (`1.1`, `2.0`). */
+  readonly httpVersions: string[] = [];
+  /** Connections accepted (TLS mode): HTTP/2 shares one among parallel requests. */
+  connections = 0;
+
+  /**
+   * Serves over plain HTTP/1.1, or with `tls` over HTTPS speaking HTTP/2 and HTTP/1.1 as Google's
+   * endpoint does (HTTP/1.1 only with `http1Only`).
+   */
+  async start(o: { tls?: { cert: string; key: string; http1Only?: boolean } } = {}): Promise<{ host: string; port: number }> {
+    const handler = (req: IncomingMessage, res: ServerResponse, raw: Buffer) => {
+      this.httpVersions.push(req.httpVersion);
       const url = new URL(req.url ?? '/', 'http://x');
       const path = decodeURIComponent(url.pathname);
       this.calls.push(`${req.method} ${path}`);
@@ -103,7 +114,29 @@ export class FakeSecretManager {
         return json(200, { name: `${name}/versions/${v.n}`, state: 'DESTROYED' });
       }
       error(404, 'NOT_FOUND', `unsupported ${req.method} ${path}`);
-    });
+    };
+    if (o.tls) {
+      const tls = o.tls;
+      const withBody = (req: IncomingMessage, res: ServerResponse) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => handler(req, res, Buffer.concat(chunks)));
+      };
+      const server = tls.http1Only
+        ? (await import('node:https')).createServer({ cert: tls.cert, key: tls.key }, withBody)
+        : (await import('node:http2')).createSecureServer({ cert: tls.cert, key: tls.key, allowHTTP1: true }, withBody as never);
+      server.on('secureConnection', () => this.connections++);
+      const sockets = new Set<import('node:net').Socket>();
+      server.on('connection', (c: import('node:net').Socket) => { sockets.add(c); c.on('close', () => sockets.delete(c)); });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const port = (server.address() as import('node:net').AddressInfo).port;
+      this.server = {
+        server: server as never, url: `https://127.0.0.1:${port}`,
+        close: () => new Promise<void>((r) => { for (const c of sockets) c.destroy(); server.close(() => r()); }),
+      };
+      return { host: '127.0.0.1', port };
+    }
+    this.server = await listenWithBody(handler);
     const u = new URL(this.server.url);
     return { host: u.hostname, port: Number(u.port) };
   }
