@@ -31,8 +31,13 @@ const precompiledRules: Plugin = {
   name: 'precompiled-rules',
   setup(b) {
     b.onLoad({ filter: /src[\\/]sources[\\/]zoom[\\/](rules|ai-metrics-rules)\.ts$/ }, async (args) => {
-      const mod = (await import(args.path)) as Record<string, string>;
-      const body = Object.entries(mod).map(([name, yaml]) => `export const ${name} = ${JSON.stringify(yamlRulesToJson(yaml, name))};`).join('\n');
+      const mod = (await import(args.path)) as Record<string, unknown>;
+      // YAML texts become their JSON; other exports (aliases…) are data, written as they are.
+      const body = Object.entries(mod).map(([name, value]) => {
+        if (typeof value === 'string') return `export const ${name} = ${JSON.stringify(yamlRulesToJson(value, name))};`;
+        if (typeof value === 'function') throw new Error(`${args.path}: export ${name} is a function; only rules texts and data can be embedded`);
+        return `export const ${name} = ${JSON.stringify(value)};`;
+      }).join('\n');
       return { contents: body, loader: 'js' };
     });
   },
