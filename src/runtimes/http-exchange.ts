@@ -29,7 +29,7 @@ export interface HttpExchangeOptions {
   timeoutMs: number;
   /** Longer answers fail (the answers here are a few KiB). */
   maxBytes: number;
-  /** Extra trusted certificates (PEM) for a private endpoint (https only). */
+  /** The certificates (PEM) to trust instead of Node's roots, for a private endpoint (https only). */
   ca?: string;
 }
 
@@ -83,7 +83,7 @@ const sessions = new Map<string, import('node:http2').ClientHttp2Session>();
  * The same exchange over HTTP/2 (`https:` only): every request to an origin shares one connection,
  * so ~30 parallel reads cost one TLS handshake instead of ~30 (measured locally: 32 parallel reads
  * ~100 ms of client CPU over HTTP/1.1, ~45 ms over one HTTP/2 session, module load included).
- * `ca`: extra trusted certificates (PEM) for a private endpoint.
+ * `ca`: the certificates (PEM) to trust instead of Node's roots, for a private endpoint.
  */
 export function http2Exchange(url: string, o: HttpExchangeOptions): Promise<HttpAnswer> {
   const target = new URL(url);

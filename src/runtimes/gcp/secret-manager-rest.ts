@@ -33,7 +33,7 @@ export interface SecretManagerRestOptions {
    * request than `fetch`.
    */
   fetch?: typeof fetch;
-  /** Extra trusted certificates (PEM) for a private endpoint. */
+  /** The certificates (PEM) to trust instead of Node's roots, for a private endpoint (tests: the fake's). */
   ca?: string;
 }
 
