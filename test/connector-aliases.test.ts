@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { BULK_CONNECTORS, CONNECTORS, connectorById } from '../src/sources/catalogue/registry.ts';
-import { builtInBulkRulesYaml, builtInRulesYaml, canonicalSource, connectorDefaults, sourceAliases } from '../src/sources/index.ts';
+import { builtInBulkRulesYaml, builtInRulesYaml, bulkConnectorProblem, canonicalSource, connectorDefaults, sourceAliases } from '../src/sources/index.ts';
 import { readRules } from '../src/cli/rules-ref.ts';
 import { listedConnectors } from '../src/cli/connectors.ts';
 import { checkSource } from '../src/cli/check-source.ts';
@@ -19,18 +19,16 @@ import { MemoryStore } from '../src/config/store.ts';
 import { memoryLogger } from '../src/logging/logger.ts';
 import { appearsIn } from '../src/cli/demo.ts';
 
-test('aliases are unique, name no connector\'s id (but `qualtrics`), and resolve to their connector', () => {
+test('aliases are unique, name no connector\'s id (API or bulk), and resolve to their connector', () => {
   const ids = new Set([...CONNECTORS, ...BULK_CONNECTORS].map((c) => c.id).concat(['zoom', 'zoom-ai-metrics']));
   const all = [
     ...[...CONNECTORS, ...BULK_CONNECTORS].flatMap((c) => (c.aliases ?? []).map((a) => [a, c.id] as const)),
     ['zoom-ai-snapshot-bulk', 'zoom-ai-metrics'] as const,
   ];
   assert.equal(new Set(all.map(([a]) => a)).size, all.length, 'no alias names two connectors');
-  // psoxy names both its Qualtrics API connector and its bulk survey connector `qualtrics`: the
-  // API connector's alias is the bulk connector's id (bulk mode looks bulk ids up first; see
-  // test/qualtrics-connector.test.ts). No other alias may be an id.
-  assert.deepEqual(all.filter(([a]) => ids.has(a)), [['qualtrics', 'qualtrics-api']], 'no alias is an id, but qualtrics');
-  assert.ok(BULK_CONNECTORS.some((c) => c.id === 'qualtrics') && !CONNECTORS.some((c) => c.id === 'qualtrics'));
+  // An alias that is also an id would make one name select two connectors (as `qualtrics` once
+  // did: the bulk connector's id and the Qualtrics API connector's alias).
+  assert.deepEqual(all.filter(([a]) => ids.has(a)), [], 'no alias is an id');
   assert.deepEqual(Object.entries(sourceAliases()).sort(), [...all].sort());
   for (const [alias, id] of all) assert.equal(canonicalSource(alias), id);
   assert.ok(all.length >= 6);
@@ -86,4 +84,27 @@ test('`psoxy demo --source slack-discovery-api` and `psoxy connectors` as users 
   assert.match(demo.stdout, /with the built-in slack rules/);
   assert.doesNotMatch(demo.stdout, /LEAKED/);
   assert.match(psoxy(['connectors']).stdout, /^slack {20}Slack Discovery API\n {25}also: slack-discovery-api \(psoxy's names for it; any of them selects it\)$/m);
+});
+
+test('a bulk connector\'s id or alias is no API source: bulkConnectorProblem says to run psoxy bulk, naming an API connector named like it', () => {
+  const bulkNames = [...BULK_CONNECTORS.flatMap((c) => [c.id, ...(c.aliases ?? [])]), 'zoom-ai-metrics', 'zoom-ai-snapshot-bulk'];
+  for (const name of bulkNames) {
+    assert.match(bulkConnectorProblem(name) ?? '', new RegExp(`^${name} is a bulk connector .*: run it with psoxy bulk <file> --rules ${name}; `), name);
+  }
+  for (const name of ['zoom', 'slack', 'slack-discovery-api', 'azure-ad_no-app-ids', 'qualtrics-api', 'a-custom-source']) assert.equal(bulkConnectorProblem(name), undefined, name);
+  assert.match(bulkConnectorProblem('gong-bulk')!, /; the API connector is gong-metrics$/);
+  assert.match(bulkConnectorProblem('slack-discovery-bulk')!, /; the API connector is slack$/, 'by its alias slack-discovery-api');
+  assert.match(bulkConnectorProblem('hris')!, /; psoxy connectors lists the API connectors$/);
+});
+
+test('`psoxy serve --source`, `psoxy check` and `psoxy demo --source` with a bulk connector\'s name: one usage line, exit 2, nothing started', () => {
+  const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+  const psoxy = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, SOURCE: '' } });
+  for (const [args, where] of [[['serve', '--source', 'hris', '--port', '0'], 'psoxy serve: --source '], [['check', 'slack-ai-snapshot'], 'psoxy check: '], [['demo', '--source', 'zoom-ai-metrics'], 'psoxy demo: --source ']] as const) {
+    const r = psoxy([...args]);
+    const name = args[args.length - (args[0] === 'serve' ? 3 : 1)];
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `${where}${bulkConnectorProblem(name)}; see psoxy ${args[0]} --help\n`);
+  }
 });

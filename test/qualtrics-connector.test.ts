@@ -1,9 +1,8 @@
-// Qualtrics (`qualtrics-api`, psoxy's `qualtrics`) as users meet it: the proxy sends the API token
-// in `X-API-TOKEN` to a Qualtrics fake and sanitizes what comes back; the rules let responses out
-// only through an export naming its questions and embedded data; and the name `qualtrics`, which
-// psoxy gives both its API and its bulk survey connector, selects the API connector where an API
-// connector is meant and the bulk rules in bulk mode. Also: `zoom-ai-snapshot-bulk` is Zoom AI
-// Metrics' bulk rules by psoxy's name.
+// Qualtrics (`qualtrics-api`) as users meet it: the proxy sends the API token in `X-API-TOKEN` to
+// a Qualtrics fake and sanitizes what comes back; the rules let responses out only through an
+// export naming its questions and embedded data; and the name `qualtrics` is the bulk survey
+// connector everywhere (psoxy's only `qualtrics`), which serve, check and demo refuse, pointing to
+// `qualtrics-api`. Also: `zoom-ai-snapshot-bulk` is Zoom AI Metrics' bulk rules by psoxy's name.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -16,7 +15,7 @@ import { listenWithBody } from './fakes/http.ts';
 import { authProxy, leaked } from './helpers/auth-proxy.ts';
 import { BULK_CONNECTORS, connectorById } from '../src/sources/catalogue/registry.ts';
 import { generateFakeOrg, personalValues } from '../src/sources/catalogue/fake-org.ts';
-import { builtInBulkRulesYaml, builtInRulesYaml, canonicalSource, connectorDefaults } from '../src/sources/index.ts';
+import { builtInBulkRulesYaml, builtInRulesYaml, bulkConnectorProblem, canonicalSource, connectorDefaults } from '../src/sources/index.ts';
 import { ZOOM_AI_METRICS_RULES_YAML } from '../src/sources/zoom/ai-metrics-rules.ts';
 import { readRules } from '../src/cli/rules-ref.ts';
 import { bulkConfig } from '../src/runtimes/bulk-config.ts';
@@ -55,11 +54,11 @@ async function qualtricsFake() {
   return { org, requests, url: server.url, close: () => server.close() };
 }
 
-/** The proxy as psoxy's Terraform would deploy `qualtrics`: SOURCE=qualtrics, built-in rules, the token in the store. */
+/** The proxy as the Terraform modules deploy `qualtrics-api`: SOURCE=qualtrics-api, built-in rules, the token in the store. */
 async function stack(token: string | null = KEY) {
   const fake = await qualtricsFake();
   const p = authProxy({
-    env: { SOURCE: 'qualtrics', TARGET_HOST: fake.url, SOURCE_AUTH_STRATEGY_IDENTIFIER: 'qualtrics_api_token' },
+    env: { SOURCE: 'qualtrics-api', TARGET_HOST: fake.url, SOURCE_AUTH_STRATEGY_IDENTIFIER: 'qualtrics_api_token' },
     stored: token === null ? {} : { API_TOKEN: `${token}\n` },
   });
   return { fake, p, close: () => fake.close() };
@@ -192,10 +191,14 @@ test('rules: a survey\'s owner, comments and embedded-data defaults; mailing-lis
   assert.deepEqual(personalValues(org).filter((v) => appearsIn(JSON.stringify(out('Get survey')), v)), []);
 });
 
-test('the name `qualtrics`: psoxy\'s API connector for serve, check, demo and API SOURCE; its bulk survey rules in bulk mode (SOURCE, --rules)', async () => {
-  assert.equal(canonicalSource('qualtrics'), 'qualtrics-api');
-  assert.equal(builtInRulesYaml('qualtrics'), QUALTRICS.rules['']);
-  assert.equal(connectorDefaults('qualtrics').SOURCE_AUTH_STRATEGY_IDENTIFIER, 'qualtrics_api_token');
+test('the name `qualtrics` is the bulk survey connector only: bulk SOURCE and --rules read its rules, and no API rules, settings or alias answer to it', async () => {
+  assert.equal(canonicalSource('qualtrics'), 'qualtrics');
+  assert.equal(builtInRulesYaml('qualtrics'), undefined);
+  assert.deepEqual(connectorDefaults('qualtrics'), {});
+  assert.equal(connectorById('qualtrics'), undefined);
+  assert.deepEqual(QUALTRICS.aliases ?? [], []);
+  assert.equal(builtInRulesYaml('qualtrics-api'), QUALTRICS.rules['']);
+  assert.equal(connectorDefaults('qualtrics-api').SOURCE_AUTH_STRATEGY_IDENTIFIER, 'qualtrics_api_token');
   const bulk = BULK_CONNECTORS.find((c) => c.id === 'qualtrics')!;
   assert.equal(builtInBulkRulesYaml('qualtrics'), bulk.rules);
   assert.equal(builtInBulkRulesYaml('qualtrics-api'), undefined, 'the API connector has no bulk rules');
@@ -204,19 +207,21 @@ test('the name `qualtrics`: psoxy\'s API connector for serve, check, demo and AP
   const config = new ConfigService({ env: { SOURCE: 'qualtrics', PSOXY_SALT: 'salt', OUTPUT_BUCKET: 'out' }, instancePrefix: 'PSOXY_QUALTRICS_' });
   const { handler } = await bulkConfig(config, 'psoxy-qualtrics');
   assert.equal(handler.rules.kind, 'columnar', 'a bulk function with SOURCE=qualtrics reads the survey CSV rules');
+  assert.equal(bulkConnectorProblem('qualtrics'), 'qualtrics is a bulk connector (files sanitized from a bucket, not API calls): run it with psoxy bulk <file> --rules qualtrics; the API connector is qualtrics-api');
+  assert.equal(bulkConnectorProblem('qualtrics-api'), undefined);
 
-  // psoxy serve --source qualtrics, under psoxy's Terraform key's settings prefix.
+  // psoxy serve --source qualtrics-api and psoxy check qualtrics-api, under the id's settings prefix.
   const sim = new SourceSimulator(QUALTRICS, { seed: 9, people: 3 });
   await sim.start();
   try {
-    const env = { PSOXY_SALT: 'salt', PSOXY_ENCRYPTION_KEY: 'secret', PSOXY_QUALTRICS_TARGET_HOST: sim.settings().TARGET_HOST, PSOXY_QUALTRICS_API_TOKEN: KEY };
-    const proxy = localProxyHandler({ source: 'qualtrics', env, store: new MemoryStore(), logger: memoryLogger() });
+    const env = { PSOXY_SALT: 'salt', PSOXY_ENCRYPTION_KEY: 'secret', PSOXY_QUALTRICS_API_TARGET_HOST: sim.settings().TARGET_HOST, PSOXY_QUALTRICS_API_API_TOKEN: KEY };
+    const proxy = localProxyHandler({ source: 'qualtrics-api', env, store: new MemoryStore(), logger: memoryLogger() });
     const res = await proxy(new Request('https://x/'), { rawUrl: CONTACTS.path, https: true });
     const text = await res.text();
     assert.equal(res.status, 200, text.slice(0, 300));
     assert.equal(sim.calls[0].headers['x-api-token'], KEY);
     assert.deepEqual(sim.personalValues().filter((v) => appearsIn(text, v)), []);
-    const checks = await checkSource('qualtrics', { env: { ...env, PSOXY_LOCAL_STORE: join(mkdtempSync(join(tmpdir(), 'psoxy-qualtrics-check-')), 'store.json') }, path: '/API/v3/surveys' });
+    const checks = await checkSource('qualtrics-api', { env: { ...env, PSOXY_LOCAL_STORE: join(mkdtempSync(join(tmpdir(), 'psoxy-qualtrics-check-')), 'store.json') }, path: '/API/v3/surveys' });
     assert.deepEqual(checks.filter((c) => !c.ok), [], JSON.stringify(checks));
     assert.equal(sim.calls.at(-1)!.path, '/API/v3/surveys');
   } finally {
@@ -224,9 +229,9 @@ test('the name `qualtrics`: psoxy\'s API connector for serve, check, demo and AP
   }
 });
 
-test('`psoxy bulk --rules qualtrics` sanitizes a survey CSV with the bulk rules; `psoxy demo --source qualtrics` runs the API connector', () => {
+test('`psoxy bulk --rules qualtrics` sanitizes a survey CSV with the bulk rules; serve, check and demo refuse `qualtrics` in one line naming qualtrics-api; `psoxy demo --source qualtrics-api` runs the API connector', () => {
   const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
-  const psoxy = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
+  const psoxy = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, SOURCE: '' } });
   const dir = mkdtempSync(join(tmpdir(), 'psoxy-qualtrics-'));
   const input = join(dir, 'survey.csv');
   writeFileSync(input, 'EMPLOYEE_ID,EMPLOYEE_EMAIL,SURVEY_ID,QUESTION_ID,RESPONSE\nE001,alice@example.com,SV_1,QID1,4\n');
@@ -236,12 +241,23 @@ test('`psoxy bulk --rules qualtrics` sanitizes a survey CSV with the bulk rules;
   const text = readFileSync(out, 'utf8');
   assert.doesNotMatch(text, /alice@example\.com|E001/);
   assert.match(text, /SV_1,QID1,4/);
-  const demo = psoxy(['demo', '--source', 'qualtrics']);
+  const problem = 'qualtrics is a bulk connector (files sanitized from a bucket, not API calls): run it with psoxy bulk <file> --rules qualtrics; the API connector is qualtrics-api';
+  for (const [args, line] of [
+    [['serve', '--source', 'qualtrics', '--port', '0'], `psoxy serve: --source ${problem}; see psoxy serve --help\n`],
+    [['check', 'qualtrics'], `psoxy check: ${problem}; see psoxy check --help\n`],
+    [['demo', '--source', 'qualtrics'], `psoxy demo: --source ${problem}; see psoxy demo --help\n`],
+  ] as const) {
+    const r = psoxy([...args]);
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.equal(r.stderr, line);
+    assert.equal(r.stdout, '');
+  }
+  const demo = psoxy(['demo', '--source', 'qualtrics-api']);
   assert.equal(demo.status, 0, demo.stdout + demo.stderr);
-  assert.match(demo.stdout, /qualtrics-api/);
+  assert.match(demo.stdout, /with the built-in qualtrics-api rules/);
   assert.doesNotMatch(demo.stdout, /LEAKED/);
   const listed = psoxy(['connectors']).stdout;
-  assert.match(listed, /^qualtrics-api {12}Qualtrics \(survey\) API\n {25}also: qualtrics \(psoxy's names for it; any of them selects it\)\n {25}in bulk mode qualtrics is the bulk connector of that id$/m);
+  assert.match(listed, /^qualtrics-api {12}Qualtrics \(survey\) API\n {25}auth: qualtrics_api_token; fill: API_TOKEN$/m, 'no alias line');
   assert.match(listed, /^qualtrics {16}Qualtrics survey responses \(bulk\)$/m);
 });
 

@@ -19,6 +19,7 @@ import { describeNetworkFailure, networkAdvice } from '../http/network-error.ts'
 import { DEFAULT_USER_AGENT } from '../proxy/health.ts';
 import type { Sanitizer } from '../sanitizer/sanitizer.ts';
 import { silentLogger } from '../logging/logger.ts';
+import { bulkConnectorProblem } from '../sources/index.ts';
 import { checkZoom } from './check-zoom.ts';
 import { action, UsageError } from './options.ts';
 
@@ -167,6 +168,8 @@ Examples:
 
 Exits 0 when every check passes, 1 otherwise.`)
     .action(action((source: string, o: { path?: string; impersonate?: string }) => {
+      const bulk = bulkConnectorProblem(source);
+      if (bulk) throw new UsageError(bulk);
       if (o.path !== undefined && !o.path.startsWith('/')) throw new UsageError(`--path must start with / (was "${o.path}")`);
       return runCheck(source, o);
     }));

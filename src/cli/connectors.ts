@@ -41,9 +41,6 @@ export function connectorsCommand(): Command {
         }
         console.log(`${c.id.padEnd(24)} ${c.name}`);
         if (c.aliases.length) console.log(`${''.padEnd(24)} also: ${c.aliases.join(', ')} (psoxy's names for it; any of them selects it)`);
-        // psoxy's `qualtrics` names its API connector and its bulk one: bulk mode reads it as the bulk id.
-        const bulkIds = c.aliases.filter((a) => BULK_CONNECTORS.some((b) => b.id === a));
-        if (bulkIds.length) console.log(`${''.padEnd(24)} in bulk mode ${bulkIds.join(', ')} is the bulk connector of that id`);
         console.log(`${''.padEnd(24)} auth: ${c.auth}; fill: ${c.secrets.join(', ') || '(nothing)'}`);
         if (c.caveats) console.log(`${''.padEnd(24)} note: ${c.caveats}`);
         console.log(`${''.padEnd(24)} out: ${c.sanitizes}`);

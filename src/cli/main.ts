@@ -12,6 +12,7 @@ import { runConformance } from '../conformance/runner.ts';
 import { runConnectorDemo, runDemo } from './demo.ts';
 import { connectorsCommand } from './connectors.ts';
 import { connectorById } from '../sources/catalogue/registry.ts';
+import { bulkConnectorProblem } from '../sources/index.ts';
 import { serveCommand } from './serve.ts';
 import { zoomSimCommand } from './zoom-sim.ts';
 import { checkCommand } from './check-source.ts';
@@ -60,6 +61,8 @@ Run psoxy <command> --help for a command's options and examples.`);
     .addHelpText('after', '\nExamples:\n  $ psoxy demo     # exits 0 when every call worked and no personal value got through\n  $ npm start -- --source gcal')
     .action(action((options: { source: string }) => {
       if (options.source === 'zoom') return runDemo();
+      const bulk = bulkConnectorProblem(options.source);
+      if (bulk) throw new UsageError(`--source ${bulk}`);
       const connector = connectorById(options.source);
       if (!connector) throw new UsageError(`--source ${options.source} is not a built-in connector (psoxy connectors lists them)`);
       return runConnectorDemo(connector);

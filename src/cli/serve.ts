@@ -12,7 +12,7 @@ import { jsonLogger, type Logger } from '../logging/logger.ts';
 import { localProxyHandler } from '../runtimes/node/serve.ts';
 import { listen, nodeListener, type TlsCredentials } from '../runtimes/node/server.ts';
 import { selfSignedCertificate } from '../runtimes/node/self-signed.ts';
-import { builtInSources } from '../sources/index.ts';
+import { builtInSources, bulkConnectorProblem } from '../sources/index.ts';
 import { action, port, UsageError, wholeNumber } from './options.ts';
 
 interface ServeOptions { source?: string; port: number; host: string; tlsCert?: string; tlsKey?: string; tlsSelfSigned?: boolean; workers: number }
@@ -51,6 +51,8 @@ function tlsCredentials(o: ServeOptions, logger: Logger): { tls?: TlsCredentials
 async function serve(o: ServeOptions): Promise<number> {
   const source = o.source;
   if (!source) throw new UsageError(`needs --source (or SOURCE in the environment); built-in: ${builtInSources().join(', ')}`);
+  const bulk = bulkConnectorProblem(source);
+  if (bulk) throw new UsageError(`--source ${bulk}`);
   if (cluster.isWorker) return serveAsWorker(source, o);
   const logger = jsonLogger();
   const { tls, cleanup } = tlsCredentials(o, logger);

@@ -59,13 +59,27 @@ const BUILT_IN_BULK_RULES: Record<string, string> = {
 
 /**
  * Built-in bulk rules by name (`zoom-ai-metrics`, the catalogue's bulk connectors: `hris`,
- * `slack-discovery-bulk`…) or alias. A bulk id comes first: `qualtrics` is psoxy's name for both
- * its bulk survey connector and its API connector (our `qualtrics-api`, whose alias it is), and in
- * bulk mode it means the bulk one.
+ * `slack-discovery-bulk`…) or alias.
  */
 export function builtInBulkRulesYaml(name: string): string | undefined {
-  const id = Object.hasOwn(BUILT_IN_BULK_RULES, name) ? name : canonicalSource(name);
+  const id = canonicalSource(name);
   return Object.hasOwn(BUILT_IN_BULK_RULES, id) ? BUILT_IN_BULK_RULES[id] : undefined;
 }
 
 export const builtInBulkRuleNames = (): string[] => Object.keys(BUILT_IN_BULK_RULES);
+
+/**
+ * Why `name` cannot be run as an API connector (`psoxy serve --source`, `check`, `demo`), when it
+ * is a built-in bulk connector's id or alias: what to run instead, and the API connectors named
+ * like it (`qualtrics` → `qualtrics-api`, `gong-bulk` → `gong-metrics`), if any. Undefined for
+ * any other name. The message starts with the name.
+ */
+export function bulkConnectorProblem(name: string): string | undefined {
+  if (builtInBulkRulesYaml(name) === undefined || builtInRulesYaml(name) !== undefined) return undefined;
+  const stems = [...new Set([name, canonicalSource(name)].map((n) => n.replace(/-bulk$/, '')))];
+  const named = (key: string) => stems.some((stem) => key === stem || key.startsWith(`${stem}-`));
+  const api = CONNECTORS.filter((c) => [c.id, ...(c.aliases ?? [])].some(named)).map((c) => c.id);
+  const instead = api.length === 0 ? 'psoxy connectors lists the API connectors'
+    : api.length === 1 ? `the API connector is ${api[0]}` : `the API connectors are ${api.join(', ')}`;
+  return `${name} is a bulk connector (files sanitized from a bucket, not API calls): run it with psoxy bulk <file> --rules ${name}; ${instead}`;
+}

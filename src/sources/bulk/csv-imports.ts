@@ -77,8 +77,8 @@ columnsToPseudonymize: [EMPLOYEE_ID]
   },
   {
     id: 'qualtrics', name: 'Qualtrics survey responses', family: 'survey',
-    // psoxy also names its Qualtrics API connector `qualtrics` (ours: `qualtrics-api`, whose alias it is); bulk mode reads the name as this one.
-    input: `${surveyInput('Qualtrics')} To read Qualtrics' API instead, see [qualtrics-api](qualtrics-api.md), which psoxy also calls \`qualtrics\`: \`psoxy serve --source qualtrics\` runs that one, bulk mode this one.`,
+    // psoxy's `qualtrics` is this bulk connector; the Qualtrics API connector is ours, `qualtrics-api`.
+    input: `${surveyInput('Qualtrics')} To read Qualtrics' API instead, see [qualtrics-api](qualtrics-api.md).`,
     sanitizes: SURVEY_SANITIZES, rules: SURVEY_RULES,
     examples: [{ objectPath: 'qualtrics-2026-01.csv', generate: surveyFile }],
     conformance: [],

@@ -44,7 +44,7 @@ export interface Connector {
   /**
    * Other names that select this connector wherever its id does: psoxy's Terraform connector key
    * where it differs from the `SOURCE` (`slack-discovery-api` for `slack`) and ids psoxy renamed.
-   * One may be a bulk connector's id too (psoxy's `qualtrics`): bulk mode reads it as that one.
+   * No alias is any connector's id, API or bulk (test/connector-aliases.test.ts).
    */
   aliases?: readonly string[];
 }

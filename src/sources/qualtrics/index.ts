@@ -1,25 +1,18 @@
 /**
- * The Qualtrics API connector (psoxy's `qualtrics`, "Qualtrics (survey)", API, GA): Qualtrics' v3
+ * The Qualtrics API connector (`qualtrics-api`; ours, not a psoxy connector): Qualtrics' v3
  * REST API on the brand's data-center host (`<datacenter>.qualtrics.com`), read with a user's API
  * token in the `X-API-TOKEN` header (`qualtrics_api_token`, secret `API_TOKEN`).
  *
- * The shared id. psoxy's Terraform key `qualtrics` names this API connector, and psoxy's bulk
- * connector of the same name (a survey CSV, our bulk `qualtrics`) keeps that key too. Here the
- * two are told apart by where the name is used:
- * - this connector's id is `qualtrics-api`, with `qualtrics` as its alias: `psoxy serve --source
- *   qualtrics`, `psoxy check qualtrics`, `psoxy demo --source qualtrics` and an API function whose
- *   `SOURCE` is `qualtrics` get this connector (aliases resolve by `canonicalSource`);
- * - bulk mode looks its names up among bulk ids first (`builtInBulkRulesYaml`), so the bulk
- *   functions' `SOURCE=qualtrics` and `psoxy bulk --rules qualtrics` still get the bulk rules, and
- *   the bulk page stays docs/connectors/qualtrics.md (this one is qualtrics-api.md).
- * Renaming the bulk connector instead would have changed what existing bulk deployments and
- * `--rules qualtrics` read; one id for both cannot work, as every catalogue map (rules, defaults,
- * docs, Terraform keys) is keyed by id.
+ * The name. psoxy's Terraform connector specs have only a BULK `qualtrics` (a survey CSV: our bulk
+ * connector `qualtrics`); no psoxy Qualtrics API connector (spec, rules or auth strategy) could be
+ * found. So this connector's id is `qualtrics-api`, with no alias: `qualtrics` means the bulk
+ * connector everywhere (bulk mode, Terraform, `--rules`), and `psoxy serve --source qualtrics`,
+ * `psoxy check qualtrics` and `psoxy demo --source qualtrics` fail saying so and naming this id
+ * (`bulkConnectorProblem` in ../index.ts).
  *
- * Facts: psoxy's data-sources table lists `qualtrics` as an API connector (GA). Its connector spec,
- * rules and auth strategy were not among the public psoxy sources we could read, so the endpoints,
- * rules, strategy id and secret name here are ours, written from Qualtrics' public API reference
- * (v3: `{result, meta}` envelopes, `elements` + `nextPage` lists, `X-API-TOKEN`).
+ * Facts: the endpoints, rules, strategy id and secret name here are ours, written from Qualtrics'
+ * public API reference (v3: `{result, meta}` envelopes, `elements` + `nextPage` lists,
+ * `X-API-TOKEN`).
  *
  * What the rules allow and protect:
  * - directories, their contacts and mailing lists, surveys and a survey's definition; contacts'
@@ -171,7 +164,6 @@ endpoints:
 
 export const QUALTRICS_API: Connector = {
   id: 'qualtrics-api',
-  aliases: ['qualtrics'],
   name: 'Qualtrics (survey) API',
   family: 'qualtrics',
   settings: { TARGET_HOST: 'YOUR-DATACENTER.qualtrics.com', SOURCE_AUTH_STRATEGY_IDENTIFIER: 'qualtrics_api_token' },
@@ -183,8 +175,8 @@ export const QUALTRICS_API: Connector = {
     'Account Settings → Qualtrics IDs → API → Generate Token and fill the token in `API_TOKEN`. Qualtrics sends it in the `X-API-TOKEN` header;',
     'it does not expire, and generating a new one revokes the old. When exporting responses, name the coded questions (`questionIds`) and the',
     'embedded-data fields (`embeddedDataIds`, e.g. `[]`) to include, and ask for `format: json` with `compress: false`: the proxy refuses other exports.',
-    'Deployed under psoxy\'s Terraform key `qualtrics`, the token\'s name is `PSOXY_QUALTRICS_API_TOKEN`. In bulk mode `qualtrics` is the bulk survey',
-    'connector ([qualtrics.md](qualtrics.md)), not this one.',
+    'Deployed by the Terraform modules under `qualtrics-api`, the token\'s name is `PSOXY_QUALTRICS_API_API_TOKEN`. `qualtrics` is the bulk',
+    'survey connector ([qualtrics.md](qualtrics.md)), not this one.',
   ].join('\n'),
   caveats: 'API access is a paid feature of Qualtrics licences (the "Access API" permission, granted per user type); Qualtrics rate-limits calls per brand and per endpoint.',
   sanitizes: 'Contacts\' and recipients\' emails and external references (employee ids) and owners\' user ids become tokens; names, phones, embedded data, IP addresses, locations and survey comments are redacted; responses come only from exports naming their questions and embedded data.',
