@@ -7,6 +7,7 @@
  */
 import { BULK_CONNECTORS, CONNECTORS } from '../src/sources/catalogue/registry.ts';
 import { ZOOM_DEFAULTS, ZOOM_SECRETS } from '../src/sources/zoom/connector.ts';
+import { ZOOM_AI_METRICS_ALIASES } from '../src/sources/zoom/ai-metrics-rules.ts';
 import { GRANTS } from '../src/auth/grants.ts';
 import { isSecretName } from '../src/runtimes/aws/split-store.ts';
 
@@ -66,12 +67,12 @@ export interface TerraformBulkConnector {
 
 /**
  * Every bulk connector the modules deploy, by psoxy id: Zoom AI Metrics, then the catalogue's, each
- * followed by its aliases (psoxy's Terraform keys where they differ from our id), which psoxy's
- * state and names are keyed by.
+ * followed by its aliases (psoxy's Terraform keys where they differ from our id: Zoom AI Metrics'
+ * `zoom-ai-snapshot-bulk`, `ZOOM_AI_METRICS_ALIASES`), which psoxy's state and names are keyed by.
  */
 export function terraformBulkConnectors(): Record<string, TerraformBulkConnector> {
   return Object.fromEntries([
-    ['zoom-ai-metrics', { name: 'Zoom AI Metrics', source: 'zoom-ai-metrics', example_object: 'ai-metrics.csv' }],
+    ...['zoom-ai-metrics', ...ZOOM_AI_METRICS_ALIASES].map((key) => [key, { name: 'Zoom AI Metrics', source: 'zoom-ai-metrics', example_object: 'ai-metrics.csv' }] as const),
     ...BULK_CONNECTORS.flatMap((c) => {
       const spec = { name: c.name, source: c.id, example_object: c.examples[0]?.objectPath ?? `${c.id}.csv` };
       return [c.id, ...((c as { aliases?: readonly string[] }).aliases ?? [])].map((key) => [key, spec] as const);
@@ -186,7 +187,7 @@ export function gcpBulkMoves(id: string): Move[] {
 
 /**
  * `moved-connectors.tf` for a module: every API connector but Zoom and every bulk connector but
- * Zoom AI Metrics, under their ids and aliases (psoxy's state is keyed by whichever it deployed).
+ * Zoom AI Metrics' id (its alias `zoom-ai-snapshot-bulk` is here), under their ids and aliases (psoxy's state is keyed by whichever it deployed).
  * Zoom and Zoom AI Metrics are in `moved.tf`: their psoxy addresses move to this module's previous
  * single-connector addresses and chain from there (a destination can have only one `moved` source).
  */

@@ -2438,6 +2438,151 @@ moved {
 }
 
 moved {
+  from = module.instance_ssm_parameters["qualtrics-api"].aws_ssm_parameter.secret_with_externally_managed_value["API_TOKEN"]
+  to   = aws_ssm_parameter.connector["qualtrics-api_API_TOKEN"]
+}
+
+moved {
+  from = module.api_connector["qualtrics-api"].module.psoxy_lambda.aws_lambda_function.instance
+  to   = aws_lambda_function.instance["qualtrics-api"]
+}
+
+moved {
+  from = module.api_connector["qualtrics-api"].module.psoxy_lambda.aws_cloudwatch_log_group.lambda_log
+  to   = aws_cloudwatch_log_group.lambda_log["qualtrics-api"]
+}
+
+moved {
+  from = module.api_connector["qualtrics-api"].module.psoxy_lambda.aws_iam_role.iam_for_lambda
+  to   = aws_iam_role.iam_for_lambda["qualtrics-api"]
+}
+
+moved {
+  from = module.api_connector["qualtrics-api"].module.psoxy_lambda.aws_iam_policy.required_resource_access
+  to   = aws_iam_policy.required_resource_access["qualtrics-api"]
+}
+
+moved {
+  from = module.api_connector["qualtrics-api"].module.psoxy_lambda.aws_iam_role_policy_attachment.attach_policy
+  to   = aws_iam_role_policy_attachment.attach_policy["qualtrics-api"]
+}
+
+moved {
+  from = module.api_connector["qualtrics-api"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
+  to   = aws_iam_role_policy_attachment.basic["qualtrics-api"]
+}
+
+moved {
+  from = module.api_connector["qualtrics-api"].aws_lambda_function_url.lambda_url[0]
+  to   = aws_lambda_function_url.lambda_url["qualtrics-api"]
+}
+
+moved {
+  from = module.custom_api_connector_rules["qualtrics-api"].aws_ssm_parameter.rules
+  to   = aws_ssm_parameter.rules["qualtrics-api"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].random_string.bucket_suffix
+  to   = random_string.bulk_bucket_suffix["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].aws_s3_bucket.input
+  to   = aws_s3_bucket.bulk_input["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].aws_s3_bucket.sanitized
+  to   = aws_s3_bucket.bulk_sanitized["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].aws_s3_bucket_public_access_block.input-block-public-access[0]
+  to   = aws_s3_bucket_public_access_block.bulk_input["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].aws_s3_bucket_public_access_block.sanitized[0]
+  to   = aws_s3_bucket_public_access_block.bulk_sanitized["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].aws_s3_bucket_lifecycle_configuration.expire_input_files
+  to   = aws_s3_bucket_lifecycle_configuration.bulk_input["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].aws_s3_bucket_lifecycle_configuration.expire_sanitized_files
+  to   = aws_s3_bucket_lifecycle_configuration.bulk_sanitized["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].aws_ssm_parameter.rules
+  to   = aws_ssm_parameter.bulk_rules["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].aws_lambda_permission.allow_input_bucket
+  to   = aws_lambda_permission.bulk_input["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].aws_s3_bucket_notification.bucket_notification
+  to   = aws_s3_bucket_notification.bulk_input["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].aws_iam_policy.input_bucket_getObject_policy
+  to   = aws_iam_policy.bulk_input_read["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].aws_iam_role_policy_attachment.read_policy_for_import_bucket
+  to   = aws_iam_role_policy_attachment.bulk_input_read["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].aws_iam_policy.sanitized_bucket_write_policy
+  to   = aws_iam_policy.bulk_output_write["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].aws_iam_role_policy_attachment.write_policy_for_sanitized_bucket
+  to   = aws_iam_role_policy_attachment.bulk_output_write["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].module.psoxy_lambda.aws_lambda_function.instance
+  to   = aws_lambda_function.bulk["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].module.psoxy_lambda.aws_cloudwatch_log_group.lambda_log
+  to   = aws_cloudwatch_log_group.bulk["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].module.psoxy_lambda.aws_iam_role.iam_for_lambda
+  to   = aws_iam_role.bulk["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].module.psoxy_lambda.aws_iam_policy.required_resource_access
+  to   = aws_iam_policy.bulk_resource_access["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].module.psoxy_lambda.aws_iam_role_policy_attachment.attach_policy
+  to   = aws_iam_role_policy_attachment.bulk_resource_access["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].module.psoxy_lambda.aws_iam_role_policy_attachment.basic
+  to   = aws_iam_role_policy_attachment.bulk_basic["zoom-ai-snapshot-bulk"]
+}
+
+moved {
   from = module.bulk_connector["hris"].random_string.bucket_suffix
   to   = random_string.bulk_bucket_suffix["hris"]
 }

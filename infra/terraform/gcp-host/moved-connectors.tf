@@ -1513,6 +1513,111 @@ moved {
 }
 
 moved {
+  from = module.secrets["qualtrics-api"].google_secret_manager_secret.secret["API_TOKEN"]
+  to   = google_secret_manager_secret.connector["qualtrics-api_API_TOKEN"]
+}
+
+moved {
+  from = google_secret_manager_secret_iam_member.grant_sa_secretAccessor_on_non_tf_secret["qualtrics-api_API_TOKEN"]
+  to   = google_secret_manager_secret_iam_member.accessor["qualtrics-api_API_TOKEN"]
+}
+
+moved {
+  from = google_service_account.api_connectors["qualtrics-api"]
+  to   = google_service_account.api_connector["qualtrics-api"]
+}
+
+moved {
+  from = module.api_connector["qualtrics-api"].google_cloudfunctions2_function.function
+  to   = google_cloudfunctions2_function.function["qualtrics-api"]
+}
+
+moved {
+  from = module.api_connector["qualtrics-api"].google_cloud_run_service_iam_binding.invokers
+  to   = google_cloud_run_service_iam_binding.invokers["qualtrics-api"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].random_string.bucket_id_part
+  to   = random_string.bulk_bucket_id["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].google_storage_bucket.input_bucket
+  to   = google_storage_bucket.bulk_input["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].module.output_bucket.google_storage_bucket.bucket
+  to   = google_storage_bucket.bulk_sanitized["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].google_service_account.service_account
+  to   = google_service_account.bulk["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].google_storage_bucket_iam_member.access_for_import_bucket
+  to   = google_storage_bucket_iam_member.bulk_input_read["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].module.output_bucket.google_storage_bucket_iam_member.write_to_output_bucket
+  to   = google_storage_bucket_iam_member.bulk_output_write["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].google_project_iam_member.grant_sa_event_receiver
+  to   = google_project_iam_member.bulk_event_receiver["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].google_cloud_run_service_iam_member.grant_sa_invoker
+  to   = google_cloud_run_service_iam_member.bulk_invoker["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].google_cloudfunctions2_function.function
+  to   = google_cloudfunctions2_function.bulk["zoom-ai-snapshot-bulk"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[0]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["zoom-ai-snapshot-bulk_0"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[1]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["zoom-ai-snapshot-bulk_1"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[2]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["zoom-ai-snapshot-bulk_2"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[3]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["zoom-ai-snapshot-bulk_3"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].google_storage_bucket_iam_member.grant_sa_read_on_processed_bucket[4]
+  to   = google_storage_bucket_iam_member.bulk_sanitized_readers["zoom-ai-snapshot-bulk_4"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].google_secret_manager_secret_iam_member.grant_sa_accessor_on_secret["PSOXY_SALT"]
+  to   = google_secret_manager_secret_iam_member.bulk_accessor["zoom-ai-snapshot-bulk_PSOXY_SALT"]
+}
+
+moved {
+  from = module.bulk_connector["zoom-ai-snapshot-bulk"].google_secret_manager_secret_iam_member.grant_sa_accessor_on_secret["PSOXY_ENCRYPTION_KEY"]
+  to   = google_secret_manager_secret_iam_member.bulk_accessor["zoom-ai-snapshot-bulk_PSOXY_ENCRYPTION_KEY"]
+}
+
+moved {
   from = module.bulk_connector["hris"].random_string.bucket_id_part
   to   = random_string.bulk_bucket_id["hris"]
 }
