@@ -3,8 +3,8 @@
  * (Account Settings → Qualtrics IDs → API). The token does not expire until regenerated, so a 401
  * is not retried. Setting `API_TOKEN`, trimmed (a pasted token often ends in a newline).
  *
- * psoxy lists a Qualtrics API connector, but its strategy and secret names were not in the public
- * sources available to us; these names are ours (see src/sources/qualtrics).
+ * Ours: psoxy's connector specs have no Qualtrics API connector (only the bulk `qualtrics`), so
+ * the strategy and secret names are ours, for `qualtrics-api` (see src/sources/qualtrics).
  */
 import type { StrategyDefinition } from './strategies.ts';
 
