@@ -10,6 +10,7 @@ import { createSecureContext } from 'node:tls';
 import { Command, Option } from 'commander';
 import { jsonLogger, type Logger } from '../logging/logger.ts';
 import { localProxyHandler } from '../runtimes/node/serve.ts';
+import type { ProxyHandler } from '../proxy/handler.ts';
 import { listen, nodeListener, type TlsCredentials } from '../runtimes/node/server.ts';
 import { selfSignedCertificate } from '../runtimes/node/self-signed.ts';
 import { builtInSources, bulkConnectorProblem } from '../sources/index.ts';
@@ -57,14 +58,10 @@ async function serve(o: ServeOptions): Promise<number> {
   const logger = jsonLogger();
   const { tls, cleanup } = tlsCredentials(o, logger);
   try {
-    // The health check's verdict at start: each problem (what is wrong, where it was looked for),
-    // from the same check that decides whether data calls can work.
+    // The primary of a pool only checks: its handler is dropped once it has answered.
+    if (o.workers > 1) return await servePool(source, o, tls, await startupHealth(localProxyHandler({ source, logger }), logger), logger);
     const handler = localProxyHandler({ source, logger });
-    const health = await handler(new Request('http://localhost/', { headers: { 'X-Psoxy-Health-Check': 'true' } }), { clientIp: '127.0.0.1' });
-    const report = (await health.json()) as { warningMessages: string[] };
-    for (const w of report.warningMessages) logger.warn(w);
-    const healthy = health.status === 200;
-    if (o.workers > 1) return await servePool(source, o, tls, healthy, logger);
+    const healthy = await startupHealth(handler, logger);
     let server;
     try {
       server = await listen(nodeListener(handler), o.port, o.host, tls);
@@ -80,6 +77,17 @@ async function serve(o: ServeOptions): Promise<number> {
   }
 }
 
+/**
+ * The health check's verdict at start: each problem (what is wrong, where it was looked for), from
+ * the same check that decides whether data calls can work. True when healthy.
+ */
+async function startupHealth(handler: ProxyHandler, logger: Logger): Promise<boolean> {
+  const health = await handler(new Request('http://localhost/', { headers: { 'X-Psoxy-Health-Check': 'true' } }), { clientIp: '127.0.0.1' });
+  const report = (await health.json()) as { warningMessages: string[] };
+  for (const w of report.warningMessages) logger.warn(w);
+  return health.status === 200;
+}
+
 const stopSignal = () => new Promise<void>((resolve) => {
   process.once('SIGINT', () => resolve());
   process.once('SIGTERM', () => resolve());
@@ -91,7 +99,7 @@ const stopSignal = () => new Promise<void>((resolve) => {
  * stops them all on SIGINT / SIGTERM. A worker that dies before serving (port taken, bad setup)
  * stops the pool: exit 1.
  */
-async function servePool(source: string, o: ServeOptions, tls: TlsCredentials | undefined, healthy: boolean, logger: ReturnType<typeof jsonLogger>): Promise<number> {
+async function servePool(source: string, o: ServeOptions, tls: TlsCredentials | undefined, healthy: boolean, logger: Logger): Promise<number> {
   if (!process.argv[1]) throw new UsageError('--workers needs psoxy started from its script (node <psoxy> serve ...), which each worker runs again');
   let stopping = false;
   let failed = false;
