@@ -200,3 +200,57 @@ test("the Lambda's default: a missing salt and a denied secret are named with wh
     await s.sim.stop();
   }
 });
+
+test("Secrets Manager over JSON (the CDK construct's layout, no SDK client given): signed calls under its grants, token written and read back; a denied or missing secret is named", async () => {
+  const fake = new FakeAwsJson();
+  const endpoint = await fake.start();
+  const sim = new ZoomSimulator({ orgOptions: { seed: 5, users: 10, meetingsPerUser: 1 } });
+  await sim.start();
+  try {
+    const secret = (name: string, value: string) => fake.secrets.set(name, [{ value, version: 1, type: 'secret', modified: new Date(), id: `${name}-v1`, stages: ['AWSCURRENT'] }]);
+    const credentials = sim.credentialSettings();
+    secret('PSOXY_ZOOM_PSOXY_SALT', 'cdk-salt');
+    secret('PSOXY_ZOOM_PSOXY_ENCRYPTION_KEY', 'cdk-key');
+    secret('PSOXY_ZOOM_CLIENT_SECRET', credentials.PSOXY_ZOOM_CLIENT_SECRET);
+    secret('PSOXY_ZOOM_ACCESS_TOKEN', 'fill me');
+    for (const [name, value] of Object.entries(credentials)) if (name !== 'PSOXY_ZOOM_CLIENT_SECRET') fake.putParam(name, value);
+    fake.requireSignatures(KEYS);
+    fake.enforce({
+      'secretsmanager:GetSecretValue': ['PSOXY_ZOOM_*'],
+      'secretsmanager:PutSecretValue': ['PSOXY_ZOOM_ACCESS_TOKEN'],
+      'secretsmanager:ListSecretVersionIds': ['PSOXY_ZOOM_ACCESS_TOKEN'],
+      'ssm:GetParameter': ['PSOXY_ZOOM_*'],
+      'ssm:GetParameters': ['PSOXY_ZOOM_*'],
+      'ssm:PutParameter': ['PSOXY_ZOOM_OAUTH_REFRESH_TOKEN_lock'],
+      'ssm:DeleteParameter': ['PSOXY_ZOOM_OAUTH_REFRESH_TOKEN_lock'],
+    });
+    const env = {
+      AWS_LAMBDA_FUNCTION_NAME: 'psoxy-zoom', SOURCE: 'zoom', SECRETS_STORE: 'AWS_SECRETS_MANAGER', PATH_TO_SHARED_CONFIG: 'PSOXY_ZOOM_',
+      ...sim.targetSettings(), ...lambdaEnv(endpoint, { AWS_ENDPOINT_URL_SECRETS_MANAGER: endpoint }),
+    };
+    const res = await createAwsProxy({ env, logger: memoryLogger() })(urlEvent('/v2/users', 'page_size=1'));
+    assert.equal(res.statusCode, 200, res.body);
+    assert.deepEqual(fake.denied, []);
+    assert.ok(fake.signedBy.includes('secretsmanager/eu-west-1') && fake.signedBy.includes('ssm/eu-west-1'), [...new Set(fake.signedBy)].join());
+    const stored = fake.secrets.get('PSOXY_ZOOM_ACCESS_TOKEN')!.at(-1)!.value;
+    assert.equal(typeof (JSON.parse(stored) as { token: string }).token, 'string', 'token written to Secrets Manager');
+    // A second instance reads the token from Secrets Manager's history (CreatedDate as epoch seconds) instead of asking Zoom.
+    const tokensBefore = sim.stats.tokenRequests;
+    const again = await createAwsProxy({ env, logger: memoryLogger() })(urlEvent('/v2/users', 'page_size=1'));
+    assert.equal(again.statusCode, 200, again.body);
+    assert.equal(sim.stats.tokenRequests, tokensBefore);
+
+    fake.secrets.delete('PSOXY_ZOOM_CLIENT_SECRET');
+    const missing = await createAwsProxy({ env, logger: memoryLogger() })(urlEvent('/', '', { 'x-psoxy-health-check': '1' }));
+    assert.equal(missing.statusCode, 412);
+    assert.deepEqual((JSON.parse(missing.body) as { missingConfigProperties: string[] }).missingConfigProperties, ['CLIENT_SECRET']);
+    fake.enforce({ 'ssm:GetParameter': ['PSOXY_ZOOM_*'], 'ssm:GetParameters': ['PSOXY_ZOOM_*'], 'secretsmanager:GetSecretValue': ['PSOXY_ZOOM_ACCESS_TOKEN'] });
+    const denied = await createAwsProxy({ env, logger: memoryLogger() })(urlEvent('/', '', { 'x-psoxy-health-check': '1' }));
+    assert.ok((JSON.parse(denied.body) as { warningMessages: string[] }).warningMessages.includes(
+      'PSOXY_SALT could not be read: Secrets Manager (secrets) / SSM Parameter Store (other settings): PSOXY_ZOOM_PSOXY_SALT (denied); Secrets Manager (secrets) / SSM Parameter Store (other settings): PSOXY_ZOOM_PSOXY_SALT (denied)',
+    ), denied.body);
+  } finally {
+    await sim.stop();
+    await fake.stop();
+  }
+});

@@ -49,8 +49,8 @@ export function awsConfig(o: AwsProxyOptions): ConfigService {
   });
   const useSecretsManager = (o.env.SECRETS_STORE ?? '').toUpperCase() === 'AWS_SECRETS_MANAGER';
   const instanceStore = useSecretsManager ? new SplitStore(new LazyStore('Secrets Manager', async () => {
-    const { SecretsManagerStore, defaultSecretsManagerClient } = await import('./secrets-manager-store.ts');
-    return new SecretsManagerStore(o.secretsManager ?? defaultSecretsManagerClient(), ssm);
+    const { SecretsManagerStore, defaultSecretsManagerApi } = await import('./secrets-manager-store.ts');
+    return new SecretsManagerStore(o.secretsManager ?? defaultSecretsManagerApi(o.env), ssm);
   }), ssm) : ssm;
   return new ConfigService({ ...base, instanceStore, sharedStore: instanceStore });
 }

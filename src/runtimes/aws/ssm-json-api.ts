@@ -1,6 +1,7 @@
 /**
- * SSM's JSON 1.1 protocol (`POST /`, `X-Amz-Target: AmazonSSM.<Operation>`) signed with AWS
- * Signature Version 4, over node:https: what a Lambda's cold start needs from SSM without loading
+ * AWS's JSON 1.1 protocol (`POST /`, `X-Amz-Target: <prefix>.<Operation>`) signed with AWS
+ * Signature Version 4, over node:https, for SSM (`AmazonSSM.…`) and Secrets Manager
+ * (`secretsmanager.…`): what a Lambda's cold start needs from them without loading
  * the AWS SDK (measured on the cold path: the SDK's import, client and first call ~75 ms of main-thread
  * CPU, ~55 ms with a compile cache; this module's ~15–20 ms, most of it node:http's first connections).
  *
@@ -12,11 +13,29 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { httpExchange, HttpTimeoutError } from '../http-exchange.ts';
-import type { SsmApi, SsmOperation } from './ssm-api.ts';
+import type { SsmApi } from './ssm-api.ts';
+
+/** A service spoken over the JSON protocol: its signing name, target prefix and endpoint variable. */
+export interface AwsJsonService {
+  signingName: string;
+  targetPrefix: string;
+  /** The SDK's service-specific endpoint variable (`AWS_ENDPOINT_URL_<SERVICE ID>`). */
+  endpointEnv: string;
+}
+
+export const SSM: AwsJsonService = { signingName: 'ssm', targetPrefix: 'AmazonSSM', endpointEnv: 'AWS_ENDPOINT_URL_SSM' };
+export const SECRETS_MANAGER: AwsJsonService = { signingName: 'secretsmanager', targetPrefix: 'secretsmanager', endpointEnv: 'AWS_ENDPOINT_URL_SECRETS_MANAGER' };
 
 export interface SsmJsonSettings {
   endpoint: URL;
   region: string;
+  /** Default: SSM. */
+  service?: AwsJsonService;
+}
+
+/** A JSON-protocol API: one call per operation, the answer's JSON or an error named as the SDK names it. */
+export interface AwsJsonApi {
+  call(operation: string, input: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 const PARTITION_REGION = /^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-[a-z]+-\d+$/;
@@ -26,20 +45,20 @@ const PARTITION_REGION = /^(us|eu|ap|sa|ca|me|af|il|mx)(-gov)?-[a-z]+-\d+$/;
  * profiles, config files, container or instance credentials, FIPS / dual-stack endpoints, other
  * partitions).
  */
-export function ssmJsonSettings(env: Record<string, string | undefined>): SsmJsonSettings | null {
+export function ssmJsonSettings(env: Record<string, string | undefined>, service: AwsJsonService = SSM): SsmJsonSettings | null {
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   if (!env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY || env.AWS_PROFILE || env.AWS_CONFIG_FILE || env.AWS_SHARED_CREDENTIALS_FILE) return null;
   if (!region || !PARTITION_REGION.test(region)) return null;
   if ([env.AWS_USE_FIPS_ENDPOINT, env.AWS_USE_DUALSTACK_ENDPOINT].some((v) => (v ?? '').toLowerCase() === 'true')) return null;
-  const configured = (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '').toLowerCase() === 'true' ? undefined : env.AWS_ENDPOINT_URL_SSM ?? env.AWS_ENDPOINT_URL;
+  const configured = (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? '').toLowerCase() === 'true' ? undefined : env[service.endpointEnv] ?? env.AWS_ENDPOINT_URL;
   let endpoint: URL;
   try {
-    endpoint = new URL(configured ?? `https://ssm.${region}.amazonaws.com`);
+    endpoint = new URL(configured ?? `https://${service.signingName}.${region}.amazonaws.com`);
   } catch {
     return null; // the SDK reports a malformed endpoint in its own words
   }
   if (endpoint.protocol !== 'https:' && endpoint.protocol !== 'http:') return null;
-  return { endpoint, region };
+  return { endpoint, region, service };
 }
 
 /** An SSM failure, named as the SDK names it (`ParameterNotFound`, `ThrottlingException`…). */
@@ -57,7 +76,7 @@ const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).u
 
 /** SigV4 headers for a POST of `body` to `endpoint` (path `/`, no query). */
 export function signSsmRequest(o: {
-  endpoint: URL; region: string; target: string; body: string; now: Date;
+  endpoint: URL; region: string; target: string; body: string; now: Date; signingName?: string;
   credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 }): Record<string, string> {
   const amzDate = o.now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
@@ -71,9 +90,10 @@ export function signSsmRequest(o: {
   if (o.credentials.sessionToken) headers['x-amz-security-token'] = o.credentials.sessionToken;
   const names = Object.keys(headers).sort();
   const canonical = ['POST', o.endpoint.pathname || '/', '', names.map((n) => `${n}:${headers[n].trim()}\n`).join(''), names.join(';'), sha256Hex(o.body)].join('\n');
-  const scope = `${day}/${o.region}/ssm/aws4_request`;
+  const service = o.signingName ?? 'ssm';
+  const scope = `${day}/${o.region}/${service}/aws4_request`;
   const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonical)].join('\n');
-  const key = hmac(hmac(hmac(hmac(`AWS4${o.credentials.secretAccessKey}`, day), o.region), 'ssm'), 'aws4_request');
+  const key = hmac(hmac(hmac(hmac(`AWS4${o.credentials.secretAccessKey}`, day), o.region), service), 'aws4_request');
   const signature = createHmac('sha256', key).update(toSign, 'utf8').digest('hex');
   headers.authorization = `AWS4-HMAC-SHA256 Credential=${o.credentials.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
   return headers;
@@ -100,12 +120,17 @@ export interface SsmJsonApiOptions extends SsmJsonSettings {
 }
 
 export function ssmJsonApi(o: SsmJsonApiOptions): SsmApi {
+  return awsJsonApi({ ...o, service: SSM }) as SsmApi;
+}
+
+export function awsJsonApi(o: SsmJsonApiOptions): AwsJsonApi {
   const now = o.now ?? (() => new Date());
   const sleep = o.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const service = o.service ?? SSM;
 
-  async function attempt(operation: SsmOperation, body: string) {
+  async function attempt(operation: string, body: string) {
     const headers = signSsmRequest({
-      endpoint: o.endpoint, region: o.region, target: `AmazonSSM.${operation}`, body, now: now(),
+      endpoint: o.endpoint, region: o.region, target: `${service.targetPrefix}.${operation}`, body, now: now(), signingName: service.signingName,
       credentials: { accessKeyId: o.env.AWS_ACCESS_KEY_ID ?? '', secretAccessKey: o.env.AWS_SECRET_ACCESS_KEY ?? '', sessionToken: o.env.AWS_SESSION_TOKEN },
     });
     const answer = await httpExchange(o.endpoint.href, { method: 'POST', headers, body, timeoutMs: ATTEMPT_TIMEOUT_MS, maxBytes: MAX_ANSWER_BYTES });
