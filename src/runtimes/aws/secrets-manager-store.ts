@@ -4,6 +4,7 @@
  * The token lock stays in SSM, as in psoxy. Reached as SSM is (ssm-api.ts): the JSON protocol
  * directly where the environment settles everything (Lambda), else the AWS SDK.
  */
+import { randomUUID } from 'node:crypto';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { TransientConfigError, type WritableConfigStore } from '../../config/store.ts';
 import { awsErrorName, awsFailureCause } from './error-name.ts';
@@ -70,7 +71,8 @@ export class SecretsManagerStore implements WritableConfigStore {
   }
 
   async put(name: string, value: string): Promise<void> {
-    await this.sm.call('PutSecretValue', { SecretId: name, SecretString: value });
+    // The version's id and idempotency token, which the SDK would otherwise make (its retries resend it).
+    await this.sm.call('PutSecretValue', { SecretId: name, SecretString: value, ClientRequestToken: randomUUID() });
   }
 
   async history(name: string, max: number): Promise<string[]> {
