@@ -38,10 +38,10 @@ test('property: an accepted target is what a WHATWG URL parser (fetch) would sen
   }), { numRuns: 3000 });
 });
 
-/** A value some server could read as a `.` / `..` segment once decoded (any number of times). */
+/** A value some server could read as a `.` / `..` segment once decoded (any number of times), each piece read as NFKC reads it (`․` is `.`), as the proxy does. */
 const makesDotSegment = (v: string): boolean => {
   for (let s = v, i = 0; i < 6; i++) {
-    if (s.split(/[/\\]/).some((piece) => /^\.{1,2}$/.test(piece.split(';')[0]))) return true;
+    if (s.split(/[/\\]/).some((piece) => /^\.{1,2}$/.test(piece.split(';')[0].normalize('NFKC')))) return true;
     const next = s.replace(/%([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
     if (next === s) return false;
     s = next;
