@@ -7,7 +7,6 @@
  */
 import { BULK_CONNECTORS, CONNECTORS } from '../src/sources/catalogue/registry.ts';
 import { ZOOM_DEFAULTS, ZOOM_SECRETS } from '../src/sources/zoom/connector.ts';
-import { ZOOM_AI_METRICS_ALIASES } from '../src/sources/zoom/ai-metrics-rules.ts';
 import { GRANTS } from '../src/auth/grants.ts';
 import { isSecretName } from '../src/runtimes/aws/split-store.ts';
 
@@ -66,18 +65,15 @@ export interface TerraformBulkConnector {
 }
 
 /**
- * Every bulk connector the modules deploy, by psoxy id: Zoom AI Metrics, then the catalogue's, each
- * followed by its aliases (psoxy's Terraform keys where they differ from our id: Zoom AI Metrics'
- * `zoom-ai-snapshot-bulk`, `ZOOM_AI_METRICS_ALIASES`), which psoxy's state and names are keyed by.
+ * Every bulk connector the modules deploy: the catalogue's (Zoom AI Metrics first), by psoxy id,
+ * each followed by its aliases (psoxy's Terraform keys where they differ from our id, e.g.
+ * `zoom-ai-snapshot-bulk`), which psoxy's state and names are keyed by.
  */
 export function terraformBulkConnectors(): Record<string, TerraformBulkConnector> {
-  return Object.fromEntries([
-    ...['zoom-ai-metrics', ...ZOOM_AI_METRICS_ALIASES].map((key) => [key, { name: 'Zoom AI Metrics', source: 'zoom-ai-metrics', example_object: 'ai-metrics.csv' }] as const),
-    ...BULK_CONNECTORS.flatMap((c) => {
-      const spec = { name: c.name, source: c.id, example_object: c.examples[0]?.objectPath ?? `${c.id}.csv` };
-      return [c.id, ...((c as { aliases?: readonly string[] }).aliases ?? [])].map((key) => [key, spec] as const);
-    }),
-  ]);
+  return Object.fromEntries(BULK_CONNECTORS.flatMap((c) => {
+    const spec = { name: c.name, source: c.id, example_object: c.examples[0]?.objectPath ?? `${c.id}.csv` };
+    return [c.id, ...(c.aliases ?? [])].map((key) => [key, spec] as const);
+  }));
 }
 
 export function connectorsJson(): string {

@@ -20,11 +20,9 @@ import { memoryLogger } from '../src/logging/logger.ts';
 import { appearsIn } from '../src/cli/demo.ts';
 
 test('aliases are unique, name no connector\'s id (API or bulk), and resolve to their connector', () => {
-  const ids = new Set([...CONNECTORS, ...BULK_CONNECTORS].map((c) => c.id).concat(['zoom', 'zoom-ai-metrics']));
-  const all = [
-    ...[...CONNECTORS, ...BULK_CONNECTORS].flatMap((c) => (c.aliases ?? []).map((a) => [a, c.id] as const)),
-    ['zoom-ai-snapshot-bulk', 'zoom-ai-metrics'] as const,
-  ];
+  const ids = new Set([...CONNECTORS, ...BULK_CONNECTORS].map((c) => c.id).concat(['zoom']));
+  const all = [...CONNECTORS, ...BULK_CONNECTORS].flatMap((c) => (c.aliases ?? []).map((a) => [a, c.id] as const));
+  assert.ok(all.some(([a, id]) => a === 'zoom-ai-snapshot-bulk' && id === 'zoom-ai-metrics'));
   assert.equal(new Set(all.map(([a]) => a)).size, all.length, 'no alias names two connectors');
   // An alias that is also an id would make one name select two connectors (as `qualtrics` once
   // did: the bulk connector's id and the Qualtrics API connector's alias).
@@ -87,7 +85,8 @@ test('`psoxy demo --source slack-discovery-api` and `psoxy connectors` as users 
 });
 
 test('a bulk connector\'s id or alias is no API source: bulkConnectorProblem says to run psoxy bulk, naming an API connector named like it', () => {
-  const bulkNames = [...BULK_CONNECTORS.flatMap((c) => [c.id, ...(c.aliases ?? [])]), 'zoom-ai-metrics', 'zoom-ai-snapshot-bulk'];
+  const bulkNames = BULK_CONNECTORS.flatMap((c) => [c.id, ...(c.aliases ?? [])]);
+  assert.ok(bulkNames.includes('zoom-ai-snapshot-bulk'));
   for (const name of bulkNames) {
     assert.match(bulkConnectorProblem(name) ?? '', new RegExp(`^${name} is a bulk connector .*: run it with psoxy bulk <file> --rules ${name}; `), name);
   }

@@ -1,18 +1,16 @@
 /** Built-in connectors by psoxy `SOURCE` id: rules (used when no `RULES` is configured) and settings. */
 import { ZOOM_RULES_YAML } from './zoom/rules.ts';
 import { ZOOM_DEFAULTS } from './zoom/connector.ts';
-import { ZOOM_AI_METRICS_ALIASES, ZOOM_AI_METRICS_RULES_YAML } from './zoom/ai-metrics-rules.ts';
 import { BULK_CONNECTORS, CONNECTORS } from './catalogue/registry.ts';
 
 /**
- * Other names of built-in connectors (`Connector.aliases`: psoxy's Terraform keys such as
- * `slack-discovery-api`, and ids psoxy renamed; Zoom AI Metrics' `zoom-ai-snapshot-bulk`), each
- * mapped to our id.
+ * Other names of built-in connectors (`aliases`: psoxy's Terraform keys such as
+ * `slack-discovery-api`, and ids psoxy renamed, e.g. Zoom AI Metrics' `zoom-ai-snapshot-bulk`),
+ * each mapped to our id.
  */
-const ALIASES: Record<string, string> = Object.fromEntries([
-  ...[...CONNECTORS, ...BULK_CONNECTORS].flatMap((c) => (c.aliases ?? []).map((alias): [string, string] => [alias, c.id])),
-  ...ZOOM_AI_METRICS_ALIASES.map((alias): [string, string] => [alias, 'zoom-ai-metrics']),
-]);
+const ALIASES: Record<string, string> = Object.fromEntries(
+  [...CONNECTORS, ...BULK_CONNECTORS].flatMap((c) => (c.aliases ?? []).map((alias): [string, string] => [alias, c.id])),
+);
 
 /**
  * Our id for a connector name: the name itself, or the id an alias stands for, a rules variant
@@ -52,15 +50,9 @@ export function connectorDefaults(source: string): Record<string, string> {
 
 export const builtInSources = (): string[] => Object.keys(BUILT_IN_RULES);
 
-const BUILT_IN_BULK_RULES: Record<string, string> = {
-  'zoom-ai-metrics': ZOOM_AI_METRICS_RULES_YAML,
-  ...Object.fromEntries(BULK_CONNECTORS.map((c) => [c.id, c.rules])),
-};
+const BUILT_IN_BULK_RULES: Record<string, string> = Object.fromEntries(BULK_CONNECTORS.map((c) => [c.id, c.rules]));
 
-/**
- * Built-in bulk rules by name (`zoom-ai-metrics`, the catalogue's bulk connectors: `hris`,
- * `slack-discovery-bulk`…) or alias.
- */
+/** Built-in bulk rules by the catalogue's bulk connector ids (`zoom-ai-metrics`, `hris`, `slack-discovery-bulk`…) or alias. */
 export function builtInBulkRulesYaml(name: string): string | undefined {
   const id = canonicalSource(name);
   return Object.hasOwn(BUILT_IN_BULK_RULES, id) ? BUILT_IN_BULK_RULES[id] : undefined;

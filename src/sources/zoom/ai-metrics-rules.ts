@@ -9,10 +9,3 @@ pseudonymFormat: URL_SAFE_TOKEN
 columnsToPseudonymize: ["User Name", "Email"]
 columnsToRedact: ["Department"]
 `;
-
-/**
- * psoxy's other name for this export: its data-sources table lists `zoom-ai-snapshot-bulk` ("Zoom
- * AI Snapshot Bulk", bulk, alpha), and its Zoom docs describe that export, the AI Metrics
- * Snapshot CSV, as the custom bulk connector `zoom-ai-metrics` with these rules.
- */
-export const ZOOM_AI_METRICS_ALIASES: readonly string[] = ['zoom-ai-snapshot-bulk'];
