@@ -5,10 +5,10 @@
  * line has every setting in the environment (SECRETS_STORE=ENV): no store call may be made.
  * `cold-start-gcp`: the same on the GCP bundle (dist/gcp-function.mjs, functions framework) with
  * secrets in the Secret Manager fake, read over its REST API.
- * Each child gets a fresh TMPDIR, as a new function instance has an empty /tmp (the bundles' compile
- * caches are copied there). `mainThreadCpuMs`: the child's main-thread CPU time up to its answer,
- * steadier than wall time on a loaded machine; `cold-start-node-baseline`: `node` printing the same
- * line and nothing else, measured in the same run.
+ * Each child gets a fresh TMPDIR, as a new function instance has an empty /tmp. `mainThreadCpuMs`:
+ * the child's main-thread CPU time up to its answer, steadier than wall time on a loaded machine;
+ * `cold-start-node-baseline`: `node` printing the same line and nothing else, measured in the same
+ * run.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
