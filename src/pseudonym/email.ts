@@ -79,12 +79,20 @@ export const EMAIL_GRAMMAR = {
   address: ADDRESS,
 } satisfies Record<string, Pattern>;
 
-const mailboxPattern = new LinearPattern(EMAIL_GRAMMAR.mailbox);
-const addrSpecPattern = new LinearPattern(EMAIL_GRAMMAR.addrSpec);
-const commentPattern = new LinearPattern(EMAIL_GRAMMAR.comment);
-const quotedStringPattern = new LinearPattern(EMAIL_GRAMMAR.quotedString);
-const groupPrefixPattern = new LinearPattern(EMAIL_GRAMMAR.groupPrefix);
-const addressPattern = new LinearPattern(EMAIL_GRAMMAR.address);
+/**
+ * Each grammar is compiled on its first use, not at import: compiling them all took ~7 ms of a
+ * cold start, and most values (bare addresses among them, see BARE_ADDRESS) need none.
+ */
+function compiledOnUse(grammar: Pattern): () => LinearPattern {
+  let compiled: LinearPattern | undefined;
+  return () => (compiled ??= new LinearPattern(grammar));
+}
+const mailboxPattern = compiledOnUse(EMAIL_GRAMMAR.mailbox);
+const addrSpecPattern = compiledOnUse(EMAIL_GRAMMAR.addrSpec);
+const commentPattern = compiledOnUse(EMAIL_GRAMMAR.comment);
+const quotedStringPattern = compiledOnUse(EMAIL_GRAMMAR.quotedString);
+const groupPrefixPattern = compiledOnUse(EMAIL_GRAMMAR.groupPrefix);
+const addressPattern = compiledOnUse(EMAIL_GRAMMAR.address);
 /** Most emails are a bare `local@domain`: V8 matches those directly (same grammar, same parts). */
 const BARE_ADDRESS = new RegExp(`^(${regExpSource(DOT_ATOM_TEXT)})@(${regExpSource(DOMAIN_NAME)})$`);
 
@@ -97,7 +105,7 @@ function unbound(open: string, close: string, s: string): string {
 function firstComment(cfws: string | undefined): string | null {
   if (cfws === undefined) return null;
   for (let i = cfws.indexOf('('); i >= 0; i = cfws.indexOf('(', i + 1)) {
-    const m = commentPattern.match(cfws, i, false);
+    const m = commentPattern().match(cfws, i, false);
     if (m) return unbound('(', ')', javaTrim(cfws.slice(i, m.end)));
   }
   return null;
@@ -106,7 +114,7 @@ function firstComment(cfws: string | undefined): string | null {
 /** A display name: trimmed; a lone quoted string loses its quotes and `\\`, `\"` escapes. */
 function cleanPersonal(name: string): string {
   const text = javaTrim(name);
-  if (!quotedStringPattern.match(text, 0, true)) return text;
+  if (!quotedStringPattern().match(text, 0, true)) return text;
   return javaTrim(unbound('"', '"', text).replaceAll('\\\\', '\\').replaceAll('\\"', '"'));
 }
 
@@ -118,7 +126,7 @@ function mailboxFrom(m: Match): ParsedMailbox {
   const name = (angle ? m.group('displayName') : undefined) ?? firstComment(angle ? m.group('angleCfws') : m.group('cfws'));
   const unquoted = unbound('"', '"', local);
   return {
-    local: addrSpecPattern.match(unquoted + '@' + domain, 0, true) ? unquoted : local,
+    local: addrSpecPattern().match(unquoted + '@' + domain, 0, true) ? unquoted : local,
     domain,
     personal: name === null ? null : cleanPersonal(name),
   };
@@ -128,14 +136,14 @@ function mailboxFrom(m: Match): ParsedMailbox {
 export function parseMailbox(value: string): ParsedMailbox | null {
   const bare = BARE_ADDRESS.exec(value);
   if (bare) return { local: bare[1], domain: bare[2], personal: null };
-  const m = mailboxPattern.match(value, 0, true);
+  const m = mailboxPattern().match(value, 0, true);
   return m && mailboxFrom(m);
 }
 
 /** Whether the value is an RFC-2822 address list: addresses (mailboxes or groups) joined by commas. */
 function isAddressList(value: string): boolean {
   for (let start = 0; ;) {
-    const m = addressPattern.match(value, start, false);
+    const m = addressPattern().match(value, start, false);
     if (!m) return false;
     if (m.end === value.length) return true;
     if (value[m.end] !== ',') return false;
@@ -169,7 +177,7 @@ function mailboxesOf(value: string): ParsedMailbox[] {
       afterGroup = true;
       resumeFrom = at;
     }
-    const m = mailboxPattern.match(value, at, false);
+    const m = mailboxPattern().match(value, at, false);
     if (m) {
       inGroup = false;
       // psoxy only re-reads "after a group" when neither the end nor a comma follows.
@@ -181,7 +189,7 @@ function mailboxesOf(value: string): ParsedMailbox[] {
       else at = m.end + 1;
       continue;
     }
-    const prefix = groupPrefixPattern.match(value, at, false);
+    const prefix = groupPrefixPattern().match(value, at, false);
     if (prefix) {
       if (prefix.end >= max) break;
       at = prefix.end;
