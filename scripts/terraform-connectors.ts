@@ -6,9 +6,8 @@
  * `moved` blocks are static in Terraform, so they cannot be written with for_each).
  */
 import { BULK_CONNECTORS, CONNECTORS } from '../src/sources/catalogue/registry.ts';
-import { ZOOM_DEFAULTS, ZOOM_SECRETS } from '../src/sources/zoom/connector.ts';
+import { ZOOM_DEFAULTS, ZOOM_SECRETS, ZOOM_SENSITIVE } from '../src/sources/zoom/connector.ts';
 import { GRANTS } from '../src/auth/grants.ts';
-import { isSecretName } from '../src/runtimes/aws/split-store.ts';
 
 export interface TerraformConnector {
   name: string;
@@ -20,7 +19,10 @@ export interface TerraformConnector {
   secrets: string[];
   /** Written by the runtime: the shared token and its lock, a rotated refresh token. */
   written: string[];
-  /** Kept in Secrets Manager in psoxy's aws_secrets_manager mode (the rest stay in SSM). */
+  /**
+   * Kept in Secrets Manager in psoxy's aws_secrets_manager mode (the rest stay in SSM): the stored
+   * values the connector flags sensitive (`Connector.sensitive`, as the runtime's split store routes).
+   */
   sensitive: string[];
 }
 
@@ -33,11 +35,11 @@ export function writtenBy(settings: Record<string, string>): string[] {
   return [...(shared ? ['ACCESS_TOKEN', 'OAUTH_REFRESH_TOKEN'] : []), ...(rotates ? ['REFRESH_TOKEN'] : [])];
 }
 
-function entry(name: string, source: string, defaults: Record<string, string>, secrets: readonly string[]): TerraformConnector {
+function entry(name: string, source: string, defaults: Record<string, string>, secrets: readonly string[], sensitive: readonly string[]): TerraformConnector {
   const settings = Object.fromEntries(Object.entries(defaults).filter(([k]) => k !== 'SOURCE'));
   const written = writtenBy(settings);
   const all = [...new Set([...secrets, ...written])];
-  return { name, source, settings, secrets: [...secrets], written, sensitive: all.filter(isSecretName) };
+  return { name, source, settings, secrets: [...secrets], written, sensitive: all.filter((n) => sensitive.includes(n)) };
 }
 
 /**
@@ -47,9 +49,9 @@ function entry(name: string, source: string, defaults: Record<string, string>, s
  */
 export function terraformConnectors(): Record<string, TerraformConnector> {
   return Object.fromEntries([
-    ['zoom', entry('Zoom', 'zoom', ZOOM_DEFAULTS, ZOOM_SECRETS)],
+    ['zoom', entry('Zoom', 'zoom', ZOOM_DEFAULTS, ZOOM_SECRETS, ZOOM_SENSITIVE)],
     ...CONNECTORS.flatMap((c) => {
-      const spec = entry(c.name, c.id, c.settings, c.secrets);
+      const spec = entry(c.name, c.id, c.settings, c.secrets, c.sensitive);
       return [c.id, ...(c.aliases ?? [])].map((key) => [key, spec] as const);
     }),
   ]);

@@ -23,6 +23,11 @@ moved {
 }
 
 moved {
+  from = module.instance_secrets_secrets_manager["github"].aws_secretsmanager_secret.secret["CLIENT_ID"]
+  to   = aws_secretsmanager_secret.connector["github_CLIENT_ID"]
+}
+
+moved {
   from = module.instance_secrets_secrets_manager["github"].aws_secretsmanager_secret.secret["PRIVATE_KEY"]
   to   = aws_secretsmanager_secret.connector["github_PRIVATE_KEY"]
 }
@@ -93,6 +98,11 @@ moved {
 }
 
 moved {
+  from = module.instance_secrets_secrets_manager["github-non-enterprise"].aws_secretsmanager_secret.secret["CLIENT_ID"]
+  to   = aws_secretsmanager_secret.connector["github-non-enterprise_CLIENT_ID"]
+}
+
+moved {
   from = module.instance_secrets_secrets_manager["github-non-enterprise"].aws_secretsmanager_secret.secret["PRIVATE_KEY"]
   to   = aws_secretsmanager_secret.connector["github-non-enterprise_PRIVATE_KEY"]
 }
@@ -160,6 +170,11 @@ moved {
 moved {
   from = module.instance_ssm_parameters["github-copilot"].aws_ssm_parameter.secret_with_externally_managed_value["OAUTH_REFRESH_TOKEN"]
   to   = aws_ssm_parameter.connector["github-copilot_OAUTH_REFRESH_TOKEN"]
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["github-copilot"].aws_secretsmanager_secret.secret["CLIENT_ID"]
+  to   = aws_secretsmanager_secret.connector["github-copilot_CLIENT_ID"]
 }
 
 moved {
@@ -235,6 +250,11 @@ moved {
 moved {
   from = module.instance_ssm_parameters["github-enterprise-server"].aws_ssm_parameter.secret_with_externally_managed_value["OAUTH_REFRESH_TOKEN"]
   to   = aws_ssm_parameter.connector["github-enterprise-server_OAUTH_REFRESH_TOKEN"]
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["github-enterprise-server"].aws_secretsmanager_secret.secret["CLIENT_ID"]
+  to   = aws_secretsmanager_secret.connector["github-enterprise-server_CLIENT_ID"]
 }
 
 moved {
@@ -508,6 +528,11 @@ moved {
 }
 
 moved {
+  from = module.instance_secrets_secrets_manager["dropbox-business"].aws_secretsmanager_secret.secret["CLIENT_ID"]
+  to   = aws_secretsmanager_secret.connector["dropbox-business_CLIENT_ID"]
+}
+
+moved {
   from = module.instance_secrets_secrets_manager["dropbox-business"].aws_secretsmanager_secret.secret["CLIENT_SECRET"]
   to   = aws_secretsmanager_secret.connector["dropbox-business_CLIENT_SECRET"]
 }
@@ -575,6 +600,11 @@ moved {
 moved {
   from = module.instance_ssm_parameters["salesforce"].aws_ssm_parameter.secret_with_externally_managed_value["OAUTH_REFRESH_TOKEN"]
   to   = aws_ssm_parameter.connector["salesforce_OAUTH_REFRESH_TOKEN"]
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["salesforce"].aws_secretsmanager_secret.secret["CLIENT_ID"]
+  to   = aws_secretsmanager_secret.connector["salesforce_CLIENT_ID"]
 }
 
 moved {
@@ -650,6 +680,11 @@ moved {
 moved {
   from = module.instance_ssm_parameters["jira-cloud"].aws_ssm_parameter.secret_with_externally_managed_value["OAUTH_REFRESH_TOKEN"]
   to   = aws_ssm_parameter.connector["jira-cloud_OAUTH_REFRESH_TOKEN"]
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["jira-cloud"].aws_secretsmanager_secret.secret["CLIENT_ID"]
+  to   = aws_secretsmanager_secret.connector["jira-cloud_CLIENT_ID"]
 }
 
 moved {
@@ -783,6 +818,11 @@ moved {
 }
 
 moved {
+  from = module.instance_secrets_secrets_manager["confluence-cloud"].aws_secretsmanager_secret.secret["CLIENT_ID"]
+  to   = aws_secretsmanager_secret.connector["confluence-cloud_CLIENT_ID"]
+}
+
+moved {
   from = module.instance_secrets_secrets_manager["confluence-cloud"].aws_secretsmanager_secret.secret["CLIENT_SECRET"]
   to   = aws_secretsmanager_secret.connector["confluence-cloud_CLIENT_SECRET"]
 }
@@ -860,6 +900,11 @@ moved {
 moved {
   from = module.instance_ssm_parameters["confluence"].aws_ssm_parameter.secret_with_externally_managed_value["OAUTH_REFRESH_TOKEN"]
   to   = aws_ssm_parameter.connector["confluence_OAUTH_REFRESH_TOKEN"]
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["confluence"].aws_secretsmanager_secret.secret["CLIENT_ID"]
+  to   = aws_secretsmanager_secret.connector["confluence_CLIENT_ID"]
 }
 
 moved {
@@ -1873,6 +1918,11 @@ moved {
 }
 
 moved {
+  from = module.instance_secrets_secrets_manager["cursor"].aws_secretsmanager_secret.secret["BASIC_AUTH_USER_ID"]
+  to   = aws_secretsmanager_secret.connector["cursor_BASIC_AUTH_USER_ID"]
+}
+
+moved {
   from = module.api_connector["cursor"].module.psoxy_lambda.aws_lambda_function.instance
   to   = aws_lambda_function.instance["cursor"]
 }
@@ -1915,6 +1965,11 @@ moved {
 moved {
   from = module.instance_ssm_parameters["windsurf"].aws_ssm_parameter.secret_with_externally_managed_value["SERVICE_KEY"]
   to   = aws_ssm_parameter.connector["windsurf_SERVICE_KEY"]
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["windsurf"].aws_secretsmanager_secret.secret["SERVICE_KEY"]
+  to   = aws_secretsmanager_secret.connector["windsurf_SERVICE_KEY"]
 }
 
 moved {
@@ -2130,6 +2185,11 @@ moved {
 moved {
   from = module.instance_ssm_parameters["gong-metrics"].aws_ssm_parameter.secret_with_externally_managed_value["OAUTH_REFRESH_TOKEN"]
   to   = aws_ssm_parameter.connector["gong-metrics_OAUTH_REFRESH_TOKEN"]
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["gong-metrics"].aws_secretsmanager_secret.secret["CLIENT_ID"]
+  to   = aws_secretsmanager_secret.connector["gong-metrics_CLIENT_ID"]
 }
 
 moved {
@@ -2440,6 +2500,11 @@ moved {
 moved {
   from = module.instance_ssm_parameters["qualtrics-api"].aws_ssm_parameter.secret_with_externally_managed_value["API_TOKEN"]
   to   = aws_ssm_parameter.connector["qualtrics-api_API_TOKEN"]
+}
+
+moved {
+  from = module.instance_secrets_secrets_manager["qualtrics-api"].aws_secretsmanager_secret.secret["API_TOKEN"]
+  to   = aws_secretsmanager_secret.connector["qualtrics-api_API_TOKEN"]
 }
 
 moved {

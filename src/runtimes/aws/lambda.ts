@@ -13,7 +13,7 @@ import { createProxyHandler } from '../../proxy/handler.ts';
 import { connectorDefaults } from '../../sources/index.ts';
 import { jsonLogger, type Logger } from '../../logging/logger.ts';
 import { LazyStore } from '../../config/lazy-store.ts';
-import { SplitStore } from './split-store.ts';
+import { SplitStore, secretNameRule } from './split-store.ts';
 import { S3ResourceStore } from './s3-resource-store.ts';
 import { resourceStores } from '../../config/resources.ts';
 import { lambdaAdapter, type LambdaEventV1, type LambdaEventV2, type LambdaResult } from './api-gateway.ts';
@@ -51,7 +51,7 @@ export function awsConfig(o: AwsProxyOptions): ConfigService {
   const instanceStore = useSecretsManager ? new SplitStore(new LazyStore('Secrets Manager', async () => {
     const { SecretsManagerStore, defaultSecretsManagerApi } = await import('./secrets-manager-store.ts');
     return new SecretsManagerStore(o.secretsManager ?? defaultSecretsManagerApi(o.env), ssm);
-  }), ssm) : ssm;
+  }), ssm, secretNameRule({ source, ...prefixes })) : ssm;
   return new ConfigService({ ...base, instanceStore, sharedStore: instanceStore });
 }
 

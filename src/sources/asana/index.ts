@@ -43,6 +43,7 @@ export const ASANA: Connector = {
   family: 'asana',
   settings: { TARGET_HOST: 'app.asana.com', SOURCE_AUTH_STRATEGY_IDENTIFIER: 'oauth2_access_token' },
   secrets: ['ACCESS_TOKEN'],
+  sensitive: ['ACCESS_TOKEN'],
   setup: [
     'Create an Asana [service account](https://asana.com/guide/help/premium/service-accounts) (Enterprise) and its token, or a',
     '[personal access token](https://developers.asana.com/docs/personal-access-token) of a user who can see every workspace,',

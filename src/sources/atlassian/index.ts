@@ -62,6 +62,7 @@ export const JIRA_CLOUD: Connector = {
   family: 'atlassian',
   settings: { ...ATLASSIAN_CLOUD_SETTINGS },
   secrets: ATLASSIAN_CLOUD_SECRETS,
+  sensitive: ['CLIENT_ID', 'CLIENT_SECRET', 'REFRESH_TOKEN', 'ACCESS_TOKEN'], // psoxy flags CLIENT_ID sensitive too
   setup: atlassianAppSetup({
     permissions: [
       'Authorization add a callback URL (`http://localhost` will do); under Permissions add Jira API with the classic scopes `read:jira-user` and',
@@ -111,6 +112,7 @@ export const JIRA_SERVER: Connector = {
   family: 'atlassian',
   settings: { TARGET_HOST: 'jira.YOUR-COMPANY.com', SOURCE_AUTH_STRATEGY_IDENTIFIER: 'oauth2_access_token' },
   secrets: ['ACCESS_TOKEN'],
+  sensitive: ['ACCESS_TOKEN'],
   setup: [
     'Set `TARGET_HOST` to your Jira\'s host. Create a dedicated Jira user for the connection (e.g. `svc-worklytics`) with browse access to',
     'every project to analyse and the *Browse users and groups* global permission, and as that user create a',

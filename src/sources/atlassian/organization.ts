@@ -71,6 +71,7 @@ export const ATLASSIAN_ORGANIZATION: Connector = {
   family: 'atlassian',
   settings: { TARGET_HOST: 'api.atlassian.com', SOURCE_AUTH_STRATEGY_IDENTIFIER: 'oauth2_access_token' },
   secrets: ['ACCESS_TOKEN'],
+  sensitive: ['ACCESS_TOKEN'],
   setup: [
     'In [Atlassian Administration](https://admin.atlassian.com/), open your organization → Settings → API keys and create an API key with the',
     'scopes `read:directories:admin` (directory users) and `read:events:admin` (audit events). It is shown once: fill `ACCESS_TOKEN` with it.',

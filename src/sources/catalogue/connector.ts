@@ -29,6 +29,15 @@ export interface Connector {
   settings: Record<string, string>;
   /** What the administrator fills, by psoxy's property name (`CLIENT_SECRET`, `SERVICE_ACCOUNT_KEY`…). */
   secrets: readonly string[];
+  /**
+   * The stored names (filled by the administrator or written by the runtime: `ACCESS_TOKEN`, a
+   * rotated `REFRESH_TOKEN`) that psoxy's AWS Terraform keeps in Secrets Manager when
+   * `secrets_store_implementation = "aws_secrets_manager"` (its `sensitive` flag); every other one
+   * stays in SSM Parameter Store, and so does the `OAUTH_REFRESH_TOKEN` lock. psoxy's flags for
+   * psoxy's connectors (worklytics-connector-specs), every credential value for ours. The runtime's
+   * split store and the Terraform modules (connectors.json) both read this.
+   */
+  sensitive: readonly string[];
   /** What to create at the provider and which scopes or permissions to grant. */
   setup: string;
   /** Plan or licence caveats from the provider's docs. */

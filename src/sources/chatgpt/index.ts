@@ -34,6 +34,7 @@ export const CHATGPT_ENTERPRISE: Connector = {
   // The Compliance API answers some exports with a redirect to a file the proxy must not fetch itself.
   settings: { ...SETTINGS, FOLLOW_REDIRECTS: 'false' },
   secrets: ['ACCESS_TOKEN'],
+  sensitive: ['ACCESS_TOKEN'],
   setup: platformKeySetup('read', 'Compliance API'),
   caveats: 'The Compliance API is for ChatGPT Enterprise (and Edu) workspaces only, after OpenAI grants the key its scope.',
   sanitizes: 'Users\' ids (reversible) and emails, the user of each conversation, message and automation, and GPT owners and sharing recipients become tokens; names, conversation titles, message contents, file names, automation titles and prompts, and GPT names, descriptions, instructions and conversation starters are redacted.',
@@ -91,6 +92,7 @@ export const CODEX_ENTERPRISE_ANALYTICS: Connector = {
   family: 'chatgpt',
   settings: SETTINGS,
   secrets: ['ACCESS_TOKEN'],
+  sensitive: ['ACCESS_TOKEN'],
   setup: platformKeySetup('codex.enterprise.analytics.read', 'Codex Analytics API'),
   caveats: 'Codex analytics are for ChatGPT Enterprise (and Edu) workspaces; the API looks back at most 90 days.',
   sanitizes: 'The user (id and email) of every usage, code-review and code-review-response row becomes a token; pull request titles and users\' names are redacted.',

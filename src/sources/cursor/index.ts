@@ -34,6 +34,7 @@ export const CURSOR: Connector = {
   family: 'cursor',
   settings: { TARGET_HOST: 'api.cursor.com', SOURCE_AUTH_STRATEGY_IDENTIFIER: 'basic_auth' },
   secrets: ['BASIC_AUTH_USER_ID'],
+  sensitive: ['BASIC_AUTH_USER_ID'], // the API key
   setup: [
     'A team admin opens https://cursor.com/dashboard → Settings → Cursor Admin API Keys, creates a key with a descriptive',
     'name (e.g. "Worklytics proxy") and copies it at once (it is shown only once). Cursor calls it an API key, but it is sent',

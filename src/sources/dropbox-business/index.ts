@@ -34,6 +34,7 @@ export const DROPBOX_BUSINESS: Connector = {
     REFRESH_ENDPOINT: 'https://api.dropboxapi.com/oauth2/token',
   },
   secrets: ['CLIENT_ID', 'CLIENT_SECRET', 'REFRESH_TOKEN'],
+  sensitive: ['CLIENT_ID', 'CLIENT_SECRET', 'REFRESH_TOKEN', 'ACCESS_TOKEN'], // psoxy flags CLIENT_ID sensitive too
   setup: [
     'In the [Dropbox App Console](https://www.dropbox.com/developers/apps) create a *Scoped access* app with *Full Dropbox* (team) access,',
     'and on its Permissions tab grant `members.read`, `groups.read` and `events.read` (the console adds what they depend on, such as',

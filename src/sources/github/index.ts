@@ -68,6 +68,7 @@ export const GITHUB: Connector = {
   family: 'github',
   settings: APP_SETTINGS,
   secrets: APP_SECRETS,
+  sensitive: ['CLIENT_ID', 'PRIVATE_KEY', 'ACCESS_TOKEN'], // psoxy flags CLIENT_ID sensitive too
   setup: installApp('Repository: Contents, Issues, Metadata, Pull requests; Organization: Administration (audit log), Members'),
   caveats: 'The organization audit log API needs GitHub Enterprise Cloud; on Free, Pro or Team plans use `github-non-enterprise`. Installation tokens last one hour and are shared between the proxy\'s instances.',
   sanitizes: 'Logins become reversible tokens, account ids, node ids and emails (commit authors\' too) tokens; names, profiles, avatars and links are redacted, as are issue, pull-request and comment titles and bodies, commit messages and file lists, team names and descriptions (team slugs become tokens); GraphQL answers keep only members, SAML identities and commit history.',
@@ -118,6 +119,7 @@ export const GITHUB_COPILOT: Connector = {
   family: 'github',
   settings: APP_SETTINGS,
   secrets: APP_SECRETS,
+  sensitive: ['CLIENT_ID', 'PRIVATE_KEY', 'ACCESS_TOKEN'], // psoxy flags CLIENT_ID sensitive too
   setup: installApp('Organization: Administration (Copilot events of the audit log), Members, GitHub Copilot Business'),
   caveats: 'Needs GitHub Enterprise Cloud (audit log) and Copilot Business or Enterprise seats. The audit log is only readable for `action:copilot` events of the web source.',
   sanitizes: 'Seat holders\' and members\' logins become reversible tokens, ids and emails tokens, profiles redacted; team names redacted and slugs tokenized; audit-log actors and users become tokens.',
@@ -148,6 +150,7 @@ export const GITHUB_ENTERPRISE_SERVER: Connector = {
     USE_SHARED_TOKEN: 'true',
   },
   secrets: ['CLIENT_ID', 'CLIENT_SECRET', 'REFRESH_TOKEN'],
+  sensitive: ['CLIENT_ID', 'CLIENT_SECRET', 'REFRESH_TOKEN', 'ACCESS_TOKEN'], // psoxy flags CLIENT_ID sensitive too
   setup: [
     'On your GitHub Enterprise Server, register a GitHub App owned by the organization with the read-only permissions Repository:',
     'Contents, Issues, Metadata, Pull requests and Organization: Administration, Members; keep *Expire user authorization tokens*',

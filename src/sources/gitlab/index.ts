@@ -82,6 +82,7 @@ export const GITLAB_CLOUD: Connector = {
   family: 'gitlab',
   settings: { TARGET_HOST: 'gitlab.com', SOURCE_AUTH_STRATEGY_IDENTIFIER: 'oauth2_access_token' },
   secrets: ['ACCESS_TOKEN'],
+  sensitive: ['ACCESS_TOKEN'],
   setup: [
     'In the top-level group to be analysed, create a [group access token](https://docs.gitlab.com/user/group/settings/group_access_tokens/)',
     '(recommended; or a project access token, or a personal access token of a dedicated user) with the `read_api` scope and the',
@@ -155,6 +156,7 @@ export const GITLAB_MANAGED: Connector = {
   family: 'gitlab',
   settings: { TARGET_HOST: 'gitlab.YOUR-COMPANY.com', SOURCE_AUTH_STRATEGY_IDENTIFIER: 'oauth2_access_token' },
   secrets: ['ACCESS_TOKEN'],
+  sensitive: ['ACCESS_TOKEN'],
   setup: [
     'Set `TARGET_HOST` to your instance\'s host. As an administrator, create a dedicated user of type Administrator (Admin area →',
     'Users → New user) to act as the service account, then under that user\'s Impersonation Tokens create a token with the',

@@ -32,6 +32,7 @@ export const GLEAN: Connector = {
   family: 'glean',
   settings: { TARGET_HOST: INSTANCE_HOST, SOURCE_AUTH_STRATEGY_IDENTIFIER: 'oauth2_access_token' },
   secrets: ['ACCESS_TOKEN'],
+  sensitive: ['ACCESS_TOKEN'],
   setup: [
     `Set \`TARGET_HOST\` to your instance's API host (\`<instance>-be.glean.com\`, as Glean's API reference gives it; the instance is`,
     'the name in your Glean URL). A Glean Super Admin creates a Glean-issued **global** token (Admin console → Platform → API tokens)',

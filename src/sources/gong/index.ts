@@ -54,6 +54,7 @@ export const GONG_METRICS: Connector = {
     USE_SHARED_TOKEN: 'true',
   },
   secrets: ['CLIENT_ID', 'CLIENT_SECRET', 'REFRESH_TOKEN', 'ACCESS_TOKEN'],
+  sensitive: ['CLIENT_ID', 'CLIENT_SECRET', 'REFRESH_TOKEN', 'ACCESS_TOKEN'], // psoxy flags CLIENT_ID sensitive too
   setup: [
     'A Gong admin opens Company Settings → Ecosystem → Apps & Integrations → Create an app, gives it a name and a redirect URL',
     '(`http://localhost` will do) and the scopes `api:users:read` and `api:stats:user-actions`, and copies its Client ID and Secret.',

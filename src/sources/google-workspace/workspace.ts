@@ -42,6 +42,7 @@ export function workspaceConnector(spec: WorkspaceSpec): Connector {
       OAUTH_SCOPES: spec.scopes.join(' '),
     },
     secrets: ['SERVICE_ACCOUNT_KEY'],
+    sensitive: ['SERVICE_ACCOUNT_KEY'],
     setup: [
       `1. In a Google Cloud project of yours, enable the \`${spec.api}\` API and create a service account`,
       '   (one per connector keeps each one\'s access apart). Create a JSON key for it and store it as',

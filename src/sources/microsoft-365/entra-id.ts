@@ -62,6 +62,7 @@ export const ENTRA_ID: Connector = {
   family: 'microsoft-365',
   settings: GRAPH_SETTINGS,
   secrets: GRAPH_SECRETS,
+  sensitive: [], // an app id and a URL: no credential (workload identity federation)
   setup: graphSetup(['User.Read.All', 'Group.Read.All', 'MailboxSettings.Read']),
   caveats: 'Any Entra ID tenant (Microsoft 365 or Azure); psoxy\'s older `azure-ad` SOURCE is the same connector.',
   sanitizes: 'Users\' names, job titles, phones and profile texts are redacted; their addresses, principal names and employee ids become pseudonyms; groups keep their name and address, lose description and members. `_no-app-ids` also turns Entra object ids into pseudonyms (reversible for users, so `/v1.0/users/p~…` works).',

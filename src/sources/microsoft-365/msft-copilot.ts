@@ -115,6 +115,7 @@ export const MSFT_COPILOT: Connector = {
   family: 'microsoft-365',
   settings: GRAPH_SETTINGS,
   secrets: GRAPH_SECRETS,
+  sensitive: [], // an app id and a URL: no credential (workload identity federation)
   setup: graphSetup(['User.Read.All', 'AiEnterpriseInteraction.Read.All']),
   caveats: 'Users with a Microsoft 365 Copilot licence; the interaction export is a Microsoft Graph *beta* API (it may change), and psoxy marks the connector alpha.',
   sanitizes: 'Prompts and answers are replaced by a digest (length, word count, intent keywords found); links keep only their type, contexts only theirs; people\'s names go and emails become pseudonyms. Users as in `msft-entra-id`. `_no-userIds` also pseudonymizes user and mention ids, tokenizes session and attachment ids and the user id in paging links, and takes only `p~…` user ids in paths.',

@@ -114,6 +114,7 @@ export const MSFT_TEAMS: Connector = {
   family: 'microsoft-365',
   settings: GRAPH_SETTINGS,
   secrets: GRAPH_SECRETS,
+  sensitive: [], // an app id and a URL: no credential (workload identity federation)
   setup: graphSetup(
     ['User.Read.All', 'Team.ReadBasic.All', 'Channel.ReadBasic.All', 'Chat.Read.All', 'ChannelMessage.Read.All', 'CallRecords.Read.All', 'OnlineMeetings.Read.All', 'OnlineMeetingArtifact.Read.All'],
     'Online meetings and their attendance reports also need a Teams **application access policy** for the app: as a Teams Administrator, in PowerShell with the MicrosoftTeams module, '

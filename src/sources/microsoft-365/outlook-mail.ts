@@ -64,6 +64,7 @@ export const OUTLOOK_MAIL: Connector = {
   family: 'microsoft-365',
   settings: GRAPH_SETTINGS,
   secrets: GRAPH_SECRETS,
+  sensitive: [], // an app id and a URL: no credential (workload identity federation)
   setup: graphSetup(['Mail.ReadBasic.All', 'MailboxSettings.Read', 'Group.Read.All', 'User.Read.All']),
   caveats: 'Exchange Online mailboxes (a Microsoft 365 or Exchange Online plan). `Mail.ReadBasic.All` gives message metadata without bodies or attachments; it covers every mailbox in the tenant unless an Exchange application access policy narrows it.',
   sanitizes: 'Messages keep times, ids and flags: subjects, bodies, previews, headers, attachments and names go; sender and recipient addresses become pseudonyms. Users and groups as in `msft-entra-id`; automatic-reply texts go. `_no-app-ids` pseudonymizes Entra ids and the user ids in paging links; `_no-groups` drops the group endpoints.',

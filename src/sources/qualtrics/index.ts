@@ -168,6 +168,7 @@ export const QUALTRICS_API: Connector = {
   family: 'qualtrics',
   settings: { TARGET_HOST: 'YOUR-DATACENTER.qualtrics.com', SOURCE_AUTH_STRATEGY_IDENTIFIER: 'qualtrics_api_token' },
   secrets: ['API_TOKEN'],
+  sensitive: ['API_TOKEN'],
   setup: [
     'Set `TARGET_HOST` to your brand\'s data-center host, `<datacenter>.qualtrics.com` (Account Settings → Qualtrics IDs → User: Datacenter ID,',
     'e.g. `iad1.qualtrics.com`). Create a dedicated Qualtrics user for the connection (so it survives people leaving) whose user type has the',

@@ -62,6 +62,7 @@ export const SALESFORCE: Connector = {
     USE_SHARED_TOKEN: 'true',
   },
   secrets: ['CLIENT_ID', 'CLIENT_SECRET'],
+  sensitive: ['CLIENT_ID', 'CLIENT_SECRET', 'ACCESS_TOKEN'], // psoxy flags CLIENT_ID sensitive too
   setup: [
     'Set `TARGET_HOST` and `REFRESH_ENDPOINT` to your org\'s My Domain (`<domain>.my.salesforce.com`). In Setup → App Manager create a',
     'connected app (or an external client app) with OAuth enabled, the scopes `api` and `refresh_token, offline_access`, any callback URL',

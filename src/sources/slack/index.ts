@@ -47,6 +47,7 @@ export const SLACK_DISCOVERY: Connector = {
   family: 'slack',
   settings: { TARGET_HOST: 'www.slack.com', SOURCE_AUTH_STRATEGY_IDENTIFIER: 'oauth2_access_token' },
   secrets: ['ACCESS_TOKEN'],
+  sensitive: ['ACCESS_TOKEN'],
   setup: [
     'At https://api.slack.com/apps create an app from scratch in a workspace of the Enterprise Grid org and note its App ID.',
     'Ask your Slack account team to enable the `discovery:read` user scope for that App ID (remove `discovery:write` if they',
@@ -101,6 +102,7 @@ export const SLACK_ANALYTICS: Connector = {
   family: 'slack',
   settings: { TARGET_HOST: 'slack.com', SOURCE_AUTH_STRATEGY_IDENTIFIER: 'oauth2_access_token' },
   secrets: ['ACCESS_TOKEN'],
+  sensitive: ['ACCESS_TOKEN'],
   setup: [
     'At https://api.slack.com/apps create an app from scratch; under OAuth & Permissions add the user token scope',
     '`admin.analytics:read`. Install it to the workspace (Install to Workspace), or, for the whole org, add one read-only bot',

@@ -24,6 +24,7 @@ export const WINDSURF: Connector = {
   family: 'windsurf',
   settings: { TARGET_HOST: 'server.codeium.com', SOURCE_AUTH_STRATEGY_IDENTIFIER: 'windsurf_service_key' },
   secrets: ['SERVICE_KEY'],
+  sensitive: ['SERVICE_KEY'],
   setup: [
     'A Windsurf team admin opens the service key section of the team Settings page and creates a service key with a role',
     'that has the "Teams Read-only" permission, then copies it. The proxy puts it into each request\'s JSON body as',

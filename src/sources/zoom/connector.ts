@@ -19,6 +19,13 @@ export const ZOOM_DEFAULTS: Record<string, string> = {
 /** The three values an administrator copies from the Zoom Server-to-Server OAuth app. */
 export const ZOOM_SECRETS = ['ACCOUNT_ID', 'CLIENT_ID', 'CLIENT_SECRET'] as const;
 
+/**
+ * What psoxy's AWS Terraform keeps in Secrets Manager in its Secrets Manager mode (its `sensitive`
+ * flag, as `Connector.sensitive`): the secret and the shared token; the account and client ids
+ * (which Zoom shows in clear) and the OAUTH_REFRESH_TOKEN lock stay in SSM.
+ */
+export const ZOOM_SENSITIVE = ['CLIENT_SECRET', 'ACCESS_TOKEN'] as const;
+
 /** Zoom's token lifetime for Server-to-Server OAuth apps (no refresh token). */
 export const ZOOM_TOKEN_TTL_SECONDS = 3600;
 
