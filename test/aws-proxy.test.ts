@@ -267,4 +267,39 @@ test('Secrets Manager layout: which names are secrets, also under path-style nam
   const { isSecretName } = await import('../src/runtimes/aws/split-store.ts');
   for (const n of ['PSOXY_ZOOM_CLIENT_SECRET', 'PSOXY_SALT', '/psoxy/PSOXY_SALT', '/psoxy/zoom/CLIENT_SECRET', 'PSOXY_ZOOM_ACCESS_TOKEN', 'PSOXY_GONG_BASIC_AUTH_PASSWORD']) assert.ok(isSecretName(n), n);
   for (const n of ['PSOXY_ZOOM_CLIENT_ID', 'PSOXY_ZOOM_ACCOUNT_ID', 'PSOXY_ZOOM_OAUTH_REFRESH_TOKEN', '/psoxy/zoom/CLIENT_ID', 'PSOXY_ZOOM_CLIENT_SECRET_ID', 'RULES']) assert.ok(!isSecretName(n), n);
+  // The fallback (a SOURCE outside the catalogue) knows the API keys of the catalogue's connectors too.
+  for (const n of ['PSOXY_CURSOR_BASIC_AUTH_USER_ID', 'PSOXY_WINDSURF_SERVICE_KEY', 'PSOXY_QUALTRICS_API_API_TOKEN', 'PSOXY_CLAUDE_ADMIN_API_KEY']) assert.ok(isSecretName(n), n);
+});
+
+test("Secrets Manager layout per connector: the SOURCE's sensitive names (psoxy's flags) and the salt and keys are secrets, whatever the namespace; a SOURCE outside the catalogue falls back to the credential names", async () => {
+  const { secretNameRule } = await import('../src/runtimes/aws/split-store.ts');
+  const rule = (source: string | undefined, instancePrefix: string, sharedPrefix = '') => secretNameRule({ source, instancePrefix, sharedPrefix });
+  const github = rule('github', 'PSOXY_GITHUB_');
+  for (const n of ['PSOXY_GITHUB_CLIENT_ID', 'PSOXY_GITHUB_PRIVATE_KEY', 'PSOXY_GITHUB_ACCESS_TOKEN', 'PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY', 'PSOXY_GITHUB_PSOXY_SALT']) assert.ok(github(n), n);
+  for (const n of ['PSOXY_GITHUB_OAUTH_REFRESH_TOKEN', 'PSOXY_GITHUB_RULES', 'PSOXY_GITHUB_TARGET_HOST']) assert.ok(!github(n), n);
+  const zoom = rule('zoom', 'PSOXY_ZOOM_');
+  for (const n of ['PSOXY_ZOOM_CLIENT_SECRET', 'PSOXY_ZOOM_ACCESS_TOKEN']) assert.ok(zoom(n), n);
+  for (const n of ['PSOXY_ZOOM_CLIENT_ID', 'PSOXY_ZOOM_ACCOUNT_ID', 'PSOXY_ZOOM_OAUTH_REFRESH_TOKEN']) assert.ok(!zoom(n), n);
+  // Path-style namespaces, an alias (psoxy's Terraform key), a rules variant.
+  const paths = rule('github', '/psoxy/github/', '/psoxy/');
+  assert.ok(paths('/psoxy/github/CLIENT_ID') && paths('/psoxy/PSOXY_SALT') && !paths('/psoxy/github/OAUTH_REFRESH_TOKEN'));
+  assert.ok(rule('slack-discovery-api', 'PSOXY_SLACK_DISCOVERY_API_')('PSOXY_SLACK_DISCOVERY_API_ACCESS_TOKEN'));
+  assert.ok(!rule('azure-ad_no-app-ids', 'PSOXY_AZURE_AD_')('PSOXY_AZURE_AD_CLIENT_ID'), 'an Entra app id is no secret');
+  assert.ok(rule('cursor', 'PSOXY_CURSOR_')('PSOXY_CURSOR_BASIC_AUTH_USER_ID'), "cursor's API key");
+  // Outside the catalogue: the credential names, by suffix.
+  const custom = rule('my-custom-api', 'PSOXY_MY_CUSTOM_API_');
+  assert.ok(custom('PSOXY_MY_CUSTOM_API_CLIENT_SECRET') && !custom('PSOXY_MY_CUSTOM_API_CLIENT_ID'));
+  assert.ok(rule(undefined, 'PSOXY_X_')('PSOXY_X_API_TOKEN'));
+});
+
+test('every connector keeps its credentials in Secrets Manager: each filled value that looks like one is in its sensitive set, which names only values it stores', async () => {
+  const { isSecretName } = await import('../src/runtimes/aws/split-store.ts');
+  const { CONNECTORS } = await import('../src/sources/catalogue/registry.ts');
+  const { writtenBy } = await import('../scripts/terraform-connectors.ts');
+  for (const c of CONNECTORS) {
+    for (const n of c.secrets.filter(isSecretName)) assert.ok(c.sensitive.includes(n), `${c.id}: ${n} sensitive`);
+    const stored = new Set([...c.secrets, ...writtenBy(c.settings), 'ACCESS_TOKEN']);
+    for (const n of c.sensitive) assert.ok(stored.has(n), `${c.id}: ${n} is a value it stores`);
+    assert.ok(!c.sensitive.includes('OAUTH_REFRESH_TOKEN'), `${c.id}: the lock stays in SSM`);
+  }
 });

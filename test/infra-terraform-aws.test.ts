@@ -25,6 +25,7 @@ import { generateFakeOrg, personalValues } from '../src/sources/catalogue/fake-o
 import { SourceSimulator } from '../src/sources/catalogue/simulator.ts';
 import { withConnectorProxy } from './helpers/catalogue-proxy.ts';
 import { appearsIn } from '../src/cli/demo.ts';
+import { GithubAppFake } from './fakes/github-app-fake.ts';
 
 const dir = new URL('../infra/terraform/aws-host/', import.meta.url);
 const load = () => loadModule(dir);
@@ -243,6 +244,80 @@ test("Secrets Manager mode: psoxy's split (the secret and token there, the rest 
   } finally {
     await fake.stop();
     await sim.stop();
+  }
+});
+
+/** A Secrets Manager secret in the fake: with a value, or none (created without a version, as the module and psoxy do). */
+const putSecret = (fake: FakeAwsJson, n: string, v?: string) => fake.secrets.set(n, v === undefined ? [] : [{ value: v, version: 1, type: 'secret', modified: new Date(), id: n, stages: ['AWSCURRENT'] }]);
+
+test("Secrets Manager mode, every API connector (ids and aliases): each value it flags sensitive is read from Secrets Manager, every other from SSM, as the module lays them out, under its policy, no denied call", async () => {
+  const m = await load();
+  // The module's layout follows the same set: a value is a secret exactly when the connector flags it.
+  assert.match(readFileSync(new URL('main.tf', dir), 'utf8'), /in_secrets_manager = local\.use_secrets_manager && contains\(c\.sensitive, n\)/);
+  const keys = Object.keys(catalogue);
+  assert.ok(keys.length > 40 && keys.includes('github') && keys.includes('cursor') && keys.includes('windsurf') && keys.includes('qualtrics-api'));
+  for (const key of keys) {
+    const c = catalogue[key];
+    const prefix = awsPrefix(key);
+    const fake = new FakeAwsJson();
+    const endpoint = await fake.start();
+    try {
+      putSecret(fake, 'PSOXY_SALT', 'generated-salt-00000');
+      putSecret(fake, 'PSOXY_ENCRYPTION_KEY', 'generated-key-000000000000000000');
+      const stored = [...new Set([...c.secrets, ...c.written])];
+      const where = (n: string) => (c.sensitive.includes(n) ? 'Secrets Manager' : 'SSM');
+      for (const n of stored) {
+        if (c.sensitive.includes(n)) putSecret(fake, `${prefix}${n}`, `${n} in Secrets Manager`);
+        else fake.putParam(`${prefix}${n}`, `${n} in SSM`);
+      }
+      fake.enforce(grantedPolicy(m, 'required_resource_access', { secretsManager: true }, undefined, awsConnector(key, { secretsManager: true })));
+      const env = { AWS_LAMBDA_FUNCTION_NAME: `psoxy-${key}`, ...c.settings, SOURCE: c.source, SECRETS_STORE: 'AWS_SECRETS_MANAGER', PATH_TO_INSTANCE_CONFIG: prefix };
+      const config = awsConfig({ env, ssm: new SSMClient(awsClientConfig(endpoint)), secretsManager: new SecretsManagerClient(awsClientConfig(endpoint)) });
+      await config.prefetch([...stored, 'PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY']);
+      for (const n of stored) assert.equal(await config.get(n), `${n} in ${where(n)}`, `${key}: ${n} read from ${where(n)}`);
+      assert.equal(await config.get('PSOXY_SALT'), 'generated-salt-00000', `${key}: the salt from Secrets Manager`);
+      assert.deepEqual(fake.denied, [], `${key}: nothing outside its grants`);
+    } finally {
+      await fake.stop();
+    }
+  }
+  // psoxy's flags, where they differ from a guess by name: GitHub's client id is a secret, Zoom's is not.
+  assert.deepEqual(catalogue.github.sensitive, ['CLIENT_ID', 'PRIVATE_KEY', 'ACCESS_TOKEN']);
+  assert.deepEqual(catalogue.cursor.sensitive, ['BASIC_AUTH_USER_ID']);
+  assert.deepEqual(catalogue.windsurf.sensitive, ['SERVICE_KEY']);
+  assert.deepEqual(catalogue['qualtrics-api'].sensitive, ['API_TOKEN']);
+  assert.ok(!catalogue.zoom.sensitive.includes('CLIENT_ID') && !catalogue.zoom.sensitive.includes('ACCOUNT_ID'));
+});
+
+test("a GitHub deployment as psoxy's Terraform lays it out in Secrets Manager mode (CLIENT_ID and PRIVATE_KEY secrets, the token secret without a version, the lock in SSM): the app's token is fetched with the client id read from Secrets Manager and stored there, no denied call", async () => {
+  const m = await load();
+  const gh = new GithubAppFake();
+  await gh.start();
+  const fake = new FakeAwsJson();
+  const endpoint = await fake.start();
+  try {
+    putSecret(fake, 'PSOXY_SALT', 'generated-salt-00000');
+    putSecret(fake, 'PSOXY_ENCRYPTION_KEY', 'generated-key-000000000000000000');
+    putSecret(fake, 'PSOXY_GITHUB_CLIENT_ID', gh.clientId);
+    putSecret(fake, 'PSOXY_GITHUB_PRIVATE_KEY', gh.privateKeyPem);
+    putSecret(fake, 'PSOXY_GITHUB_ACCESS_TOKEN');
+    fake.putParam('PSOXY_GITHUB_OAUTH_REFRESH_TOKEN', 'fill me');
+    fake.enforce(grantedPolicy(m, 'required_resource_access', { secretsManager: true }, undefined, awsConnector('github', { secretsManager: true })));
+    const env = {
+      AWS_LAMBDA_FUNCTION_NAME: 'psoxy-github', ...catalogue.github.settings, SOURCE: 'github', SECRETS_STORE: 'AWS_SECRETS_MANAGER', PATH_TO_INSTANCE_CONFIG: 'PSOXY_GITHUB_',
+      TARGET_HOST: gh.url, REFRESH_ENDPOINT: gh.endpoint,
+    };
+    const handler = createAwsProxy({ env, ssm: new SSMClient(awsClientConfig(endpoint)), secretsManager: new SecretsManagerClient(awsClientConfig(endpoint)), logger: memoryLogger() });
+    const res = await handler({ version: '2.0', rawPath: '/orgs/acme/members', rawQueryString: '', headers: {}, requestContext: { http: { method: 'GET', sourceIp: '203.0.113.9' } } });
+    assert.equal(res.statusCode, 200, res.body);
+    const [member] = JSON.parse(res.body) as Record<string, unknown>[];
+    assert.ok(String(JSON.stringify(member)).includes('t~') && !res.body.includes('alice@acme.example'), res.body);
+    assert.equal(gh.stats.issued, 1, 'one installation token, for the app JWT signed with the client id from Secrets Manager');
+    assert.equal(fake.secrets.get('PSOXY_GITHUB_ACCESS_TOKEN')!.length, 1, 'the token shared through Secrets Manager');
+    assert.ok(!fake.params.has('PSOXY_GITHUB_CLIENT_ID') && !fake.params.has('PSOXY_GITHUB_ACCESS_TOKEN'));
+    assert.deepEqual(fake.denied, []);
+  } finally {
+    await Promise.all([fake.stop(), gh.stop()]);
   }
 });
 
