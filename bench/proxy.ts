@@ -16,13 +16,20 @@
  * proxies, per request (Linux), less sensitive to outside load than throughput; `loadAverage`:
  * the host's 1-minute load average when the line was written (above the core count, every
  * figure on the line is stretched by other processes).
+ *
+ * `proxy-serve-workers1` / `proxy-serve-workers2`: `psoxy serve --workers 1|2` (the CLI, with its
+ * per-request log lines) in front of the same simulator, measured in the same slices;
+ * `ratioToOneWorker` compares the two, `serveCpuMsPerRequest` and `servePeakRssMB` add up the
+ * primary and its workers (`servePeakRssMBByProcess`: each, primary first).
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Agent, request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { availableParallelism, loadavg } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { emit, percentile } from './stats.ts';
 import { timeIt } from './sanitize.ts';
@@ -75,20 +82,31 @@ function summary(t: Tally) {
 
 /**
  * Times (ms) our sanitizer takes on the page the benchmark requests (fetched from the simulator),
- * and gzip on its output: `sample()` adds a few of each, `means()` gives their means. Means, as
- * throughput is a mean: a median of short runs misses the preemptions and collections that
- * stretch every request on a busy machine, which would make the bound unreachable there.
+ * and gzip on its output: `sample()` adds a few of each, `means()` gives their means. Each run
+ * follows a 1 ms sleep, as a request's sanitize follows its wait for the source: on a busy host
+ * a process that sleeps between bursts is scheduled as the proxy is, a tight loop is not. Means,
+ * as throughput is a mean: a median of short runs misses the preemptions every request pays.
  */
 async function sanitizeTimer(simUrl: string, headers: Record<string, string>) {
   const body = await (await fetch(simUrl + PATH, { headers })).text();
   const sanitizer = new Sanitizer(loadApiRules(builtInRulesYaml('zoom')!), new Pseudonymizer({ salt: 'bench-salt', encryptionKey: 'bench-key' }));
   const sanitized = Buffer.from(sanitizer.sanitize('GET', PATH, body));
+  timeIt(() => sanitizer.sanitize('GET', PATH, body), 20);
   const sanitize: number[] = [];
   const gzip: number[] = [];
+  const timeOnce = (fn: () => unknown) => {
+    const t0 = process.hrtime.bigint();
+    fn();
+    return Number(process.hrtime.bigint() - t0) / 1e6;
+  };
   return {
-    sample(n: number) {
-      sanitize.push(...timeIt(() => sanitizer.sanitize('GET', PATH, body), n));
-      gzip.push(...timeIt(() => gzipSync(sanitized, { level: RESPONSE_GZIP_LEVEL }), n));
+    async sample(n: number) {
+      for (let i = 0; i < n; i++) {
+        await sleep(1);
+        sanitize.push(timeOnce(() => sanitizer.sanitize('GET', PATH, body)));
+        await sleep(1);
+        gzip.push(timeOnce(() => gzipSync(sanitized, { level: RESPONSE_GZIP_LEVEL })));
+      }
     },
     means: () => ({ sanitizeMs: mean(sanitize), gzipMs: mean(gzip) }),
   };
@@ -106,6 +124,38 @@ function peakRssMB(pid: number): number | null {
   return m ? Number(m[1]) / 1024 : null;
 }
 
+/** A process and its descendants (Linux). */
+function processTree(pid: number): number[] {
+  const children = readdirSync('/proc').filter((p) => /^\d+$/.test(p)).filter((p) => {
+    try {
+      return readFileSync(`/proc/${p}/stat`, 'utf8').split(') ')[1].split(' ')[1] === String(pid);
+    } catch {
+      return false;
+    }
+  });
+  return [pid, ...children.flatMap((c) => processTree(Number(c)))];
+}
+
+/** `psoxy serve --workers N` against the simulator with a fresh local store, once it says where it serves. */
+function startServe(sim: Record<string, string>, workers: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'psoxy-bench-serve-'));
+  const env = {
+    ...process.env, PSOXY_SALT: 'bench-salt', PSOXY_ENCRYPTION_KEY: 'bench-key', TARGET_HOST: sim.sim, REFRESH_ENDPOINT: `${sim.sim}/oauth/token`,
+    PSOXY_ZOOM_ACCOUNT_ID: sim.accountId, PSOXY_ZOOM_CLIENT_ID: 'sim-client-id', PSOXY_ZOOM_CLIENT_SECRET: 'sim-client-secret', PSOXY_LOCAL_STORE: join(dir, 'store.json'),
+  };
+  const cli = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
+  const child = spawn(process.execPath, [cli, 'serve', '--source', 'zoom', '--port', '0', '--workers', String(workers)], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // Its log lines (one per request) are read and dropped.
+  const url = new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stderr! }).on('line', (l) => {
+      const m = /"psoxy serving zoom at ([^"\s]+)"/.exec(l);
+      if (m) resolve(m[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`psoxy serve --workers ${workers} exited ${code}`)));
+  });
+  return { url, pid: child.pid!, stop: () => { child.kill('SIGTERM'); rmSync(dir, { recursive: true, force: true }); } };
+}
+
 function startChild(args: string[]) {
   const child = spawn(process.execPath, [fileURLToPath(new URL('./servers.ts', import.meta.url)), ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
   const ready = new Promise<Record<string, string>>((resolve) => createInterface({ input: child.stdout! }).once('line', (l) => resolve(JSON.parse(l) as Record<string, string>)));
@@ -115,19 +165,27 @@ function startChild(args: string[]) {
 export async function benchProxy(): Promise<void> {
   const simChild = startChild(['sim']);
   let proxyChild: ReturnType<typeof startChild> | undefined;
+  const serves: ReturnType<typeof startServe>[] = [];
   try {
     const sim = await simChild.ready;
     proxyChild = startChild(['proxies', sim.sim, sim.accountId]);
     const urls = await proxyChild.ready;
+    serves.push(startServe(sim, 1), startServe(sim, 2));
+    const [serve1, serve2] = await Promise.all(serves.map((s) => s.url));
     const auth = { Authorization: `Bearer ${sim.token}` };
     const targets: [string, string, Record<string, string>][] = [
       ['proxy-simulator-direct', sim.sim, auth],
       ['proxy-passthrough', urls.passthrough, auth],
       ['proxy-psoxy-zoom', urls.proxy, {}],
       ['proxy-psoxy-zoom-gzip', urls.proxy, { 'Accept-Encoding': 'gzip' }],
+      ['proxy-serve-workers1', serve1, {}],
+      ['proxy-serve-workers2', serve2, {}],
     ];
+    /** The processes whose CPU a target's requests use. */
+    const servers = (name: string) => name === 'proxy-serve-workers1' ? processTree(serves[0].pid) : name === 'proxy-serve-workers2' ? processTree(serves[1].pid) : [proxyChild!.pid];
+    const cpuOf = (name: string) => servers(name).reduce((sum, pid) => sum + cpuMs(pid), 0);
     const timer = await sanitizeTimer(sim.sim, auth);
-    timer.sample(40);
+    await timer.sample(40);
     for (const concurrency of CONCURRENCIES) {
       const tallies = new Map<string, Tally>(targets.map(([name]) => [name, { seconds: 0, latencies: [], errors: 0, cpuMs: 0 }]));
       const agents = new Map(targets.map(([name]) => [name, new Agent({ keepAlive: true, maxSockets: concurrency })]));
@@ -135,15 +193,15 @@ export async function benchProxy(): Promise<void> {
       for (let round = 0; round < ROUNDS; round++) {
         for (let i = 0; i < targets.length; i++) {
           const [name, base, headers] = targets[(i + round) % targets.length];
-          const cpu0 = cpuMs(proxyChild.pid);
+          const cpu0 = cpuOf(name);
           const r = await load(agents.get(name)!, base, headers, SLICE_MS, concurrency);
           const t = tallies.get(name)!;
-          t.cpuMs += cpuMs(proxyChild.pid) - cpu0;
+          t.cpuMs += cpuOf(name) - cpu0;
           t.seconds += r.seconds;
           t.errors += r.errors;
           for (const l of r.latencies) t.latencies.push(l);
         }
-        timer.sample(20);
+        await timer.sample(20);
       }
       for (const agent of agents.values()) agent.destroy();
       const { sanitizeMs, gzipMs } = timer.means();
@@ -155,11 +213,18 @@ export async function benchProxy(): Promise<void> {
         // What the proxy's own work (ms per request) allows, on top of the passthrough's time per request.
         const bound = 1 / (1 / passthrough + (sanitizeMs + (gzipped ? gzipMs : 0)) / 1000);
         const extra = ours ? { ratioToSanitizeBound: r.rps / bound, sanitizeBoundRps: bound, sanitizeMs, ...(gzipped ? { gzipMs } : {}), serversPeakRssMB: peakRssMB(proxyChild.pid) } : {};
-        const cpu = name === 'proxy-simulator-direct' ? {} : { serversCpuMsPerRequest: tally.cpuMs / r.requests };
-        emit({ name: `${name}-c${concurrency}`, ratio: r.rps / passthrough, ...extra, rps: r.rps, p50Ms: r.p50, p99Ms: r.p99, ...cpu, requests: r.requests, errors: r.errors, concurrency, loadAverage: loadavg()[0], cores: availableParallelism() });
+        const serve = name.startsWith('proxy-serve-');
+        const cpu = name === 'proxy-simulator-direct' ? {} : { [serve ? 'serveCpuMsPerRequest' : 'serversCpuMsPerRequest']: tally.cpuMs / r.requests };
+        const rss = serve ? servers(name).map((pid) => peakRssMB(pid) ?? 0) : [];
+        const pool = serve ? {
+          ...(name === 'proxy-serve-workers2' ? { ratioToOneWorker: r.rps / summary(tallies.get('proxy-serve-workers1')!).rps } : {}),
+          servePeakRssMB: rss.reduce((a, b) => a + b, 0), servePeakRssMBByProcess: rss.map((m) => Math.round(m)),
+        } : {};
+        emit({ name: `${name}-c${concurrency}`, ratio: r.rps / passthrough, ...extra, ...pool, rps: r.rps, p50Ms: r.p50, p99Ms: r.p99, ...cpu, requests: r.requests, errors: r.errors, concurrency, loadAverage: loadavg()[0], cores: availableParallelism() });
       }
     }
   } finally {
+    for (const serve of serves) serve.stop();
     proxyChild?.stop();
     simChild.stop();
   }
