@@ -13,7 +13,8 @@
  */
 import { build, type BuildOptions } from 'esbuild';
 import { mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { zip } from './zip.ts';
 import { yamlRulesToJson } from '../src/rules/yaml-source.ts';
 import type { Metafile, Plugin } from 'esbuild';
@@ -31,6 +32,41 @@ const precompiledRules: Plugin = {
         return `export const ${name} = ${JSON.stringify(value)};`;
       }).join('\n');
       return { contents: body, loader: 'js' };
+    });
+  },
+};
+
+/**
+ * The function packages' connector catalogue as data: each module the registry imports (the
+ * connector families, the bulk connectors) is replaced by its exports, evaluated here, with the
+ * API connectors' rules as JSON (as precompiledRules does for Zoom's) and no `examples` (the
+ * simulator's and the demo's calls, functions). A cold start then neither compiles nor runs the
+ * families' rules builders (~25 ms of main-thread CPU for the whole catalogue), and binds any
+ * built-in SOURCE's rules without loading the YAML parser. The CLI bundle keeps the modules.
+ */
+const catalogueData: Plugin = {
+  name: 'catalogue-data',
+  setup(b) {
+    const registry = /src[\\/]sources[\\/]catalogue[\\/]registry\.ts$/;
+    b.onResolve({ filter: /^\.\.\/.+\.ts$/ }, (args) => (registry.test(args.importer) ? { path: join(dirname(args.importer), args.path), namespace: 'catalogue-data' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'catalogue-data' }, async (args) => {
+      const mod = (await import(pathToFileURL(args.path).href)) as Record<string, unknown>;
+      const connector = (c: Record<string, unknown>) => ({
+        ...c,
+        examples: [],
+        // API connectors: rules YAML by variant, as JSON; bulk connectors' rules stay YAML (bulk mode reads YAML).
+        ...(c.rules !== null && typeof c.rules === 'object' ? { rules: Object.fromEntries(Object.entries(c.rules as Record<string, string>).map(([variant, yaml]) => [variant, yamlRulesToJson(yaml, `${String(c.id)}${variant}`)])) } : {}),
+      });
+      // The lists the registry imports (`GITHUB_CONNECTORS`…); importing any other export fails the build.
+      const body = Object.entries(mod).filter(([name]) => name.endsWith('_CONNECTORS')).map(([name, value]) => {
+        if (!Array.isArray(value)) throw new Error(`${args.path}: export ${name} is not a list of connectors`);
+        const json = JSON.stringify((value as Record<string, unknown>[]).map(connector), (key, v: unknown) => {
+          if (typeof v === 'function') throw new Error(`${args.path}: ${name} has a function (${key}); only data can be embedded`);
+          return v;
+        });
+        return `export const ${name} = ${json};`;
+      }).join('\n');
+      return { contents: body, loader: 'js', resolveDir: dirname(args.path) };
     });
   },
 };
@@ -65,7 +101,7 @@ if (process.argv.includes('--cli-only')) process.exit(0);
  */
 async function splitPackage(name: string, entry: string, options: Pick<BuildOptions, 'target' | 'packages'> = {}, extra: (metafile: Metafile) => { name: string; data: Buffer }[] = () => []): Promise<void> {
   const out = await build({
-    ...common, target: 'node24', ...options, entryPoints: { [name]: entry }, write: false, outdir: 'dist', outExtension: { '.js': '.mjs' },
+    ...common, plugins: [precompiledRules, catalogueData], target: 'node24', ...options, entryPoints: { [name]: entry }, write: false, outdir: 'dist', outExtension: { '.js': '.mjs' },
     splitting: true, chunkNames: `${name}-chunks/[name]-[hash]`, mainFields: ['module', 'main'], metafile: true,
   });
   rmSync(`dist/${name}-chunks`, { recursive: true, force: true });

@@ -59,3 +59,39 @@ test('build: each package is index.mjs (the handler module) and its chunks, noth
     assert.deepEqual(names.filter((n) => n !== 'index.mjs' && !n.startsWith(`${name}-chunks/`)), [...extra], name);
   }
 });
+
+test("every API connector's rules converted to JSON (as the function packages embed them) load to the same rules as their YAML", async () => {
+  const { yamlRulesToJson } = await import('../src/rules/yaml-source.ts');
+  const { loadApiRules } = await import('../src/rules/load.ts');
+  const { CONNECTORS } = await import('../src/sources/catalogue/registry.ts');
+  for (const c of CONNECTORS) {
+    for (const [variant, yaml] of Object.entries(c.rules)) {
+      const name = `${c.id}${variant}`;
+      assert.deepEqual(loadApiRules(yamlRulesToJson(yaml, name), `${name}.json`), loadApiRules(yaml, `${name}.yaml`), name);
+    }
+  }
+});
+
+test('build: the Lambda bundle binds a catalogue connector\'s built-in rules (slack) without loading the YAML parser, and finds its settings and aliases', async () => {
+  const { existsSync } = await import('node:fs');
+  if (!existsSync(`${root}dist/aws-lambda.mjs`)) spawnSync(process.execPath, ['scripts/build.ts'], { cwd: root });
+  const driver = `import { registerHooks } from 'node:module';
+    const loaded = [];
+    registerHooks({ load(url, context, next) { loaded.push(url); return next(url, context); } });
+    const { handler } = await import(${JSON.stringify(`${root}dist/aws-lambda.mjs`)});
+    const r = await handler({ version: '2.0', rawPath: '/', rawQueryString: '', headers: { 'x-psoxy-health-check': '1' }, requestContext: { http: { method: 'GET', sourceIp: '1.2.3.4' } } });
+    process.stdout.write('RESULT ' + JSON.stringify({ r, loaded }) + '\\n');`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', driver], {
+    // slack-discovery-api: psoxy's Terraform key for slack (an alias).
+    env: { ...process.env, AWS_LAMBDA_FUNCTION_NAME: 'psoxy-slack', SOURCE: 'slack-discovery-api', SECRETS_STORE: 'ENV', PSOXY_SALT: 'salt', PSOXY_ENCRYPTION_KEY: 'key', ACCESS_TOKEN: 'x' },
+    encoding: 'utf8',
+  });
+  const line = r.stdout.split('\n').find((l) => l.startsWith('RESULT '));
+  assert.ok(line, r.stdout + r.stderr);
+  const { r: result, loaded } = JSON.parse(line.slice(7)) as { r: { statusCode: number; body: string }; loaded: string[] };
+  const body = JSON.parse(result.body) as { configuredSource: string; configuredHost: string };
+  assert.equal(result.statusCode, 200, result.body);
+  assert.equal(body.configuredSource, 'slack-discovery-api');
+  assert.equal(body.configuredHost, 'www.slack.com', 'the connector found by its alias gives its defaults');
+  assert.deepEqual(loaded.filter((u) => /yaml/.test(u)), []);
+});
