@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { MemoryStore } from '../src/config/store.ts';
 import { ConfigService } from '../src/config/config-service.ts';
+import { readFromStores } from '../src/config/property-sources.ts';
 import { createProxyHandler, type ProxyHandler } from '../src/proxy/handler.ts';
 import { awsConfig } from '../src/runtimes/aws/lambda.ts';
 import { memoryLogger } from '../src/logging/logger.ts';
@@ -42,8 +43,14 @@ function env(provider: Provider, extra: Record<string, string> = {}): Record<str
   };
 }
 
+/** The settings a store holds (prefixed); TARGET_HOST, read from the environment only, is left out. */
 function prefixed(values: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [PREFIX + k, v]));
+  return Object.fromEntries(Object.entries(values).filter(([k]) => readFromStores(k)).map(([k, v]) => [PREFIX + k, v]));
+}
+
+/** What the fake's settings put in the environment: TARGET_HOST (psoxy reads it from there only). */
+function envOnly(values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter(([k]) => !readFromStores(k)));
 }
 
 interface Stack {
@@ -62,7 +69,7 @@ async function stack(provider: Provider, o: { instances?: number; env?: Record<s
   const store = (o.store ?? ((initial) => new MemoryStore(initial)))(prefixed(settings));
   const logs = memoryLogger();
   const proxies = Array.from({ length: o.instances ?? 1 }, () => createProxyHandler({
-    config: new ConfigService({ env: env(provider, o.env), instancePrefix: PREFIX, instanceStore: store }),
+    config: new ConfigService({ env: { ...envOnly(settings), ...env(provider, o.env) }, instancePrefix: PREFIX, instanceStore: store }),
     logger: logs,
     tokenTimings: FAST,
   }));
@@ -170,7 +177,7 @@ async function ssmStack(provider: Provider): Promise<Stack> {
   for (const [k, v] of Object.entries(prefixed(fake.settings()))) aws.putParam(k, v);
   const logs = memoryLogger();
   const proxies = [0, 1].map(() => createProxyHandler({
-    config: awsConfig({ env: { AWS_LAMBDA_FUNCTION_NAME: 'psoxy-src', ...env(provider, { USE_SHARED_TOKEN: 'true' }) }, ssm: new SSMClient(awsClientConfig(endpoint)) }),
+    config: awsConfig({ env: { AWS_LAMBDA_FUNCTION_NAME: 'psoxy-src', ...envOnly(fake.settings()), ...env(provider, { USE_SHARED_TOKEN: 'true' }) }, ssm: new SSMClient(awsClientConfig(endpoint)) }),
     logger: logs,
     tokenTimings: FAST,
   }));

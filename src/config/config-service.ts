@@ -1,10 +1,12 @@
 /**
  * psoxy's layered configuration (api-proxy.md §2.1): for a property `P`, the environment (`P`, then
  * the instance-prefixed `PSOXY_ZOOM_P`), then the instance store (`PSOXY_ZOOM_P`), then the shared
- * store (`P` under the shared prefix), then the connector's defaults. Remote stores are cached as
+ * store (`P` under the shared prefix), then the connector's defaults. A property psoxy reads from
+ * the environment only (`property-sources.ts`) skips both stores. Remote stores are cached as
  * psoxy caches them; a missing required value is reported by name with every place looked.
  */
 import { presentValue, TransientConfigError, type ConfigStore, type WritableConfigStore } from './store.ts';
+import { readFromStores } from './property-sources.ts';
 
 export class MissingConfigError extends Error {
   readonly property: string;
@@ -178,9 +180,12 @@ export class ConfigService {
     return this.envValue(name);
   }
 
-  /** Reads many properties from the remote stores in as few calls as they allow (cold starts). */
+  /**
+   * Reads many properties from the remote stores in as few calls as they allow (cold starts);
+   * environment-only properties are not asked for.
+   */
   async prefetch(properties: string[]): Promise<void> {
-    const remote = properties.filter((p) => this.envValue(p) === undefined && this.envValue(this.instancePrefix + p) === undefined);
+    const remote = properties.filter((p) => readFromStores(p) && this.envValue(p) === undefined && this.envValue(this.instancePrefix + p) === undefined);
     await Promise.all([
       this.instance?.prefetch(remote.map((p) => this.instancePrefix + p)),
       this.shared?.prefetch(remote.filter((p) => this.sharedProperties.has(p)).map((p) => this.sharedPrefix + p)),
@@ -197,11 +202,16 @@ export class ConfigService {
       const fromEnv = this.envValue(name);
       if (fromEnv !== undefined) return { value: fromEnv, from: `env ${name}` };
     }
+    if (!readFromStores(property)) return this.fromDefaults(property);
     const fromInstance = await this.instance?.get(this.instancePrefix + property);
     if (fromInstance !== undefined) return { value: fromInstance, from: `${this.instanceStore!.description}: ${this.instancePrefix}${property}` };
     const fromShared = this.sharedProperties.has(property) ? await this.shared?.get(this.sharedPrefix + property) : undefined;
     if (fromShared !== undefined) return { value: fromShared, from: `${this.sharedStore!.description}: ${this.sharedPrefix}${property}` };
-    const dflt = this.defaults[property];
+    return this.fromDefaults(property);
+  }
+
+  private fromDefaults(property: string): { value: string | undefined; from: string | null } {
+    const dflt = Object.hasOwn(this.defaults, property) ? this.defaults[property] : undefined;
     return { value: dflt, from: dflt === undefined ? null : 'built-in connector defaults' };
   }
 
@@ -278,8 +288,10 @@ export class ConfigService {
     return this.storePlaces(property).filter((p) => p.problem).map(({ place, problem }) => `${place} (${problem})`);
   }
 
+  /** The store names a property is read from (none for an environment-only property). */
   private storePlaces(property: string): { place: string; problem: string | undefined }[] {
     const at = (store: ConfigStore, name: string) => ({ place: `${store.description}: ${name}`, problem: store.problemWith?.(name) });
+    if (!readFromStores(property)) return [];
     const places = [];
     if (this.instanceStore) places.push(at(this.instanceStore, this.instancePrefix + property));
     if (this.sharedStore && this.sharedProperties.has(property)) places.push(at(this.sharedStore, this.sharedPrefix + property));
