@@ -14,6 +14,18 @@ import { memoryLogger } from '../src/logging/logger.ts';
 import { eventTarget, type LambdaEventV1, type LambdaEventV2 } from '../src/runtimes/aws/api-gateway.ts';
 import { SsmStore } from '../src/runtimes/aws/ssm-store.ts';
 
+/**
+ * The store names a Zoom cold start reads (health check, then a data call), with SOURCE, TARGET_HOST
+ * and REFRESH_ENDPOINT in the environment and GRANT_TYPE / USE_SHARED_TOKEN from the connector's
+ * defaults (psoxy's Terraform sets those in the environment too, which saves two more).
+ */
+const ZOOM_COLD_START_READS = [
+  ...['RULES', 'PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY', 'SALT_IP', 'ENCRYPTION_KEY_IP', 'SALT_EMAIL_DOMAINS', 'ENCRYPTION_KEY_EMAIL_DOMAINS',
+    'GRANT_TYPE', 'USE_SHARED_TOKEN', 'ACCOUNT_ID', 'CLIENT_ID', 'CLIENT_SECRET', 'ACCESS_TOKEN'].map((p) => `PSOXY_ZOOM_${p}`),
+  'PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY',
+  // Not configuration: the shared token's lock, checked as it is taken.
+  'PSOXY_ZOOM_OAUTH_REFRESH_TOKEN_lock',
+];
 
 function urlEvent(rawPath: string, rawQueryString = '', headers: Record<string, string> = {}): LambdaEventV2 {
   return {
@@ -184,6 +196,11 @@ test("a cold start under psoxy's IAM grants makes no denied SSM call (shared nam
     assert.equal(res.statusCode, 200, res.body);
     assert.deepEqual(s.fake.denied, [], 'no call outside the grants');
     assert.ok(s.fake.calls.length <= 12, `a cold start makes few store calls (${s.fake.calls.length}: ${s.fake.calls.join(', ')})`);
+    // What a Zoom cold start reads: the salt and keys, RULES and the auth settings (psoxy's remote and
+    // env-or-remote properties) not set in the environment; no environment-only setting.
+    const read = [...new Set(s.fake.named.filter((n) => n.startsWith('Get')).map((n) => n.replace(/^\S+ /, '')))].sort();
+    assert.deepEqual(read, [...ZOOM_COLD_START_READS].sort(), s.fake.named.join(', '));
+    assert.deepEqual(s.fake.calls.filter((c) => c === 'AmazonSSM.GetParameters').length, 2, '14 names: two batches of 10');
   } finally {
     await s.close();
   }

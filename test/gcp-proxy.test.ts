@@ -38,6 +38,17 @@ test('HTTP function on the functions framework: Secret Manager config, shared to
     const body = await res.text();
     assert.equal(res.status, 200, body);
     assert.equal((JSON.parse(body) as { users: unknown[] }).users.length, 4);
+    // The secrets a Zoom cold start reads: the salt and keys, RULES and the auth settings not in the
+    // environment (GRANT_TYPE and USE_SHARED_TOKEN come from the connector's defaults here); never an
+    // environment-only setting (psoxy asks Secret Manager for those on GCP, to find nothing).
+    const read = [...new Set(fake.calls.filter((c) => c.startsWith('GET ') && c.endsWith(':access')).map((c) => c.split('/')[5]))].sort();
+    assert.deepEqual(read, [
+      ...['RULES', 'PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY', 'SALT_IP', 'ENCRYPTION_KEY_IP', 'SALT_EMAIL_DOMAINS', 'ENCRYPTION_KEY_EMAIL_DOMAINS',
+        'GRANT_TYPE', 'USE_SHARED_TOKEN', 'ACCOUNT_ID', 'CLIENT_ID', 'CLIENT_SECRET'].map((p) => `PSOXY_ZOOM_${p}`),
+      'PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY',
+    ].sort(), fake.calls.join('\n'));
+    // The shared token is read through its version list (none yet, so no version is accessed).
+    assert.ok(fake.calls.some((c) => c.startsWith('GET /v1/projects/my-project/secrets/PSOXY_ZOOM_ACCESS_TOKEN/versions')));
     const stored = JSON.parse(fake.latest('PSOXY_ZOOM_ACCESS_TOKEN')!) as { token: string; expirationDate: number };
     assert.ok(stored.token && stored.expirationDate > Date.now(), 'token stored as a secret version');
     assert.equal(fake.secrets.get('PSOXY_ZOOM_ACCESS_TOKEN')!.labels['latest-version'], '1');

@@ -98,19 +98,30 @@ class CachedStore {
 
   /** Loads several names at once into the cache (one batch call when the store has getMany). */
   async prefetch(names: string[]): Promise<void> {
-    const missing = names.filter((n) => {
-      const hit = this.cache.get(n);
-      return !hit || this.now() - hit.at >= this.ttlMs;
-    });
-    if (missing.length === 0 || !this.store.getMany) return;
+    await CachedStore.prefetchTogether(this.store, [{ cached: this, names }]);
+  }
+
+  /**
+   * One batch read of one store for several caches of it (the instance and shared namespaces are
+   * usually the same store: their names then go in the same GetParameters calls).
+   */
+  static async prefetchTogether(store: ConfigStore, parts: { cached: CachedStore; names: string[] }[]): Promise<void> {
+    const stale = parts.map(({ cached, names }) => ({ cached, names: names.filter((n) => cached.isStale(n)) }));
+    const all = [...new Set(stale.flatMap((p) => p.names))];
+    if (all.length === 0 || !store.getMany) return;
     try {
-      const values = await this.store.getMany(missing);
-      for (const n of missing) {
-        this.cache.set(n, { value: presentValue(values.get(n)), at: this.now() });
+      const values = await store.getMany(all);
+      for (const { cached, names } of stale) {
+        for (const n of names) cached.cache.set(n, { value: presentValue(values.get(n)), at: cached.now() });
       }
     } catch {
       // Fall back to reading one by one (with retries) on first use.
     }
+  }
+
+  private isStale(name: string): boolean {
+    const hit = this.cache.get(name);
+    return !hit || this.now() - hit.at >= this.ttlMs;
   }
 
   /** Drops a cached value: the next `get` reads the store. */
@@ -186,10 +197,13 @@ export class ConfigService {
    */
   async prefetch(properties: string[]): Promise<void> {
     const remote = properties.filter((p) => readFromStores(p) && this.envValue(p) === undefined && this.envValue(this.instancePrefix + p) === undefined);
-    await Promise.all([
-      this.instance?.prefetch(remote.map((p) => this.instancePrefix + p)),
-      this.shared?.prefetch(remote.filter((p) => this.sharedProperties.has(p)).map((p) => this.sharedPrefix + p)),
-    ]);
+    const instanceNames = remote.map((p) => this.instancePrefix + p);
+    const sharedNames = remote.filter((p) => this.sharedProperties.has(p)).map((p) => this.sharedPrefix + p);
+    if (this.instance && this.shared && this.instanceStore === this.sharedStore) {
+      await CachedStore.prefetchTogether(this.instanceStore!, [{ cached: this.instance, names: instanceNames }, { cached: this.shared, names: sharedNames }]);
+      return;
+    }
+    await Promise.all([this.instance?.prefetch(instanceNames), this.shared?.prefetch(sharedNames)]);
   }
 
   async get(property: string): Promise<string | undefined> {

@@ -11,6 +11,8 @@ export class FakeAwsJson {
   readonly params = new Map<string, Version[]>();
   readonly secrets = new Map<string, Version[]>();
   readonly calls: string[] = [];
+  /** Every name a call named (`GetParameters` counts each of its names), as `Action name`: what a cold start reads. */
+  readonly named: string[] = [];
   private failures: { target: RegExp; type: string; status: number; times: number }[] = [];
   /** IAM as a policy grants it: action → name patterns (`PSOXY_ZOOM_*` or exact); absent = unrestricted. */
   private policy: Map<string, string[]> | null = null;
@@ -75,6 +77,7 @@ export class FakeAwsJson {
       const name = String(input.Name ?? input.SecretId ?? '');
       const action = target.replace(/^AmazonSSM\./, 'ssm:').replace(/^secretsmanager\./, 'secretsmanager:');
       const named = (input.Names as string[] | undefined) ?? [name];
+      this.named.push(...named.map((n) => `${target.replace(/^.*\./, '')} ${n}`));
       const refused = named.filter((n) => !this.allowed(action, n));
       if (refused.length) {
         this.denied.push(...refused.map((n) => `${action} ${n}`));
