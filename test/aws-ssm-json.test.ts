@@ -160,6 +160,45 @@ test("the Lambda's default (no SDK client given): signed JSON calls under psoxy'
     assert.deepEqual(fake.denied, []);
     assert.ok(fake.param('PSOXY_ZOOM_ACCESS_TOKEN'), 'token shared through SSM');
     assert.ok(fake.signedBy.length >= 4 && fake.signedBy.every((s) => s === 'ssm/eu-west-1'));
+    // The names read: the salt and keys, RULES and the auth settings not in the environment, in two
+    // GetParameters calls; no environment-only setting (SOURCE, TARGET_HOST, LEAK_GUARD…).
+    const batched = fake.named.filter((n) => n.startsWith('GetParameters ')).map((n) => n.slice('GetParameters '.length)).sort();
+    assert.deepEqual(batched, [
+      ...['RULES', 'PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY', 'SALT_IP', 'ENCRYPTION_KEY_IP', 'SALT_EMAIL_DOMAINS', 'ENCRYPTION_KEY_EMAIL_DOMAINS',
+        'GRANT_TYPE', 'USE_SHARED_TOKEN', 'ACCOUNT_ID', 'CLIENT_ID', 'CLIENT_SECRET'].map((p) => `PSOXY_ZOOM_${p}`),
+      'PSOXY_SALT', 'PSOXY_ENCRYPTION_KEY',
+    ].sort());
+    assert.equal(fake.calls.filter((c) => c === 'AmazonSSM.GetParameters').length, 2);
+    const others = new Set(fake.named.filter((n) => n.startsWith('GetParameter ') || n.startsWith('GetParameterHistory ')));
+    assert.deepEqual([...others].sort(), ['GetParameter PSOXY_ZOOM_OAUTH_REFRESH_TOKEN_lock', 'GetParameterHistory PSOXY_ZOOM_ACCESS_TOKEN'], 'besides: the shared token and its lock');
+  } finally {
+    await sim.stop();
+    await fake.stop();
+  }
+});
+
+test('an environment-only setting in SSM alone is never asked for: the health check says it was looked for in the environment', async () => {
+  const fake = new FakeAwsJson();
+  const endpoint = await fake.start();
+  const sim = new ZoomSimulator({ orgOptions: { seed: 5, users: 10, meetingsPerUser: 1 } });
+  await sim.start();
+  fake.putParam('PSOXY_SALT', 'aws-salt');
+  for (const [name, value] of Object.entries(sim.credentialSettings())) fake.putParam(name, value);
+  // psoxy reads these from the environment only; an SSM parameter holding them is ignored.
+  fake.putParam('PSOXY_ZOOM_TARGET_HOST', sim.targetSettings().TARGET_HOST);
+  fake.putParam('PSOXY_ZOOM_LEAK_GUARD', 'off');
+  fake.putParam('PSOXY_ZOOM_SOURCE', 'zoom');
+  const env = { AWS_LAMBDA_FUNCTION_NAME: 'psoxy-zoom', SOURCE_AUTH_STRATEGY_IDENTIFIER: 'oauth2_refresh_token', GRANT_TYPE: 'account_credentials', REFRESH_ENDPOINT: sim.targetSettings().REFRESH_ENDPOINT, RULES: 'endpoints: []', ...lambdaEnv(endpoint) };
+  const handler = createAwsProxy({ env, logger: memoryLogger() });
+  try {
+    const health = await handler(urlEvent('/', '', { 'x-psoxy-health-check': '1' }));
+    assert.equal(health.statusCode, 412, health.body);
+    const facts = JSON.parse(health.body) as { missingConfigProperties: string[]; problems: { setting: string; message: string }[] };
+    assert.deepEqual([...facts.missingConfigProperties].sort(), ['SOURCE', 'TARGET_HOST']);
+    assert.deepEqual(facts.problems.find((p) => p.setting === 'TARGET_HOST'), { setting: 'TARGET_HOST', message: 'missing configuration TARGET_HOST (looked in: env TARGET_HOST; env PSOXY_ZOOM_TARGET_HOST)' });
+    const asked = fake.named.map((n) => n.split(' ')[1]);
+    for (const n of ['PSOXY_ZOOM_TARGET_HOST', 'PSOXY_ZOOM_LEAK_GUARD', 'PSOXY_ZOOM_SOURCE', 'TARGET_HOST']) assert.ok(!asked.includes(n), `${n} not asked: ${asked.join(', ')}`);
+    assert.ok(asked.includes('PSOXY_ZOOM_CLIENT_SECRET') && asked.includes('PSOXY_SALT'), 'credentials and the salt are read from SSM');
   } finally {
     await sim.stop();
     await fake.stop();

@@ -157,3 +157,26 @@ test('Secret Manager: a value IAM refuses reads as absent, and "looked in" says 
     await fake.stop();
   }
 });
+
+test('Secret Manager: an environment-only setting is never asked for (psoxy asks, to find nothing); credentials and the salt still are', async () => {
+  const fake = new FakeSecretManager();
+  const endpoint = await fake.start();
+  try {
+    fake.set('psoxy_ZOOM_TARGET_HOST', 'https://stored.example');
+    fake.set('psoxy_ZOOM_REQUEST_TIMEOUT_SECONDS', '5');
+    fake.set('psoxy_ZOOM_CLIENT_SECRET', 'secret');
+    fake.set('psoxy_PSOXY_SALT', 'salt');
+    const config = gcpConfig({ env: { K_SERVICE: 'psoxy-zoom', PATH_TO_INSTANCE_CONFIG: 'psoxy_ZOOM_', PATH_TO_SHARED_CONFIG: 'psoxy_' }, secretManager: secretManagerClient(endpoint), project: 'p' });
+    const health = await createProxyHandler({ config, logger: memoryLogger() })(new Request('https://proxy.invalid/', { headers: { 'X-Psoxy-Health-Check': '1' } }), { rawUrl: '/' });
+    assert.equal(health.status, 412);
+    const facts = (await health.json()) as { problems: { setting: string; message: string }[] };
+    assert.deepEqual(facts.problems.find((p) => p.setting === 'TARGET_HOST'), { setting: 'TARGET_HOST', message: 'missing configuration TARGET_HOST (looked in: env TARGET_HOST; env psoxy_ZOOM_TARGET_HOST)' });
+    const asked = fake.calls.map((c) => c.split('/')[5]);
+    for (const n of ['psoxy_ZOOM_TARGET_HOST', 'psoxy_ZOOM_REQUEST_TIMEOUT_SECONDS', 'psoxy_ZOOM_SOURCE', 'psoxy_ZOOM_LEAK_GUARD', 'psoxy_ZOOM_BUNDLE_FILENAME']) assert.ok(!asked.includes(n), `${n} not asked`);
+    assert.ok(asked.includes('psoxy_ZOOM_CLIENT_SECRET') && asked.includes('psoxy_PSOXY_SALT'));
+    assert.equal(await config.get('CLIENT_SECRET'), 'secret');
+    assert.equal(await config.get('PSOXY_SALT'), 'salt');
+  } finally {
+    await fake.stop();
+  }
+});

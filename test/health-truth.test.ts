@@ -148,6 +148,35 @@ test('`serve --source gsheets` (no built-in rules, no connector settings): 412 n
   }
 });
 
+test("environment-only settings in the store alone are not read: the health check names them as looked for in the environment only", async () => {
+  const logger = memoryLogger();
+  const store = new MemoryStore({
+    PSOXY_GSHEETS_TARGET_HOST: 'sheets.googleapis.com', PSOXY_GSHEETS_SOURCE_AUTH_STRATEGY_IDENTIFIER: 'gcp_service_account_key',
+    PSOXY_GSHEETS_PSOXY_SALT: 'stored-salt',
+  });
+  const proxy = await serveLocalProxy({ source: 'gsheets', env: {}, store, logger });
+  try {
+    const res = await fetch(proxy.url + '/', { headers: { 'X-Psoxy-Health-Check': '1' } });
+    const facts = (await res.json()) as { missingConfigProperties: string[]; problems: { setting: string; message: string }[] };
+    assert.equal(res.status, 412);
+    assert.deepEqual(facts.problems.map((p) => p.setting).sort(), ['RULES', 'SOURCE_AUTH_STRATEGY_IDENTIFIER', 'TARGET_HOST'], 'the salt is read from the store');
+    assert.equal(facts.problems.find((p) => p.setting === 'TARGET_HOST')!.message, 'missing configuration TARGET_HOST (looked in: env TARGET_HOST; env PSOXY_GSHEETS_TARGET_HOST)');
+    assert.equal(facts.problems.find((p) => p.setting === 'SOURCE_AUTH_STRATEGY_IDENTIFIER')!.message,
+      'missing configuration SOURCE_AUTH_STRATEGY_IDENTIFIER (looked in: env SOURCE_AUTH_STRATEGY_IDENTIFIER; env PSOXY_GSHEETS_SOURCE_AUTH_STRATEGY_IDENTIFIER)');
+  } finally {
+    await proxy.close();
+  }
+  // On Zoom, an unusable LEAK_GUARD in the store alone is not read: the default applies and the check passes.
+  const s = await zoomStack({ store: new MemoryStore({ PSOXY_ZOOM_LEAK_GUARD: 'maybe', PSOXY_ZOOM_TARGET_HOST: 'http://example.com' }) });
+  try {
+    const h = await s.get('/', { headers: { 'X-Psoxy-Health-Check': '1' } });
+    assert.equal(h.status, 200, await h.clone().text());
+    assert.equal((await s.get('/v2/users?page_size=1')).status, 200);
+  } finally {
+    await s.close();
+  }
+});
+
 test('a configuration fixed while running: health turns 200 and calls work without a restart', async () => {
   const sim = new ZoomSimulator();
   await sim.start();
