@@ -1,4 +1,7 @@
-/** The configuration the proxy reads, so a cold start (or a health check) fetches it in one batch. */
+/**
+ * The configuration the proxy reads, so a cold start (or a health check) fetches it in one batch;
+ * the environment-only ones among them (`config/property-sources.ts`) are never asked of a store.
+ */
 import { LIMIT_SETTINGS } from './limits.ts';
 
 export const RUNTIME_PROPERTIES = [
