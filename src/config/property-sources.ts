@@ -23,17 +23,19 @@ const PSOXY_ENV_ONLY = [
   'SIDE_OUTPUT_SANITIZED', 'ALLOWED_DATA_ACCESS_IP_BLOCKS', 'ASYNC_OUTPUT_DESTINATION', 'TLS_VERSION',
   'REQUEST_TIMEOUT_SECONDS', 'REQUEST_PATH_PREFIX_TO_TRIM', 'SECRETS_STORE', 'REMOTE_RESOURCE_BUCKET',
   'INSTANCE_RESOURCE_PATH', 'SHARED_RESOURCE_PATH',
+  // Bulk mode (bulk.md §1.2).
+  'COMPRESS_OUTPUT_ALWAYS', 'BUFFER_SIZE',
 ] as const;
 
 /**
  * Our own settings (psoxy has none of them), environment only: like REQUEST_TIMEOUT_SECONDS they
  * shape the deployment's behaviour, hold nothing secret, and the Terraform modules set them as
- * environment variables (`connector_settings`); a store read for each would cost every cold start
- * a lookup that finds nothing.
+ * environment variables (`connector_settings`, a bulk connector's `environment_variables`); a
+ * store read for each would cost every cold start a lookup that finds nothing.
  */
 const OUR_ENV_ONLY = [
   'MAX_REQUEST_BODY_BYTES', 'MAX_REQUEST_HEADER_BYTES', 'MAX_SOURCE_RESPONSE_BYTES', 'MAX_SOURCE_JSON_VALUES',
-  'MAX_CONCURRENT_SOURCE_REQUESTS', 'SOURCE_ERROR_BODY', 'LEAK_GUARD',
+  'MAX_CONCURRENT_SOURCE_REQUESTS', 'SOURCE_ERROR_BODY', 'LEAK_GUARD', 'BULK_MAX_RECORD_BYTES',
 ] as const;
 
 /** psoxy's secret store: the salt and keys (the shared namespace holds the first two). */
@@ -45,10 +47,11 @@ const REMOTE = [
  * Environment or store: RULES (psoxy's Terraform puts custom rules in a parameter / secret), the
  * async settings, and every property an auth strategy reads (ids, secrets, tokens, endpoints,
  * grant settings: psoxy's Terraform puts several in the store, e.g. Microsoft's REFRESH_ENDPOINT).
- * Listed for the record: anything not listed gets this source too.
+ * Listed for the record: anything not listed gets this source too (bulk's OUTPUT_BUCKET,
+ * INPUT_BASE_PATH and OUTPUT_BASE_PATH, whose source the spec leaves open: read once per container).
  */
 const ENV_OR_REMOTE = [
-  'RULES', 'ASYNC_API_REQUEST_QUEUE_URL', 'ASYNC_PUB_SUB_QUEUE', 'SERVICE_URL',
+  'RULES', 'ASYNC_API_REQUEST_QUEUE_URL', 'ASYNC_PUB_SUB_QUEUE', 'SERVICE_URL', 'ADDITIONAL_TRANSFORMS', 'BULK_OUTPUT_FORMAT',
   'GRANT_TYPE', 'REFRESH_ENDPOINT', 'CLIENT_ID', 'CLIENT_SECRET', 'ACCOUNT_ID', 'ACCESS_TOKEN', 'REFRESH_TOKEN',
   'OAUTH_REFRESH_TOKEN', 'USE_SHARED_TOKEN', 'ACCESS_TOKEN_CACHEABLE', 'TOKEN_RESPONSE_TYPE', 'TOKEN_SCOPE',
   'CREDENTIALS_FLOW', 'PRIVATE_KEY_ID', 'PRIVATE_KEY', 'SERVICE_ACCOUNT_KEY', 'OAUTH_SCOPES', 'BASIC_AUTH_USER_ID',
