@@ -46,7 +46,8 @@ const REMOTE = [
 /**
  * Environment or store: RULES (psoxy's Terraform puts custom rules in a parameter / secret), the
  * async settings, and every property an auth strategy reads (ids, secrets, tokens, endpoints,
- * grant settings: psoxy's Terraform puts several in the store, e.g. Microsoft's REFRESH_ENDPOINT).
+ * grant settings: psoxy's default for them; our Terraform modules have the admin fill Microsoft's
+ * CLIENT_ID and REFRESH_ENDPOINT in the store).
  * Listed for the record: anything not listed gets this source too (bulk's OUTPUT_BUCKET,
  * INPUT_BASE_PATH and OUTPUT_BASE_PATH, whose source the spec leaves open: read once per container).
  */
