@@ -162,3 +162,36 @@ test('source call: response headers over the client limit are 502 SOURCE_RESPONS
     await up.close();
   }
 });
+
+test('node:http: a 101 from the source (no upgrade asked for) fails the call at once instead of outliving its deadline', { timeout: 10_000 }, async () => {
+  const { createServer: createTcpServer } = await import('node:net');
+  const raw = createTcpServer((socket) => {
+    socket.once('data', () => socket.end('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'));
+  });
+  await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}/x`;
+    // No deadline at all: only the close of the exchange can end the call.
+    const failed = await nodeHttpClient({ method: 'GET', url, headers: {} }, never()).then(() => null, (e: NodeJS.ErrnoException) => e);
+    assert.equal(failed?.code, 'ECONNRESET', String(failed));
+  } finally {
+    await new Promise((resolve) => raw.close(resolve));
+  }
+});
+
+for (const [name, client] of [['node:http', nodeHttpClient], ['fetch', fetchClient(fetch)]] as [string, HttpClient][]) {
+  test(`${name}: a HEAD or 304 answer declaring a Content-Length over the limit has no body to refuse`, async () => {
+    const up = await serve((req, res) => {
+      res.writeHead(req.method === 'HEAD' ? 200 : 304, { 'Content-Length': String(64 << 20) });
+      res.end();
+    });
+    try {
+      for (const method of ['HEAD', 'GET']) {
+        const answer = await client({ method, url: up.url + '/big', headers: {} }, never());
+        assert.equal((await answer.read(1024, tooLarge)).length, 0, method);
+      }
+    } finally {
+      await up.close();
+    }
+  });
+}

@@ -69,6 +69,12 @@ function exchange(request: OutgoingRequest, signal: AbortSignal, mayRetry: boole
       if (stale && mayRetry && (request.method === 'GET' || request.method === 'HEAD')) resolve(exchange(request, signal, false));
       else reject(e);
     });
+    // Node ends some exchanges with neither an answer nor an error (a 101 with no upgrade
+    // listener destroys the socket): without this the call would outlive its deadline and hold
+    // its concurrency slot for good. After a retry or an error, this reject is a no-op.
+    req.once('close', () => {
+      if (!answered) reject(Object.assign(new Error('the connection closed before an answer'), { code: 'ECONNRESET' }));
+    });
     req.end(body);
   });
 }
@@ -86,8 +92,10 @@ function answerOf(res: IncomingMessage, method: string): IncomingAnswer {
       taken = true;
       let codings: Decoder[];
       try {
+        // HEAD, 204 and 304 answers have no body: their Content-Length describes the resource.
+        const hasBody = method !== 'HEAD' && res.statusCode !== 204 && res.statusCode !== 304;
         const declared = res.headers['content-length']?.trim();
-        if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > limit) throw tooLarge();
+        if (hasBody && declared !== undefined && /^\d+$/.test(declared) && Number(declared) > limit) throw tooLarge();
         codings = method === 'HEAD' ? [] : contentCodings(res.headers['content-encoding']);
       } catch (e) {
         res.destroy();

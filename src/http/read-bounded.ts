@@ -5,13 +5,15 @@
  * Content-Length over the limit is refused before reading). The stream is cancelled either way.
  */
 export async function readAtMost(body: ReadableStream<Uint8Array> | null, headers: Headers, limit: number, tooLarge: () => Error): Promise<Buffer> {
+  // No body (HEAD, 204, 304): a Content-Length there describes the resource, not bytes to read.
+  if (body === null) return Buffer.alloc(0);
   const declared = headers.get('content-length')?.trim();
   if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > limit) {
     await body?.cancel().catch(() => undefined);
     throw tooLarge();
   }
   // Node's web streams are async-iterable (breaking out cancels them); the DOM lib's type omits it.
-  return body === null ? Buffer.alloc(0) : collectAtMost(body as unknown as AsyncIterable<Uint8Array>, limit, tooLarge);
+  return collectAtMost(body as unknown as AsyncIterable<Uint8Array>, limit, tooLarge);
 }
 
 /**
