@@ -76,7 +76,9 @@ export function httpExchange(url: string, o: HttpExchangeOptions): Promise<HttpA
 
 type Http2 = typeof import('node:http2');
 let http2: Http2 | null = null;
-/** One HTTP/2 session per origin (and CA), reused by every request until it closes or fails. */
+/** How long an HTTP/2 session may sit idle before it is closed (the next call opens a fresh one). */
+const SESSION_IDLE_MS = 60_000;
+/** One HTTP/2 session per origin (and CA), reused by every request until it closes, fails, idles or a request on it times out. */
 const sessions = new Map<string, import('node:http2').ClientHttp2Session>();
 
 /**
@@ -97,6 +99,9 @@ export function http2Exchange(url: string, o: HttpExchangeOptions): Promise<Http
     s.on('goaway', forget);
     s.on('close', forget);
     s.unref(); // an idle session keeps no process alive (requests in flight have their timers)
+    // A connection gone silent (an expired NAT mapping) would hold every later call until TCP
+    // gives up (~15 min): an idle session is closed, and a request timing out drops its session.
+    s.setTimeout(SESSION_IDLE_MS, () => s.close());
     sessions.set(key, s);
     session = s;
   }
@@ -114,7 +119,11 @@ export function http2Exchange(url: string, o: HttpExchangeOptions): Promise<Http
       } else resolve(answer!);
     };
     // A failing session fails its streams (ERR_HTTP2_STREAM_CANCEL, the cause attached).
-    const timer = setTimeout(() => settle(new HttpTimeoutError(`timed out after ${o.timeoutMs} ms`)), o.timeoutMs);
+    const timer = setTimeout(() => {
+      settle(new HttpTimeoutError(`timed out after ${o.timeoutMs} ms`));
+      if (sessions.get(key) === s) sessions.delete(key);
+      s.destroy();
+    }, o.timeoutMs);
     const headers: Record<string, string | number> = { ':method': o.method, ':path': target.pathname + target.search };
     for (const [k, v] of Object.entries(o.headers)) headers[k.toLowerCase()] = v;
     if (o.body !== undefined) headers['content-length'] = Buffer.byteLength(o.body);
