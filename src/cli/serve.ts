@@ -93,11 +93,17 @@ const stopSignal = () => new Promise<void>((resolve) => {
   process.once('SIGTERM', () => resolve());
 });
 
+/** A pool whose serving workers die more than max(5, 2N) times a minute has a fault a restart will not fix. */
+const CRASH_WINDOW_MS = 60_000;
+const MIN_CRASHES_TOLERATED = 5;
+const MAX_RESTART_DELAY_MS = 5_000;
+
 /**
  * The primary of `--workers N`: forks N workers (this same command), hands each the certificate,
- * says where it serves once all listen, replaces a worker that dies after it started serving, and
- * stops them all on SIGINT / SIGTERM. A worker that dies before serving (port taken, bad setup)
- * stops the pool: exit 1.
+ * says where it serves once all listen, replaces a worker that dies after it started serving (after
+ * 0.1, 0.2, 0.4 … s, at most 5 s), and stops them all on SIGINT / SIGTERM. A worker that dies
+ * before serving (port taken, bad setup), or more than max(5, 2N) deaths in a minute, stops the
+ * pool: exit 1.
  */
 async function servePool(source: string, o: ServeOptions, tls: TlsCredentials | undefined, healthy: boolean, logger: Logger): Promise<number> {
   if (!process.argv[1]) throw new UsageError('--workers needs psoxy started from its script (node <psoxy> serve ...), which each worker runs again');
@@ -105,6 +111,8 @@ async function servePool(source: string, o: ServeOptions, tls: TlsCredentials | 
   let failed = false;
   const serving = new Set<Worker>();
   let announced = false;
+  /** When serving workers died, within the last CRASH_WINDOW_MS. */
+  let deaths: number[] = [];
   const done = new Promise<void>((resolve) => {
     const fork = () => {
       const worker = cluster.fork();
@@ -120,9 +128,16 @@ async function servePool(source: string, o: ServeOptions, tls: TlsCredentials | 
       worker.once('exit', (code, signal) => {
         const wasServing = serving.delete(worker);
         if (!stopping && wasServing) {
-          logger.error('a worker stopped; starting another', { exitCode: code, signal });
-          fork();
-          return;
+          const now = Date.now();
+          deaths = deaths.filter((t) => now - t < CRASH_WINDOW_MS).concat(now);
+          if (deaths.length <= Math.max(MIN_CRASHES_TOLERATED, 2 * o.workers)) {
+            // Each replacement repeats a cold start (store reads, maybe a token exchange): back off.
+            const delayMs = Math.min(MAX_RESTART_DELAY_MS, 100 * 2 ** (deaths.length - 1));
+            logger.error('a worker stopped; starting another', { exitCode: code, signal, delayMs });
+            setTimeout(() => { if (!stopping) fork(); }, delayMs);
+            return;
+          }
+          logger.error('workers keep stopping: stopping the pool', { exitCode: code, signal, stoppedInLastMinute: deaths.length });
         }
         if (!stopping) {
           failed = true;
@@ -134,6 +149,8 @@ async function servePool(source: string, o: ServeOptions, tls: TlsCredentials | 
     const stop = () => {
       stopping = true;
       for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGTERM');
+      // Stopped while a replacement was waiting for its back-off: no worker is left to exit.
+      if (Object.keys(cluster.workers ?? {}).length === 0) resolve();
     };
     void stopSignal().then(stop);
     for (let i = 0; i < o.workers; i++) fork();
