@@ -48,7 +48,7 @@ export const CONFLUENCE_CLOUD: Connector = {
   family: 'atlassian',
   settings: { ...ATLASSIAN_CLOUD_SETTINGS },
   secrets: ATLASSIAN_CLOUD_SECRETS,
-  sensitive: ['CLIENT_ID', 'CLIENT_SECRET', 'REFRESH_TOKEN', 'ACCESS_TOKEN'], // psoxy flags CLIENT_ID sensitive too
+  sensitive: ATLASSIAN_CLOUD_SECRETS, // every stored value: psoxy flags CLIENT_ID sensitive too
   setup: atlassianAppSetup({
     permissions: [
       'Authorization add a callback URL (`http://localhost` will do); under Permissions add Confluence API and, under its granular scopes, add',

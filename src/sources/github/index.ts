@@ -36,6 +36,8 @@ const APP_SETTINGS = {
   USE_SHARED_TOKEN: 'true',
 };
 const APP_SECRETS = ['CLIENT_ID', 'PRIVATE_KEY'];
+/** What psoxy keeps in Secrets Manager for a GitHub App connector: its CLIENT_ID too, and the installation token. */
+const APP_SENSITIVE = [...APP_SECRETS, 'ACCESS_TOKEN'];
 const installApp = (permissions: string) => [
   'Register a [GitHub App](https://docs.github.com/en/apps/creating-github-apps/registering-a-github-app/registering-a-github-app)',
   `owned by the organization (not a person), webhooks off, with these **read-only** permissions: ${permissions}.`,
@@ -68,7 +70,7 @@ export const GITHUB: Connector = {
   family: 'github',
   settings: APP_SETTINGS,
   secrets: APP_SECRETS,
-  sensitive: ['CLIENT_ID', 'PRIVATE_KEY', 'ACCESS_TOKEN'], // psoxy flags CLIENT_ID sensitive too
+  sensitive: APP_SENSITIVE,
   setup: installApp('Repository: Contents, Issues, Metadata, Pull requests; Organization: Administration (audit log), Members'),
   caveats: 'The organization audit log API needs GitHub Enterprise Cloud; on Free, Pro or Team plans use `github-non-enterprise`. Installation tokens last one hour and are shared between the proxy\'s instances.',
   sanitizes: 'Logins become reversible tokens, account ids, node ids and emails (commit authors\' too) tokens; names, profiles, avatars and links are redacted, as are issue, pull-request and comment titles and bodies, commit messages and file lists, team names and descriptions (team slugs become tokens); GraphQL answers keep only members, SAML identities and commit history.',
@@ -119,7 +121,7 @@ export const GITHUB_COPILOT: Connector = {
   family: 'github',
   settings: APP_SETTINGS,
   secrets: APP_SECRETS,
-  sensitive: ['CLIENT_ID', 'PRIVATE_KEY', 'ACCESS_TOKEN'], // psoxy flags CLIENT_ID sensitive too
+  sensitive: APP_SENSITIVE,
   setup: installApp('Organization: Administration (Copilot events of the audit log), Members, GitHub Copilot Business'),
   caveats: 'Needs GitHub Enterprise Cloud (audit log) and Copilot Business or Enterprise seats. The audit log is only readable for `action:copilot` events of the web source.',
   sanitizes: 'Seat holders\' and members\' logins become reversible tokens, ids and emails tokens, profiles redacted; team names redacted and slugs tokenized; audit-log actors and users become tokens.',

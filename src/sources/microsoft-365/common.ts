@@ -14,6 +14,8 @@ export const GRAPH_SETTINGS: Record<string, string> = {
 };
 
 export const GRAPH_SECRETS = ['CLIENT_ID', 'REFRESH_ENDPOINT'] as const;
+/** None of them is a credential (an app id and a URL: workload identity federation), so Secrets Manager holds none. */
+export const GRAPH_SENSITIVE: readonly string[] = [];
 
 /** The setup text: one Entra app per connector, trusted through a federated credential, with these Graph application permissions. */
 export function graphSetup(permissions: readonly string[], extra = ''): string {

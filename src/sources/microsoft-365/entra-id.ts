@@ -2,7 +2,7 @@
 import type { Connector } from '../catalogue/connector.ts';
 import type { FakeOrg } from '../catalogue/fake-org.ts';
 import { directoryEndpoints, type DirectoryFlags } from './directory.ts';
-import { EXAMPLE_USER_ID, GRAPH_SECRETS, GRAPH_SETTINGS, graphSetup, graphUser, guid, odataContext } from './common.ts';
+import { EXAMPLE_USER_ID, GRAPH_SECRETS, GRAPH_SENSITIVE, GRAPH_SETTINGS, graphSetup, graphUser, guid, odataContext } from './common.ts';
 import { rulesYaml } from './graph-yaml.ts';
 
 export const entraIdRules = (f: Omit<DirectoryFlags, 'groups'>) => rulesYaml(directoryEndpoints({ ...f, groups: true }));
@@ -62,7 +62,7 @@ export const ENTRA_ID: Connector = {
   family: 'microsoft-365',
   settings: GRAPH_SETTINGS,
   secrets: GRAPH_SECRETS,
-  sensitive: [], // an app id and a URL: no credential (workload identity federation)
+  sensitive: GRAPH_SENSITIVE,
   setup: graphSetup(['User.Read.All', 'Group.Read.All', 'MailboxSettings.Read']),
   caveats: 'Any Entra ID tenant (Microsoft 365 or Azure); psoxy\'s older `azure-ad` SOURCE is the same connector.',
   sanitizes: 'Users\' names, job titles, phones and profile texts are redacted; their addresses, principal names and employee ids become pseudonyms; groups keep their name and address, lose description and members. `_no-app-ids` also turns Entra object ids into pseudonyms (reversible for users, so `/v1.0/users/p~…` works).',

@@ -14,7 +14,7 @@ import type { Connector } from '../catalogue/connector.ts';
 import { personalText, type FakeOrg, type FakePerson } from '../catalogue/fake-org.ts';
 import { schema } from '../catalogue/response-schema.ts';
 import { directoryEndpoints, userSegment } from './directory.ts';
-import { EXAMPLE_USER_ID, GRAPH_SECRETS, GRAPH_SETTINGS, graphSetup, guid } from './common.ts';
+import { EXAMPLE_USER_ID, GRAPH_SECRETS, GRAPH_SENSITIVE, GRAPH_SETTINGS, graphSetup, guid } from './common.ts';
 import { DIRECTORY_EXAMPLES } from './entra-id.ts';
 import { IDENTITY_DEFINITIONS, PAGING_LINKS, graphPage, pseudonymize, redact, rulesYaml, textDigest, tokenize } from './graph-yaml.ts';
 
@@ -115,7 +115,7 @@ export const MSFT_COPILOT: Connector = {
   family: 'microsoft-365',
   settings: GRAPH_SETTINGS,
   secrets: GRAPH_SECRETS,
-  sensitive: [], // an app id and a URL: no credential (workload identity federation)
+  sensitive: GRAPH_SENSITIVE,
   setup: graphSetup(['User.Read.All', 'AiEnterpriseInteraction.Read.All']),
   caveats: 'Users with a Microsoft 365 Copilot licence; the interaction export is a Microsoft Graph *beta* API (it may change), and psoxy marks the connector alpha.',
   sanitizes: 'Prompts and answers are replaced by a digest (length, word count, intent keywords found); links keep only their type, contexts only theirs; people\'s names go and emails become pseudonyms. Users as in `msft-entra-id`. `_no-userIds` also pseudonymizes user and mention ids, tokenizes session and attachment ids and the user id in paging links, and takes only `p~…` user ids in paths.',

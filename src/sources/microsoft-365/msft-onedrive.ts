@@ -9,7 +9,7 @@ import type { Connector } from '../catalogue/connector.ts';
 import type { FakeOrg, FakePerson } from '../catalogue/fake-org.ts';
 import { schema } from '../catalogue/response-schema.ts';
 import { directoryEndpoints, userSegment, type DirectoryFlags } from './directory.ts';
-import { EXAMPLE_USER_ID, GRAPH_SECRETS, GRAPH_SETTINGS, graphSetup, guid, odataContext } from './common.ts';
+import { EXAMPLE_USER_ID, GRAPH_SECRETS, GRAPH_SENSITIVE, GRAPH_SETTINGS, graphSetup, guid, odataContext } from './common.ts';
 import { DIRECTORY_EXAMPLES } from './entra-id.ts';
 import { IDENTITY_DEFINITIONS, graphPage, pseudonymize, rulesYaml, type GraphEndpoint } from './graph-yaml.ts';
 
@@ -130,7 +130,7 @@ export const MSFT_ONEDRIVE: Connector = {
   family: 'microsoft-365',
   settings: GRAPH_SETTINGS,
   secrets: GRAPH_SECRETS,
-  sensitive: [], // an app id and a URL: no credential (workload identity federation)
+  sensitive: GRAPH_SENSITIVE,
   setup: graphSetup(['User.Read.All', 'Group.Read.All', 'Files.Read.All']),
   caveats: 'OneDrive for Business and SharePoint Online (a Microsoft 365 plan with them); psoxy marks the connector beta. `Files.Read.All` as an application permission reads every drive in the tenant. SharePoint site drives (`/v1.0/sites/…`) are not covered, as in psoxy.',
   sanitizes: 'Drives, changed files and activities keep only ids, times, sizes, MIME types, folder child counts and who acted, created, modified, shared, commented, was mentioned or received a share; their emails become pseudonyms and names go, as do file names (a rename\'s old name too), paths and web URLs. Users and groups as in `msft-entra-id`. `_no-app-ids` also pseudonymizes user ids (reversibly in the users list, so `/v1.0/users/p~…/drives` works).',

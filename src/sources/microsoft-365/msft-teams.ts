@@ -1,7 +1,7 @@
 /** Microsoft Teams (`msft-teams`): teams, channels, chats and their messages, calls and online meetings. */
 import type { Connector } from '../catalogue/connector.ts';
 import type { FakeOrg, FakePerson } from '../catalogue/fake-org.ts';
-import { EXAMPLE_USER_ID, GRAPH_SECRETS, GRAPH_SETTINGS, graphSetup, guid, odataContext } from './common.ts';
+import { EXAMPLE_USER_ID, GRAPH_SECRETS, GRAPH_SENSITIVE, GRAPH_SETTINGS, graphSetup, guid, odataContext } from './common.ts';
 import { msftTeamsRules } from './msft-teams-rules.ts';
 
 const TEAM_ID = '172b0cce-e65d-44ce-9a49-91d9f2e8493a';
@@ -114,7 +114,7 @@ export const MSFT_TEAMS: Connector = {
   family: 'microsoft-365',
   settings: GRAPH_SETTINGS,
   secrets: GRAPH_SECRETS,
-  sensitive: [], // an app id and a URL: no credential (workload identity federation)
+  sensitive: GRAPH_SENSITIVE,
   setup: graphSetup(
     ['User.Read.All', 'Team.ReadBasic.All', 'Channel.ReadBasic.All', 'Chat.Read.All', 'ChannelMessage.Read.All', 'CallRecords.Read.All', 'OnlineMeetings.Read.All', 'OnlineMeetingArtifact.Read.All'],
     'Online meetings and their attendance reports also need a Teams **application access policy** for the app: as a Teams Administrator, in PowerShell with the MicrosoftTeams module, '

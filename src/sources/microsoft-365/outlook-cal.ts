@@ -2,7 +2,7 @@
 import type { Connector } from '../catalogue/connector.ts';
 import type { FakeOrg } from '../catalogue/fake-org.ts';
 import { directoryEndpoints, mailboxSettingsEndpoint, userSegment, type DirectoryFlags } from './directory.ts';
-import { EXAMPLE_USER_ID, GRAPH_SECRETS, GRAPH_SETTINGS, emailAddress, graphSetup, mailboxSettingsResponse, odataContext, outlookRules } from './common.ts';
+import { EXAMPLE_USER_ID, GRAPH_SECRETS, GRAPH_SENSITIVE, GRAPH_SETTINGS, emailAddress, graphSetup, mailboxSettingsResponse, odataContext, outlookRules } from './common.ts';
 import { DIRECTORY_EXAMPLES } from './entra-id.ts';
 import {
   ODATA_CONTEXT, PAGING_LINKS, USER_LINK, filterTokenByRegex, pseudonymize, redact, redactExceptPhrases, redactRegexMatches, rulesYaml, tokenize,
@@ -104,7 +104,7 @@ export const OUTLOOK_CAL: Connector = {
   family: 'microsoft-365',
   settings: GRAPH_SETTINGS,
   secrets: GRAPH_SECRETS,
-  sensitive: [], // an app id and a URL: no credential (workload identity federation)
+  sensitive: GRAPH_SENSITIVE,
   setup: graphSetup(['Calendars.Read', 'MailboxSettings.Read', 'Group.Read.All', 'User.Read.All']),
   caveats: 'Exchange Online mailboxes (a Microsoft 365 or Exchange Online plan); `Calendars.Read` as an application permission reads every mailbox in the tenant unless an Exchange application access policy narrows it.',
   sanitizes: 'Event subjects keep only meeting-kind phrases (`1:1`, `weekly`, `Focus Time`…); bodies keep only Zoom links; passcodes leave join links; attendee and organizer addresses become pseudonyms and their names go; locations lose address and coordinates; reminders and extensions go. Users and groups as in `msft-entra-id`; automatic-reply texts go. `_no-app-ids` pseudonymizes Entra ids and the user ids in paging links; `_no-groups` drops the group endpoints.',

@@ -2,7 +2,7 @@
 import type { Connector } from '../catalogue/connector.ts';
 import type { FakeOrg } from '../catalogue/fake-org.ts';
 import { directoryEndpoints, mailboxSettingsEndpoint, userSegment, type DirectoryFlags } from './directory.ts';
-import { EXAMPLE_USER_ID, GRAPH_SECRETS, GRAPH_SETTINGS, emailAddress, graphSetup, mailboxSettingsResponse, odataContext, outlookRules } from './common.ts';
+import { EXAMPLE_USER_ID, GRAPH_SECRETS, GRAPH_SENSITIVE, GRAPH_SETTINGS, emailAddress, graphSetup, mailboxSettingsResponse, odataContext, outlookRules } from './common.ts';
 import { DIRECTORY_EXAMPLES } from './entra-id.ts';
 import { ODATA_CONTEXT, PAGING_LINKS, USER_LINK, pseudonymize, redact, rulesYaml, tokenize, type GraphEndpoint } from './graph-yaml.ts';
 
@@ -64,7 +64,7 @@ export const OUTLOOK_MAIL: Connector = {
   family: 'microsoft-365',
   settings: GRAPH_SETTINGS,
   secrets: GRAPH_SECRETS,
-  sensitive: [], // an app id and a URL: no credential (workload identity federation)
+  sensitive: GRAPH_SENSITIVE,
   setup: graphSetup(['Mail.ReadBasic.All', 'MailboxSettings.Read', 'Group.Read.All', 'User.Read.All']),
   caveats: 'Exchange Online mailboxes (a Microsoft 365 or Exchange Online plan). `Mail.ReadBasic.All` gives message metadata without bodies or attachments; it covers every mailbox in the tenant unless an Exchange application access policy narrows it.',
   sanitizes: 'Messages keep times, ids and flags: subjects, bodies, previews, headers, attachments and names go; sender and recipient addresses become pseudonyms. Users and groups as in `msft-entra-id`; automatic-reply texts go. `_no-app-ids` pseudonymizes Entra ids and the user ids in paging links; `_no-groups` drops the group endpoints.',
